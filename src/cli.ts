@@ -1,1 +1,94 @@
-export {};
+/**
+ * The thin CLI: wires commands and maps errors to exit codes. No command logic here.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from './commands/app.js';
+import { EXIT, SjError } from './errors.js';
+import { parseLang, setLang, t } from './messages/index.js';
+import { PACKAGE_ROOT } from './io/paths.js';
+import { reportError } from './ui/errors.js';
+import * as importCmd from './commands/import.js';
+import * as rosterCmd from './commands/roster.js';
+import * as regionsCmd from './commands/regions.js';
+import * as rulesCmd from './commands/rules.js';
+import * as planCmd from './commands/plan.js';
+import * as drawCmd from './commands/draw.js';
+import * as verifyCmd from './commands/verify.js';
+import * as resultsCmd from './commands/results.js';
+import * as publishCmd from './commands/publish.js';
+import * as reportCmd from './commands/report.js';
+import * as checkCmd from './commands/check.js';
+import * as demoCmd from './commands/demo.js';
+import * as menuCmd from './commands/menu.js';
+
+export const COMMAND_MODULES = [
+  importCmd, rosterCmd, regionsCmd, rulesCmd, planCmd, drawCmd, verifyCmd,
+  resultsCmd, publishCmd, reportCmd, checkCmd, demoCmd, menuCmd,
+];
+
+export function version(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export function buildProgram(app: App): Command {
+  const program = new Command('sj');
+  program
+    .description(t('cli.description'))
+    .version(version(), '-V, --version')
+    .option('--db <path>', 'SQLite database (env SJ_DB, default ./sj.db)')
+    .addOption(new Option('--lang <lang>', 'message language (env SJ_LANG)').choices(['zh', 'en']))
+    .option('--no-color', 'no colour (also NO_COLOR)')
+    .showHelpAfterError(false)
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .hook('preAction', (_this, action) => {
+      const g = action.optsWithGlobals() as { db?: string; color?: boolean; lang?: string };
+      const lang = parseLang(g.lang) ?? parseLang(process.env.SJ_LANG);
+      if (lang) setLang(lang);
+      app.configure({ db: g.db, color: g.color });
+    });
+  for (const m of COMMAND_MODULES) m.register(program, app);
+  // usage errors exit 2, and every subcommand behaves the same
+  const configure = (c: Command) => {
+    c.exitOverride();
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s) });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Run the CLI; resolves to the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  // language first, so even argument errors speak it
+  const langIdx = argv.indexOf('--lang');
+  const lang = parseLang(langIdx >= 0 ? argv[langIdx + 1] : undefined) ?? parseLang(argv.find((a) => a.startsWith('--lang='))?.slice(7)) ?? parseLang(process.env.SJ_LANG);
+  if (lang) setLang(lang);
+  const app = new App();
+  const program = buildProgram(app);
+  try {
+    if (argv.length <= 2) {
+      if (process.stdin.isTTY && process.stderr.isTTY) {
+        await menuCmd.runMenu(program, app);
+        return app.exitCode;
+      }
+      program.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await program.parseAsync(argv);
+    return app.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      // commander already printed its message
+      return EXIT.usage;
+    }
+    const wantsJson = argv.includes('--json');
+    return reportError(app.out, e, wantsJson);
+  } finally {
+    app.close();
+  }
+}
+
+export { SjError };

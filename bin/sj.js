@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// sj: the installed entry point. The TypeScript is compiled to dist/ on `npm install` (prepare).
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(fileURLToPath(cli))) {
+  process.stderr.write('sj: not built yet; run `npm install` (or `npm run build`) in the sj folder\n');
+  process.exit(1);
+}
+const { main } = await import(cli.href);
+process.exitCode = await main(process.argv);

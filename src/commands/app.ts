@@ -1,0 +1,68 @@
+/**
+ * What every command gets: output streams, the database (opened on first use), the language,
+ * the prompt policy, helpers for examples. Commands parse, validate and pick the output;
+ * the work itself is in core/ (pure) and io/.
+ */
+import type { Command } from 'commander';
+import { openDb, resolveDbPath, type DB, type OpenOptions } from '../io/db.js';
+import { makeOutput, type Output } from '../ui/output.js';
+import { promptPolicy, type PromptPolicy } from '../ui/prompts.js';
+import { getLang, type Lang } from '../messages/index.js';
+import { UsageError } from '../errors.js';
+
+export class App {
+  out: Output = makeOutput();
+  /** exit status to end with when the action returns normally (e.g. 3 from sj check) */
+  exitCode = 0;
+  private db?: DB;
+  private dbFlag?: string;
+
+  configure(opts: { db?: string; color?: boolean }): void {
+    this.dbFlag = opts.db;
+    this.out = makeOutput({ noColor: opts.color === false });
+  }
+  get lang(): Lang {
+    return getLang();
+  }
+  get dbPath(): string {
+    return resolveDbPath(this.dbFlag);
+  }
+  /** open (once) the database; by default it is created on first use */
+  openDb(opts: OpenOptions = {}): DB {
+    if (!this.db) this.db = openDb(this.dbPath, opts);
+    return this.db;
+  }
+  prompts(yes: boolean): PromptPolicy {
+    return promptPolicy(yes);
+  }
+  close(): void {
+    if (this.db?.open) this.db.close();
+    this.db = undefined;
+  }
+}
+
+/** Registered examples per command path, for --help and for the docs test. */
+export const EXAMPLES = new Map<string, string[]>();
+
+export function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
+/** Attach examples to a command's --help (and to the registry). */
+export function examples(cmd: Command, lines: string[]): Command {
+  EXAMPLES.set(commandPath(cmd), lines);
+  cmd.addHelpText('after', () => `\nExamples / 示例:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`);
+  return cmd;
+}
+
+/** Parse an integer option, or throw a usage error naming the flag. */
+export function intOption(flag: string, v: string | undefined, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag}: ${v}`, `${min}–${max}`);
+  return Number(v);
+}
+
+/** commander collector for repeatable options */
+export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -1,0 +1,99 @@
+/**
+ * Opening the SQLite store: WAL, foreign keys, migrations on PRAGMA user_version.
+ * A database written by a newer sj is refused before anything is written to it.
+ */
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { SjError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { HENGSHUI_REGIONS } from './regions-default.js';
+import { now, isoUtc } from './clock.js';
+
+export type DB = Database.Database;
+
+export const APP_ID = 0x736a3031; // 'sj01'
+
+export function resolveDbPath(flag?: string): string {
+  return flag || process.env.SJ_DB || './sj.db';
+}
+
+export interface OpenOptions {
+  /** create the file if missing (default true); false: fail with a hint when it does not exist */
+  create?: boolean;
+  readonly?: boolean;
+}
+
+export function openDb(path: string, opts: OpenOptions = {}): DB {
+  const create = opts.create ?? true;
+  const exists = path === ':memory:' || existsSync(path);
+  if (!exists && (!create || opts.readonly)) {
+    throw new SjError(t('db.missing', { path }), { hint: t('db.missingHint') });
+  }
+  if (exists && path !== ':memory:') {
+    // look before touching: a newer schema is refused without a single write
+    let probe: DB | undefined;
+    try {
+      probe = new Database(path, { readonly: true, fileMustExist: true });
+      const v = probe.pragma('user_version', { simple: true }) as number;
+      const app = probe.pragma('application_id', { simple: true }) as number;
+      if (v > SCHEMA_VERSION) {
+        throw new SjError(t('db.newer', { path, found: v, known: SCHEMA_VERSION }), { hint: t('db.newerHint') });
+      }
+      if (app !== 0 && app !== APP_ID) throw new SjError(t('db.notSj', { path }));
+    } catch (e) {
+      if (e instanceof SjError) throw e;
+      throw new SjError(t('db.notSj', { path }) + `: ${(e as Error).message}`);
+    } finally {
+      probe?.close();
+    }
+  }
+  const db = new Database(path, { readonly: opts.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  if (!opts.readonly) migrate(db);
+  return db;
+}
+
+export function migrate(db: DB): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current >= SCHEMA_VERSION) return;
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    // re-read inside the write lock: another process may have migrated meanwhile
+    const v = db.pragma('user_version', { simple: true }) as number;
+    for (let i = v; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
+    if (v === 0) {
+      db.pragma(`application_id = ${APP_ID}`);
+      seedRegions(db);
+      db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)').run('created_at', isoUtc(now()));
+    }
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    db.exec('COMMIT');
+  } catch (e) {
+    db.exec('ROLLBACK');
+    throw e;
+  }
+}
+
+function seedRegions(db: DB): void {
+  const ins = db.prepare('INSERT INTO regions(code, name, parent, level, sort) VALUES (?, ?, ?, ?, ?)');
+  HENGSHUI_REGIONS.forEach((r, i) => ins.run(r.code, r.name, r.parent, r.level, i));
+}
+
+/** Run fn in one IMMEDIATE transaction (a writer lock taken up front: no lost updates). */
+export function writeTx<T>(db: DB, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const r = fn();
+    db.exec('COMMIT');
+    return r;
+  } catch (e) {
+    if (db.inTransaction) db.exec('ROLLBACK');
+    throw e;
+  }
+}

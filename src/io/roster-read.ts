@@ -1,0 +1,128 @@
+/**
+ * Reading the versioned rosters: current (valid_to IS NULL) or as they stood at an instant.
+ * Writing them is io/roster-write.ts (sj import).
+ */
+import type { DB } from './db.js';
+import type { ObjClass } from '../core/types.js';
+
+export type RosterKind = 'objects' | 'inspectors' | 'experts' | 'items' | 'avoidance';
+export const ROSTER_KINDS: readonly RosterKind[] = ['objects', 'inspectors', 'experts', 'items', 'avoidance'];
+
+export interface Versioned {
+  vid: number;
+  id: string;
+  validFrom: string;
+  validTo: string | null;
+  importId: number;
+  inRoster: boolean;
+  hash: string;
+  extra: Record<string, string>;
+}
+
+export interface ObjectRow extends Versioned {
+  name: string;
+  region: string;
+  class: ObjClass;
+  /** how the class was decided: 'category' (given), 'conditions', 'precedence' (a conflict the plan's precedence decided) */
+  classBy: string;
+  tier: string | null;
+  industry: string;
+  tags: string[];
+  offsite: boolean;
+  status: 'active' | 'suspended' | 'closed';
+  /** production months, e.g. "1-3,11-12"; "" = all year */
+  months: string;
+  permit: string;
+  address: string;
+  contact: string;
+  phone: string;
+}
+
+export interface InspectorRow extends Versioned {
+  name: string;
+  region: string;
+  line: string;
+  certified: boolean;
+  /** YYYY-MM-DD or "" (no expiry recorded) */
+  certExpiry: string;
+  specialties: string[];
+  status: 'active' | 'inactive';
+}
+
+export interface ExpertRow extends Versioned {
+  name: string;
+  org: string;
+  region: string;
+  industries: string[];
+  status: 'active' | 'inactive';
+}
+
+export interface ItemRow extends Versioned {
+  name: string;
+  basis: string;
+  line: string;
+  /** of 特殊/重点/一般/正面清单 mapped to special/key/general/positive */
+  classes: string[];
+  industries: string[];
+  method: string;
+  level: 'city' | 'county' | 'both';
+}
+
+export interface AvoidanceRow extends Versioned {
+  person: string;
+  object: string;
+  reason: string;
+}
+
+export interface RowOf {
+  objects: ObjectRow;
+  inspectors: InspectorRow;
+  experts: ExpertRow;
+  items: ItemRow;
+  avoidance: AvoidanceRow;
+}
+
+const JSON_COLS = new Set(['tags', 'specialties', 'industries', 'classes', 'extra']);
+const BOOL_COLS = new Set(['offsite', 'certified', 'in_roster']);
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function decode<K extends RosterKind>(raw: Record<string, unknown>): RowOf[K] {
+  const o: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (JSON_COLS.has(k)) o[camel(k)] = JSON.parse(v as string);
+    else if (BOOL_COLS.has(k)) o[camel(k)] = v === 1;
+    else o[camel(k)] = v;
+  }
+  return o as unknown as RowOf[K];
+}
+
+export interface ReadOptions {
+  /** a stored UTC instant; omitted = current */
+  asOf?: string;
+  /** include rows dropped from the roster by a full re-import (in_roster = 0) */
+  includeRemoved?: boolean;
+  where?: string;
+  params?: Record<string, unknown>;
+}
+
+/** Rows of a roster, current or as of an instant, ordered by id. */
+export function readRoster<K extends RosterKind>(db: DB, kind: K, opts: ReadOptions = {}): RowOf[K][] {
+  const conds: string[] = [];
+  const params: Record<string, unknown> = { ...(opts.params ?? {}) };
+  if (opts.asOf) {
+    conds.push('valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf)');
+    params.asOf = opts.asOf;
+  } else {
+    conds.push('valid_to IS NULL');
+  }
+  if (!opts.includeRemoved) conds.push('in_roster = 1');
+  if (opts.where) conds.push(`(${opts.where})`);
+  const rows = db.prepare(`SELECT * FROM ${kind} WHERE ${conds.join(' AND ')} ORDER BY id`).all(params) as Record<string, unknown>[];
+  return rows.map((r) => decode<K>(r));
+}
+
+/** Every version of one roster entry, oldest first. */
+export function rosterHistory<K extends RosterKind>(db: DB, kind: K, id: string): RowOf[K][] {
+  const rows = db.prepare(`SELECT * FROM ${kind} WHERE id = ? ORDER BY valid_from, vid`).all(id) as Record<string, unknown>[];
+  return rows.map((r) => decode<K>(r));
+}

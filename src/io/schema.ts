@@ -1,0 +1,263 @@
+/**
+ * The database schema, as migrations keyed on PRAGMA user_version. Never edit a migration
+ * that has shipped: add the next one.
+ *
+ * Conventions:
+ * - Stored instants are UTC ISO strings (`2023-04-03T01:00:00.000Z`), sortable as text.
+ *   Calendar dates are `YYYY-MM-DD` (China time).
+ * - Rosters are versioned (slowly changing, type 2): every table of a roster has
+ *   vid (row version), id (the roster's own key), valid_from, valid_to (NULL = current),
+ *   import_id, in_roster (0 = missing from a full re-import: inactive, never deleted) and hash
+ *   (of the row's data, to tell unchanged rows). The roster as of instant T is the rows with
+ *   valid_from <= T AND (valid_to IS NULL OR valid_to > T).
+ * - Append-only tables (ledger, draws, draw_tasks, voids, substitutions, result_batches)
+ *   refuse UPDATE and DELETE by trigger; `sj verify` detects edits made with the triggers dropped.
+ */
+
+const roster = (name: string, cols: string) => `
+CREATE TABLE ${name} (
+  vid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL,
+  valid_from TEXT NOT NULL,
+  valid_to TEXT,
+  import_id INTEGER NOT NULL REFERENCES imports(id),
+  in_roster INTEGER NOT NULL DEFAULT 1,
+  hash TEXT NOT NULL,
+  ${cols},
+  extra TEXT NOT NULL DEFAULT '{}'
+);
+CREATE UNIQUE INDEX ${name}_current ON ${name}(id) WHERE valid_to IS NULL;
+CREATE INDEX ${name}_history ON ${name}(id, valid_from);
+`;
+
+const appendOnly = (name: string) => `
+CREATE TRIGGER ${name}_no_update BEFORE UPDATE ON ${name} BEGIN SELECT RAISE(ABORT, '${name} is append-only'); END;
+CREATE TRIGGER ${name}_no_delete BEFORE DELETE ON ${name} BEGIN SELECT RAISE(ABORT, '${name} is append-only'); END;
+`;
+
+export const MIGRATIONS: string[] = [
+  // 1: everything of the first release
+  `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE regions (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  parent TEXT,
+  level TEXT NOT NULL CHECK (level IN ('city', 'county')),
+  sort INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE imports (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  file TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  sheet TEXT,
+  mode TEXT NOT NULL CHECK (mode IN ('full', 'partial')),
+  at TEXT NOT NULL,
+  summary TEXT NOT NULL DEFAULT '{}'
+);
+${roster('objects', `
+  name TEXT NOT NULL,
+  region TEXT NOT NULL,
+  class TEXT NOT NULL CHECK (class IN ('special', 'key', 'positive', 'general')),
+  class_by TEXT NOT NULL DEFAULT 'category',
+  tier TEXT,
+  industry TEXT NOT NULL DEFAULT '',
+  tags TEXT NOT NULL DEFAULT '[]',
+  offsite INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'closed')),
+  months TEXT NOT NULL DEFAULT '',
+  permit TEXT NOT NULL DEFAULT '',
+  address TEXT NOT NULL DEFAULT '',
+  contact TEXT NOT NULL DEFAULT '',
+  phone TEXT NOT NULL DEFAULT ''`)}
+CREATE INDEX objects_region_class ON objects(region, class) WHERE valid_to IS NULL;
+${roster('inspectors', `
+  name TEXT NOT NULL,
+  region TEXT NOT NULL,
+  line TEXT NOT NULL DEFAULT '执法',
+  certified INTEGER NOT NULL DEFAULT 1,
+  cert_expiry TEXT NOT NULL DEFAULT '',
+  specialties TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive'))`)}
+${roster('experts', `
+  name TEXT NOT NULL,
+  org TEXT NOT NULL DEFAULT '',
+  region TEXT NOT NULL DEFAULT '',
+  industries TEXT NOT NULL DEFAULT '[]',
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive'))`)}
+${roster('items', `
+  name TEXT NOT NULL,
+  basis TEXT NOT NULL DEFAULT '',
+  line TEXT NOT NULL DEFAULT '',
+  classes TEXT NOT NULL DEFAULT '[]',
+  industries TEXT NOT NULL DEFAULT '[]',
+  method TEXT NOT NULL DEFAULT '',
+  level TEXT NOT NULL DEFAULT 'both' CHECK (level IN ('city', 'county', 'both'))`)}
+${roster('avoidance', `
+  person TEXT NOT NULL,
+  object TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT ''`)}
+
+-- rules per year, versioned: the newest row of a year is in force; a draw records the id it used
+CREATE TABLE rules (
+  id INTEGER PRIMARY KEY,
+  year INTEGER NOT NULL,
+  hash TEXT NOT NULL,
+  body TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL
+);
+CREATE INDEX rules_year ON rules(year, id);
+
+-- working-day calendar: exceptions to "Monday to Friday work"
+CREATE TABLE calendar (
+  date TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('off', 'work')),
+  name TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE calendar_years (year INTEGER PRIMARY KEY, source TEXT NOT NULL DEFAULT '');
+
+-- the hash-chained ledger (draw-v1 §8)
+CREATE TABLE ledger (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type IN ('draw', 'void', 'substitution', 'results')),
+  ref TEXT NOT NULL,
+  at TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL
+);
+${appendOnly('ledger')}
+
+-- one row per draw: the complete evidence (sj-evidence/1, without its ledger member)
+CREATE TABLE draws (
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  quarter TEXT NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('city', 'county')),
+  kind TEXT NOT NULL CHECK (kind IN ('routine', 'directional')),
+  regions TEXT NOT NULL,
+  rules_id INTEGER,
+  recorded_at TEXT NOT NULL,
+  evidence TEXT NOT NULL
+);
+${appendOnly('draws')}
+
+-- the tasks of each draw as drawn (a copy of evidence.tasks for queries), in task order
+CREATE TABLE draw_tasks (
+  task_no TEXT PRIMARY KEY,
+  draw_id TEXT NOT NULL REFERENCES draws(id),
+  ord INTEGER NOT NULL,
+  object_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  object_region TEXT NOT NULL,
+  class TEXT NOT NULL,
+  tier TEXT,
+  rank INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  method TEXT NOT NULL,
+  joint INTEGER NOT NULL,
+  inspectors TEXT NOT NULL,
+  expert TEXT
+);
+CREATE INDEX draw_tasks_draw ON draw_tasks(draw_id, ord);
+CREATE INDEX draw_tasks_object ON draw_tasks(object_id);
+${appendOnly('draw_tasks')}
+
+-- live routine draws by scope: at most one per quarter, level, region; the row goes when voided
+CREATE TABLE draw_scope (
+  quarter TEXT NOT NULL,
+  level TEXT NOT NULL,
+  region TEXT NOT NULL,
+  draw_id TEXT NOT NULL,
+  PRIMARY KEY (quarter, level, region)
+);
+
+CREATE TABLE voids (
+  draw_id TEXT PRIMARY KEY REFERENCES draws(id),
+  seq INTEGER NOT NULL UNIQUE,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+${appendOnly('voids')}
+
+-- 补抽: replacing a drawn object or an inspector of a task; the original stays in draw_tasks
+CREATE TABLE substitutions (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  draw_id TEXT NOT NULL REFERENCES draws(id),
+  task_no TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('object', 'inspector')),
+  original TEXT NOT NULL,
+  replacement TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL,
+  payload TEXT NOT NULL
+);
+CREATE INDEX substitutions_task ON substitutions(task_no, id);
+${appendOnly('substitutions')}
+
+-- results: one batch per import (one ledger entry); each task's result versioned by batch
+CREATE TABLE result_batches (
+  id INTEGER PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  file TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  at TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  actor TEXT NOT NULL DEFAULT ''
+);
+${appendOnly('result_batches')}
+
+CREATE TABLE results (
+  vid INTEGER PRIMARY KEY,
+  task_no TEXT NOT NULL REFERENCES draw_tasks(task_no),
+  batch_id INTEGER NOT NULL REFERENCES result_batches(id),
+  current INTEGER NOT NULL DEFAULT 1,
+  superseded_by INTEGER,
+  date TEXT NOT NULL,
+  method TEXT NOT NULL DEFAULT '',
+  outcome TEXT NOT NULL,
+  fine_fen INTEGER NOT NULL DEFAULT 0,
+  rectified INTEGER NOT NULL DEFAULT 0,
+  confidential INTEGER NOT NULL DEFAULT 0,
+  published_on TEXT,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX results_current ON results(task_no) WHERE current = 1;
+
+-- publication stamps (sj publish, or the 公示日期 column of a results file)
+CREATE TABLE publications (
+  id INTEGER PRIMARY KEY,
+  quarter TEXT NOT NULL,
+  at TEXT NOT NULL,
+  file TEXT NOT NULL DEFAULT '',
+  published INTEGER NOT NULL,
+  withheld INTEGER NOT NULL
+);
+CREATE TABLE published (
+  task_no TEXT PRIMARY KEY REFERENCES draw_tasks(task_no),
+  date TEXT NOT NULL,
+  publication_id INTEGER REFERENCES publications(id)
+);
+
+-- 信用记录: entries added by results of 立案处罚, 移送, 移送公安
+CREATE TABLE credit_records (
+  id INTEGER PRIMARY KEY,
+  object_id TEXT NOT NULL,
+  task_no TEXT NOT NULL,
+  date TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  fine_fen INTEGER NOT NULL DEFAULT 0,
+  batch_id INTEGER NOT NULL,
+  UNIQUE (task_no, outcome)
+);
+CREATE INDEX credit_records_object ON credit_records(object_id);
+`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,47 @@
+/**
+ * The only place that touches the terminal: data to stdout, messages/progress/prompts to stderr.
+ * Colour follows the TTY, NO_COLOR and --no-color.
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+
+export interface Output {
+  /** write data (tables, JSON, CSV) to stdout */
+  data(text: string): void;
+  /** informational message to stderr */
+  info(text: string): void;
+  /** success message to stderr */
+  ok(text: string): void;
+  warn(text: string): void;
+  error(text: string): void;
+  color: ChalkInstance;
+  stdoutIsTTY: boolean;
+  stderrIsTTY: boolean;
+  stdinIsTTY: boolean;
+}
+
+export function colorLevel(opts: { noColor?: boolean; stream?: NodeJS.WriteStream; env?: NodeJS.ProcessEnv }): 0 | 1 | 2 | 3 {
+  const env = opts.env ?? process.env;
+  if (opts.noColor) return 0;
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return 1;
+  const stream = opts.stream ?? process.stderr;
+  if (!stream.isTTY) return 0;
+  if (env.TERM === 'dumb') return 0;
+  return 1;
+}
+
+export function makeOutput(opts: { noColor?: boolean } = {}): Output {
+  const color = new Chalk({ level: colorLevel({ noColor: opts.noColor, stream: process.stderr }) });
+  const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
+  return {
+    data: (s) => process.stdout.write(s.endsWith('\n') || s === '' ? s : s + '\n'),
+    info: (s) => err(s),
+    ok: (s) => err(color.green(s)),
+    warn: (s) => err(color.yellow(s)),
+    error: (s) => err(color.red(s)),
+    color,
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    stderrIsTTY: Boolean(process.stderr.isTTY),
+    stdinIsTTY: Boolean(process.stdin.isTTY),
+  };
+}
