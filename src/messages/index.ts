@@ -3,6 +3,12 @@
  * domains keep their keys in their own file, merged here. `{name}` placeholders are filled by t().
  */
 import { common } from './common.js';
+import { importMessages } from './import.js';
+import { rulesMessages } from './rules.js';
+import { drawMessages } from './draw.js';
+import { resultsMessages } from './results.js';
+import { reportMessages } from './report.js';
+import { menuMessages } from './menu.js';
 
 export type Lang = 'zh' | 'en';
 export interface Msg {
@@ -11,7 +17,7 @@ export interface Msg {
 }
 export type Catalogue = Record<string, Msg>;
 
-const parts: Catalogue[] = [common];
+const parts: Catalogue[] = [common, importMessages, rulesMessages, drawMessages, resultsMessages, reportMessages, menuMessages];
 
 export const catalogue: Catalogue = Object.assign({}, ...parts);
 

@@ -1,0 +1,3 @@
+import type { Catalogue } from './index.js';
+
+export const drawMessages: Catalogue = {};
