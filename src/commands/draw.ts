@@ -1,5 +1,408 @@
+/**
+ * `sj draw` and its subcommands: list, show, export, void, substitute.
+ */
+import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { App } from './app.js';
+import { canonical } from '../core/canonical.js';
+import { parseQuarter, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
+import { nextInspector, nextObject } from '../core/substitute.js';
+import type { DrawFilter, DrawMethod, Evidence, Level } from '../core/types.js';
+import { SjError, UsageError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { isoUtc, now } from '../io/clock.js';
+import { writeTx, type DB } from '../io/db.js';
+import { effectiveTasks, getEvidence, listDraws, requireDraw, voidDraw, type EffectiveTask } from '../io/draw-store.js';
+import { appendLedger, ledgerHead } from '../io/ledger.js';
+import { Regions } from '../io/regions.js';
+import { readRoster } from '../io/roster-read.js';
+import { writeWorkbook } from '../io/xlsx.js';
+import { askConfirm, askText } from '../ui/prompts.js';
+import { textTable } from '../ui/table.js';
+import { collect, examples, intOption, type App } from './app.js';
+import { generateEntropy, makeDraw, type DrawRequest, type DrawRun } from './draw-run.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+export const CLASS_ZH: Record<string, string> = { special: '特殊', key: '重点', positive: '一般(正面清单)', general: '一般' };
+export const METHOD_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
+
+export function requireQuarter(v: string | undefined): Quarter {
+  if (!v) throw new UsageError(t('draw.needQuarter'), QUARTER_FORMS.join(', '));
+  const q = parseQuarter(v);
+  if (!q) throw new UsageError(t('quarter.bad', { value: v }));
+  return q;
+}
+
+export function resolveCounties(regions: Regions, values: string[]): string[] {
+  return values.map((v) => {
+    const r = regions.find(v);
+    if (!r) throw new UsageError(t('region.unknown', { value: v }), t('region.unknownHint'));
+    if (r.level !== 'county') throw new UsageError(t('draw.countyOnly', { value: v }));
+    return r.code;
+  });
+}
+
+const splitList = (vs: string[]): string[] => vs.flatMap((v) => v.split(/[,，、;；]/u)).map((s) => s.trim()).filter(Boolean);
+
+interface DrawOpts {
+  quarter?: string;
+  level: string;
+  region: string[];
+  seed?: string;
+  directional?: boolean;
+  industry: string[];
+  tag: string[];
+  method: string;
+  jointShare?: string;
+  departmentJoint?: boolean;
+  partners?: string;
+  withExperts?: boolean;
+  date?: string;
+  dryRun?: boolean;
+  out?: string;
+  json?: boolean;
+  yes?: boolean;
+}
+
+/** The per-region, per-class summary of a draw. */
+export function drawSummary(ev: Evidence, regions: Regions) {
+  const rows = new Map<string, { region: string; class: string; quota: number; drawn: number; shortfall: number; population: number }>();
+  for (const s of ev.strata) {
+    const k = `${s.region}|${s.class}`;
+    const r = rows.get(k) ?? { region: s.region, class: s.class, quota: 0, drawn: 0, shortfall: 0, population: 0 };
+    r.quota += s.quota;
+    r.drawn += s.selected;
+    r.shortfall += s.quota - s.selected;
+    r.population += s.population;
+    rows.set(k, r);
+  }
+  const teams = new Map<string, number>();
+  for (const tk of ev.tasks) teams.set(`${tk.region}|${tk.class}`, (teams.get(`${tk.region}|${tk.class}`) ?? 0) + 1);
+  return [...rows.values()].map((r) => ({ ...r, regionName: regions.name(r.region), teams: teams.get(`${r.region}|${r.class}`) ?? 0 }));
+}
+
+function printRun(app: App, run: DrawRun, regions: Regions): void {
+  const ev = run.evidence;
+  const sum = drawSummary(ev, regions);
+  app.out.info(app.out.color.bold(`${ev.draw.id}  ${t(`draw.level.${ev.draw.level}`)}  ${ev.draw.quarter}  seed ${ev.draw.seed}`));
+  if (ev.draw.entropySource === 'generated') app.out.info(t('draw.seedGenerated', { entropy: ev.draw.entropy }));
+  const zh = app.lang === 'zh';
+  app.out.data(textTable(
+    zh ? ['区县', '类别', '对象数', '应抽', '实抽', '缺口', '检查组'] : ['region', 'class', 'objects', 'quota', 'drawn', 'shortfall', 'teams'],
+    sum.map((r) => [r.regionName, zh ? CLASS_ZH[r.class] : r.class, r.population, r.quota, r.drawn, r.shortfall, r.teams]),
+  ));
+  const short = sum.reduce((n, r) => n + r.shortfall, 0);
+  if (short > 0) app.out.warn(t('draw.shortfall', { n: short }));
+  app.out.ok(t('draw.done', { id: ev.draw.id, tasks: ev.tasks.length }));
+}
+
+export function runJson(run: DrawRun, regions: Regions) {
+  const ev = run.evidence;
+  return {
+    id: ev.draw.id, quarter: ev.draw.quarter, level: ev.draw.level, kind: ev.draw.kind, regions: ev.draw.regions,
+    seed: ev.draw.seed, entropy: ev.draw.entropy, entropySource: ev.draw.entropySource, dryRun: run.dryRun,
+    tasks: ev.tasks.length, shortfall: ev.strata.reduce((n, s) => n + s.quota - s.selected, 0),
+    summary: drawSummary(ev, regions), strata: ev.strata, snapshotHash: ev.snapshotHash, resultHash: ev.resultHash,
+    ledger: run.ledger ?? null,
+  };
+}
+
+/** Items (抽查事项) matching a task: class, industry, level. */
+export function itemsFor(items: ReturnType<typeof readRoster<'items'>>, cls: string, industry: string, level: Level): string {
+  return items
+    .filter((i) => (i.classes.length === 0 || i.classes.includes(cls) || (cls === 'positive' && i.classes.includes('general'))) &&
+      (i.industries.length === 0 || i.industries.includes(industry)) && (i.level === 'both' || i.level === level))
+    .map((i) => i.name)
+    .join('；');
+}
+
+/** Write the task list (任务清单) of effective tasks to xlsx. */
+export async function writeTaskList(db: DB, file: string, tasks: EffectiveTask[], title: string): Promise<void> {
+  const regions = Regions.load(db);
+  const objects = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o]));
+  const people = new Map<string, string>();
+  for (const i of readRoster(db, 'inspectors', { includeRemoved: true })) people.set(i.id, i.name);
+  for (const e of readRoster(db, 'experts', { includeRemoved: true })) people.set(e.id, e.name);
+  const items = readRoster(db, 'items');
+  const who = (id: string) => `${people.get(id) ?? ''}(${id})`;
+  const rows = tasks.map((tk, i) => {
+    const o = objects.get(tk.objectId);
+    return [
+      i + 1, tk.taskNo, o?.name ?? '', tk.objectId, regions.name(tk.objectRegion), CLASS_ZH[tk.class] ?? tk.class, tk.tier ?? '未评级',
+      METHOD_ZH[tk.method] ?? tk.method, tk.joint ? '内部联合' : tk.departmentJoint ? '部门联合' : '否',
+      who(tk.inspectors[0]!), tk.inspectors.slice(1).map(who).join('、'), tk.expert ? who(tk.expert) : '',
+      itemsFor(items, tk.class, o?.industry ?? '', tk.level),
+    ];
+  });
+  await writeWorkbook(file, [{
+    name: '任务清单', title,
+    headers: ['序号', '任务编号', '检查对象', '统一社会信用代码', '区县', '类别', '信用等级', '检查方式', '联合检查', '组长', '组员', '专家', '抽查事项'],
+    rows,
+  }]);
+}
+
+async function drawAction(app: App, o: DrawOpts): Promise<void> {
+  const quarter = requireQuarter(o.quarter);
+  if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('draw.badLevel'));
+  if (!['auto', 'onsite', 'offsite'].includes(o.method)) throw new UsageError(t('usage.badValue', { flag: '--method', value: o.method }), 'auto | onsite | offsite');
+  const jointShare = intOption('--joint-share', o.jointShare, 0, 10000);
+  if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new UsageError(t('date.bad', { value: o.date }));
+  const industries = splitList(o.industry);
+  const tags = splitList(o.tag);
+  if (!o.directional && (industries.length || tags.length)) throw new UsageError(t('draw.filterWithoutDirectional'));
+  const partners = splitList(o.partners ? [o.partners] : []);
+  if (partners.length && !o.departmentJoint) throw new UsageError(t('draw.partnersWithoutJoint'));
+  if (o.departmentJoint && !partners.length) throw new UsageError(t('draw.jointNeedsPartners'));
+
+  const db = app.openDb();
+  const regions = Regions.load(db);
+  const regionCodes = resolveCounties(regions, splitList(o.region));
+  let filter: DrawFilter | null = null;
+  if (o.directional) {
+    if (!industries.length && !tags.length && !regionCodes.length) throw new UsageError(t('draw.directionalNeedsFilter'));
+    filter = { industries, tags, regions: regionCodes };
+  }
+  const levels: Level[] = o.level === 'all' ? ['city', 'county'] : [o.level as Level];
+  if (!o.directional && regionCodes.length && levels.includes('city')) {
+    if (o.level === 'city') throw new UsageError(t('draw.cityRegion'));
+    levels.splice(levels.indexOf('city'), 1); // --region narrows --level all to the county draw
+  }
+
+  const policy = app.prompts(Boolean(o.yes));
+  let entropy = o.seed;
+  let entropySource: 'user' | 'generated' = 'user';
+  if (entropy === undefined && policy.interactive && !o.dryRun) {
+    entropy = (await askText(policy, '--seed', t('draw.entropyPrompt'))).trim();
+  }
+  if (entropy === undefined || entropy === '') {
+    entropy = generateEntropy();
+    entropySource = 'generated';
+  }
+  const base = {
+    quarter, regions: o.directional ? regionCodes : regionCodes, directional: Boolean(o.directional), filter,
+    method: o.method as DrawMethod, jointShare, departmentJoint: Boolean(o.departmentJoint), partners,
+    withExperts: Boolean(o.withExperts), date: o.date, entropy, entropySource,
+  };
+  if (!o.dryRun) {
+    // show the plan (a dry run of each level), then confirm; never waits without a TTY
+    if (policy.interactive) {
+      for (const level of levels) printRun(app, makeDraw(db, { ...base, level }, { dryRun: true }), regions);
+      if (!(await askConfirm(policy, t('draw.confirm')))) {
+        app.out.warn(t('draw.cancelled'));
+        app.exitCode = 1;
+        return;
+      }
+    } else if (!policy.yes) {
+      throw new UsageError(t('usage.missingFlag', { flag: '--yes' }), t('draw.dryRun'));
+    }
+  }
+  const runs: DrawRun[] = [];
+  for (const level of levels) {
+    const req: DrawRequest = { ...base, level };
+    const run = makeDraw(db, req, { dryRun: Boolean(o.dryRun) });
+    runs.push(run);
+    if (!o.json) printRun(app, run, regions);
+  }
+  if (o.dryRun) app.out.warn(t('draw.dryRun'));
+  const head = ledgerHead(db);
+  if (o.out && !o.dryRun) {
+    const tasks = runs.flatMap((r) => effectiveTasks(db, { drawId: r.evidence.draw.id }));
+    await writeTaskList(db, o.out, tasks, `${regions.city.name}生态环境局 ${quarter.year}年第${quarter.q}季度“双随机”抽查任务清单（${runs.map((r) => r.evidence.draw.id).join('、')}）`);
+    app.out.info(t('draw.written', { file: o.out }));
+  }
+  if (o.json) {
+    app.out.data(JSON.stringify({ draws: runs.map((r) => runJson(r, regions)), ledgerHead: o.dryRun ? null : head }, null, 2));
+  } else if (!o.dryRun) {
+    app.out.ok(t('draw.head', { hash: head.hash }));
+  }
+}
+
+function taskRowsHuman(app: App, db: DB, tasks: EffectiveTask[]): void {
+  const regions = Regions.load(db);
+  const names = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o.name]));
+  const zh = app.lang === 'zh';
+  app.out.data(textTable(
+    zh ? ['任务编号', '检查对象', '信用代码', '区县', '类别', '信用', '方式', '联合', '检查组', '专家'] : ['task', 'object', 'id', 'region', 'class', 'tier', 'method', 'joint', 'team', 'expert'],
+    tasks.map((tk) => [
+      tk.taskNo, names.get(tk.objectId) ?? '', tk.objectId + (tk.originalObjectId ? ` (补抽, 原 ${tk.originalObjectId})` : ''), regions.name(tk.objectRegion),
+      zh ? CLASS_ZH[tk.class] : tk.class, tk.tier ?? '-', zh ? METHOD_ZH[tk.method] : tk.method, tk.joint ? '√' : '', tk.inspectors.join(','), tk.expert ?? '',
+    ]),
+  ));
+}
+
+export function register(program: Command, app: App): void {
+  const draw = program
+    .command('draw')
+    .description('抽签：按季度、层级抽取检查对象与执法人员（可复现、写入防篡改台账）')
+    .option('-q, --quarter <Q>', 'quarter: 2023Q2, 2023-Q2, 2023年第二季度')
+    .option('--level <level>', 'city | county | all (city first, then county)', 'all')
+    .option('--region <code>', 'county (code or name), repeatable; directional: the filter', collect, [])
+    .option('--seed <entropy>', 'entropy given by the operator (dice digits, lottery number …)')
+    .option('--directional', '定向抽查 (with --industry/--tag/--region)')
+    .option('--industry <name>', 'directional: industry, repeatable', collect, [])
+    .option('--tag <tag>', 'directional: tag, repeatable', collect, [])
+    .option('--method <m>', 'auto | onsite | offsite', 'auto')
+    .option('--joint-share <bp>', 'share of internal joint tasks in basis points (default: rules, 3000)')
+    .option('--department-joint', '部门联合抽查 (with --partners)')
+    .option('--partners <list>', 'partner departments, e.g. 市场监管局,应急管理局')
+    .option('--with-experts', 'add an expert to every task whose industry has one')
+    .option('--date <YYYY-MM-DD>', 'draw date (certificates valid on it; default today)')
+    .option('--dry-run', 'show what would be drawn; write nothing')
+    .option('--out <file.xlsx>', 'write the task list (任务清单)')
+    .option('--json', 'one JSON document on stdout')
+    .option('-y, --yes', 'no confirmation (required without a TTY)')
+    .action((o: DrawOpts) => drawAction(app, o));
+  examples(draw, [
+    'sj draw --quarter 2023Q2 --seed "3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4" --yes',
+    'sj draw --quarter 2023Q2 --level county --region 桃城区 --dry-run',
+    'sj draw --quarter 2023Q3 --directional --industry 化工 --level county --yes --out tasks.xlsx',
+    'sj draw --quarter 2023Q2 --level city --department-joint --partners 市场监管局,应急管理局 --yes',
+  ]);
+
+  const list = draw.command('list').description('list draws')
+    .option('-q, --quarter <Q>', 'only this quarter').option('--json', 'JSON')
+    .action((o: { quarter?: string; json?: boolean }) => {
+      const db = app.openDb();
+      const q = o.quarter ? requireQuarter(o.quarter).id : undefined;
+      const draws = listDraws(db, { quarter: q });
+      const counts = db.prepare('SELECT draw_id, COUNT(*) AS n FROM draw_tasks GROUP BY draw_id').all() as { draw_id: string; n: number }[];
+      const n = new Map(counts.map((c) => [c.draw_id, c.n]));
+      if (o.json) {
+        app.out.data(JSON.stringify({ draws: draws.map((d) => ({ ...d, tasks: n.get(d.id) ?? 0 })) }, null, 2));
+        return;
+      }
+      if (!draws.length) return app.out.info(t('draw.noDraws'));
+      const zh = app.lang === 'zh';
+      app.out.data(textTable(
+        zh ? ['编号', '季度', '层级', '类型', '任务数', '台账序号', '状态'] : ['id', 'quarter', 'level', 'kind', 'tasks', 'seq', 'status'],
+        draws.map((d) => [d.id, d.quarter, t(`draw.level.${d.level}`), d.kind, n.get(d.id) ?? 0, d.seq, d.voided ? `${zh ? '已作废' : 'void'}: ${d.voided.reason}` : zh ? '有效' : 'live']),
+      ));
+    });
+  examples(list, ['sj draw list', 'sj draw list --quarter 2023Q2 --json']);
+
+  const show = draw.command('show <id>').description('show one draw: header, strata, tasks (substitutions shown)')
+    .option('--json', 'JSON')
+    .action((id: string, o: { json?: boolean }) => {
+      const db = app.openDb();
+      const d = requireDraw(db, id);
+      const ev = getEvidence(db, id);
+      const tasks = effectiveTasks(db, { drawId: id, includeVoided: true });
+      if (o.json) {
+        app.out.data(JSON.stringify({ draw: ev.draw, voided: d.voided, strata: ev.strata, tasks, ledger: ev.ledger ?? null, snapshotHash: ev.snapshotHash, resultHash: ev.resultHash }, null, 2));
+        return;
+      }
+      const regions = Regions.load(db);
+      app.out.info(`${ev.draw.id}  ${ev.draw.quarter}  ${t(`draw.level.${ev.draw.level}`)}  ${ev.draw.kind}  ${ev.draw.createdAt}`);
+      app.out.info(`entropy (${ev.draw.entropySource}): ${ev.draw.entropy}\nseed: ${ev.draw.seed}\nledger: #${ev.ledger?.seq} ${ev.ledger?.hash}`);
+      if (d.voided) app.out.warn(`${app.lang === 'zh' ? '已作废' : 'VOID'}: ${d.voided.reason} (${d.voided.at})`);
+      printRun(app, { evidence: ev, outcome: undefined as never, rulesId: d.rulesId ?? 0, dryRun: false }, regions);
+      taskRowsHuman(app, db, tasks);
+    });
+  examples(show, ['sj draw show 2023Q2-county-01', 'sj draw show 2023Q2-city-01 --json']);
+
+  const exp = draw.command('export <id>').description('write the evidence file (sj-evidence/1) of a draw')
+    .option('--out <file.json>', 'output file (default: stdout)')
+    .action((id: string, o: { out?: string }) => {
+      const db = app.openDb();
+      const ev = getEvidence(db, id);
+      const text = JSON.stringify(ev, null, 1) + '\n';
+      if (o.out) {
+        writeFileSync(o.out, text);
+        app.out.info(t('draw.exported', { file: o.out }));
+      } else app.out.data(text);
+    });
+  examples(exp, ['sj draw export 2023Q2-county-01 --out 2023Q2-county-01.evidence.json', 'sj verify --evidence 2023Q2-county-01.evidence.json']);
+
+  const tasksCmd = draw.command('tasks').description('the task list (任务清单) of a quarter or a draw')
+    .option('-q, --quarter <Q>', 'quarter').option('--draw <id>', 'one draw').option('--out <file.xlsx>', 'write xlsx').option('--json', 'JSON')
+    .action(async (o: { quarter?: string; draw?: string; out?: string; json?: boolean }) => {
+      const db = app.openDb();
+      if (!o.quarter && !o.draw) throw new UsageError(t('usage.missingFlag', { flag: '--quarter | --draw' }));
+      const tasks = effectiveTasks(db, { quarter: o.quarter ? requireQuarter(o.quarter).id : undefined, drawId: o.draw });
+      if (o.out) {
+        await writeTaskList(db, o.out, tasks, `“双随机”抽查任务清单 ${o.draw ?? o.quarter}`);
+        app.out.info(t('draw.written', { file: o.out }));
+      } else if (o.json) app.out.data(JSON.stringify({ tasks }, null, 2));
+      else taskRowsHuman(app, db, tasks);
+    });
+  examples(tasksCmd, ['sj draw tasks --quarter 2023Q2', 'sj draw tasks --draw 2023Q2-county-01 --out tasks.xlsx']);
+
+  const voidCmd = draw.command('void <id>').description('void a draw made in error (the record stays; a new draw gets a new id)')
+    .option('--reason <text>', 'why (required)').option('--json', 'JSON')
+    .action((id: string, o: { reason?: string; json?: boolean }) => {
+      if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
+      const db = app.openDb();
+      const entry = writeTx(db, () => voidDraw(db, id, o.reason!.trim(), isoUtc(now())));
+      if (o.json) app.out.data(JSON.stringify({ voided: id, ledger: { seq: entry.seq, hash: entry.hash } }, null, 2));
+      else app.out.ok(t('draw.voided', { id, hash: entry.hash }));
+    });
+  examples(voidCmd, ['sj draw void 2023Q2-county-01 --reason "名录库导入错误，重新抽签"']);
+
+  const sub = draw.command('substitute <id>').description('补抽: replace a drawn object or an inspector, with a reason (original kept)')
+    .option('--object <oid>', 'replace this object by the next of its stratum in key order')
+    .option('--task <oid>', 'the task (by object id) whose inspector is replaced')
+    .option('--inspector <iid>', 'the inspector to replace by the next candidate')
+    .option('--reason <text>', 'why (required)').option('--json', 'JSON')
+    .action((id: string, o: { object?: string; task?: string; inspector?: string; reason?: string; json?: boolean }) => {
+      if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
+      if (!o.object === !(o.task && o.inspector)) throw new UsageError(t('draw.subst.mode'));
+      const db = app.openDb();
+      const res = writeTx(db, () => substitute(db, id, o as SubstOpts));
+      if (o.json) app.out.data(JSON.stringify(res, null, 2));
+      else app.out.ok(t('draw.subst.done', { original: res.original, replacement: res.replacement, reason: res.reason, hash: res.ledger.hash }));
+    });
+  examples(sub, [
+    'sj draw substitute 2023Q2-county-01 --object 91131102MA0000001X --reason "企业已停产"',
+    'sj draw substitute 2023Q2-county-01 --task 91131102MA0000001X --inspector 13110012345 --reason "回避：亲属在该企业任职"',
+  ]);
+}
+
+interface SubstOpts {
+  object?: string;
+  task?: string;
+  inspector?: string;
+  reason: string;
+}
+
+/** One substitution: a ledger entry and a substitutions row; must run in a write transaction. */
+export function substitute(db: DB, drawId: string, o: SubstOpts) {
+  const d = requireDraw(db, drawId);
+  if (d.voided) throw new SjError(t('draw.isVoided', { id: drawId }));
+  const ev = getEvidence(db, drawId);
+  const tasks = effectiveTasks(db, { drawId, includeVoided: true });
+  const at = isoUtc(now());
+  const reason = o.reason.trim();
+  if (o.object) {
+    const tk = tasks.find((x) => x.objectId === o.object);
+    if (!tk) throw new SjError(t('draw.subst.noTask', { id: drawId, object: o.object }));
+    const index = tk.ord - 1;
+    const used = new Set<string>([...ev.tasks.map((x) => x.objectId), ...tasks.map((x) => x.objectId)]);
+    const prior = db.prepare("SELECT original FROM substitutions WHERE draw_id = ? AND kind = 'object'").all(drawId) as { original: string }[];
+    prior.forEach((p) => used.add(p.original));
+    const next = nextObject(ev, ev.tasks[index]!, used);
+    if (!next) throw new SjError(t('draw.subst.exhausted', { stratum: `${tk.region}/${tk.class}/${tk.tier ?? '-'}` }));
+    const payload = {
+      draw: drawId, task: tk.taskNo, kind: 'object', original: o.object, replacement: next.object.id, reason, at,
+      objectRegion: next.object.region, key: next.key, poolRank: next.poolRank, method: next.method, expert: next.expert,
+    };
+    const entry = appendLedger(db, 'substitution', tk.taskNo, at, payload);
+    db.prepare('INSERT INTO substitutions(seq, draw_id, task_no, kind, original, replacement, reason, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(entry.seq, drawId, tk.taskNo, 'object', o.object, next.object.id, reason, at, canonical(payload));
+    return { ...payload, ledger: { seq: entry.seq, hash: entry.hash } };
+  }
+  const tk = tasks.find((x) => x.objectId === o.task);
+  if (!tk) throw new SjError(t('draw.subst.noTask', { id: drawId, object: o.task! }));
+  if (!tk.inspectors.includes(o.inspector!)) throw new SjError(t('draw.subst.noInspector', { task: tk.taskNo, inspector: o.inspector! }));
+  const index = tk.ord - 1;
+  // a recusal declared late is in the current roster: honour it
+  const lateAvoid = new Set((readRoster(db, 'avoidance', { where: 'object = @o', params: { o: tk.objectId } })).map((a) => a.person));
+  const removed = new Set<string>(tk.substitutions.filter((s) => s.kind === 'inspector').map((s) => s.original));
+  removed.add(o.inspector!);
+  lateAvoid.forEach((p) => removed.add(p));
+  const objOverride = tk.originalObjectId ? ev.snapshot.objects.find((x) => x.id === tk.objectId) : undefined;
+  const next = nextInspector(ev, index, tk.inspectors, o.inspector!, removed, objOverride);
+  if (!next) throw new SjError(t('draw.subst.noCandidate', { task: tk.taskNo }));
+  const payload = { draw: drawId, task: tk.taskNo, kind: 'inspector', original: o.inspector!, replacement: next, reason, at };
+  const entry = appendLedger(db, 'substitution', tk.taskNo, at, payload);
+  db.prepare('INSERT INTO substitutions(seq, draw_id, task_no, kind, original, replacement, reason, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(entry.seq, drawId, tk.taskNo, 'inspector', o.inspector!, next, reason, at, canonical(payload));
+  return { ...payload, ledger: { seq: entry.seq, hash: entry.hash } };
+}

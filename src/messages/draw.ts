@@ -1,3 +1,82 @@
 import type { Catalogue } from './index.js';
 
-export const drawMessages: Catalogue = {};
+export const drawMessages: Catalogue = {
+  'draw.exists': {
+    zh: '{region} 本季度已有有效的常规抽签 {id}，不能再抽一次',
+    en: '{region} already has a live routine draw this quarter: {id}; it cannot be drawn again',
+  },
+  'draw.existsHint': {
+    zh: '抽签结果一经确定不得随意变更。若该抽签确有错误，先作废：sj draw void {id} --reason "原因"',
+    en: 'a drawn list is fixed once made. If that draw was made in error, void it first: sj draw void {id} --reason "why"',
+  },
+  'draw.unknown': { zh: '没有编号为 {id} 的抽签', en: 'no draw with id {id}' },
+  'draw.unknownHint': { zh: '运行 `sj draw list` 查看抽签编号', en: 'run `sj draw list` for the draw ids' },
+  'draw.alreadyVoided': { zh: '抽签 {id} 已作废（{reason}）', en: 'draw {id} is already void ({reason})' },
+  'draw.voided': { zh: '抽签 {id} 已作废；台账头哈希：{hash}', en: 'draw {id} voided; ledger head: {hash}' },
+  'draw.isVoided': { zh: '抽签 {id} 已作废，不能补抽', en: 'draw {id} is void; no substitution possible' },
+  'draw.needQuarter': { zh: '需要 --quarter（例如 --quarter 2023Q2）', en: '--quarter is required (e.g. --quarter 2023Q2)' },
+  'draw.badLevel': { zh: '--level 只能是 city、county 或 all', en: '--level must be city, county or all' },
+  'draw.cityRegion': {
+    zh: '市级抽签覆盖全市，不能用 --region 限定（定向抽查请用 --directional --region）',
+    en: 'a city-level draw covers the whole city; --region cannot narrow it (use --directional --region for a directional draw)',
+  },
+  'draw.countyOnly': { zh: '{value} 不是县级区域', en: '{value} is not a county-level region' },
+  'draw.directionalNeedsFilter': {
+    zh: '定向抽查需要至少一个条件：--industry、--tag 或 --region',
+    en: 'a directional draw needs at least one of --industry, --tag, --region',
+  },
+  'draw.filterWithoutDirectional': {
+    zh: '--industry / --tag 只用于定向抽查，请加 --directional',
+    en: '--industry / --tag are for directional draws; add --directional',
+  },
+  'draw.partnersWithoutJoint': { zh: '--partners 需要与 --department-joint 一起使用', en: '--partners needs --department-joint' },
+  'draw.jointNeedsPartners': { zh: '部门联合抽查需要 --partners（例如 市场监管局,应急管理局）', en: '--department-joint needs --partners (e.g. 市场监管局,应急管理局)' },
+  'draw.entropyPrompt': {
+    zh: '请输入随机种子（如见证人现场掷骰读出的 20 位数字）；留空则由计算机生成',
+    en: 'enter the entropy (e.g. 20 dice digits read out by the witnesses); leave empty to generate it',
+  },
+  'draw.confirm': { zh: '确认按以上计划抽签？抽签结果将写入台账，不可撤销', en: 'draw as planned above? The result goes into the ledger and cannot be undone' },
+  'draw.cancelled': { zh: '未抽签', en: 'nothing was drawn' },
+  'draw.cannotStaff': {
+    zh: '无法组成检查组：{detail}。本次抽签未写入任何内容',
+    en: 'a team cannot be formed: {detail}. Nothing was written',
+  },
+  'draw.cannotStaffHint': {
+    zh: '用 `sj plan --quarter {quarter}` 查看各区县可用执法人员；补充人员名录或调整规则后再抽',
+    en: 'run `sj plan --quarter {quarter}` to see eligible inspectors per region; extend the roster or the rules, then draw',
+  },
+  'draw.failTooFew': {
+    zh: '对象 {object}：可用执法人员只有 {candidates} 名，检查组需要 {size} 名',
+    en: 'object {object}: only {candidates} eligible inspector(s) for a team of {size}',
+  },
+  'draw.failOneLine': {
+    zh: '对象 {object}：内部联合检查需要两个业务条线，但候选人员都属于“{line}”',
+    en: 'object {object}: a joint inspection needs two business lines but every candidate is of line {line}',
+  },
+  'draw.emptyPopulation': { zh: '{level}抽签范围内没有可抽对象', en: 'no objects in the scope of the {level} draw' },
+  'draw.done': { zh: '抽签 {id} 完成：{tasks} 项任务', en: 'draw {id} done: {tasks} tasks' },
+  'draw.dryRun': { zh: '试抽（--dry-run）：未写入任何内容，正式抽签的编号与种子会不同', en: 'dry run: nothing written; the real draw will have its own id and seed' },
+  'draw.head': {
+    zh: '台账头哈希（请公布）：{hash}',
+    en: 'ledger head hash (publish it): {hash}',
+  },
+  'draw.seedGenerated': { zh: '随机种子由计算机生成：{entropy}', en: 'entropy generated: {entropy}' },
+  'draw.shortfall': { zh: '缺口 {n}（可抽对象不足）', en: 'shortfall {n} (pool too small)' },
+  'draw.written': { zh: '任务清单已写入 {file}', en: 'task list written to {file}' },
+  'draw.exported': { zh: '证据文件已写入 {file}', en: 'evidence file written to {file}' },
+  'draw.level.city': { zh: '市级', en: 'city' },
+  'draw.level.county': { zh: '县级', en: 'county' },
+  'draw.noDraws': { zh: '没有抽签记录', en: 'no draws' },
+  'draw.subst.noTask': { zh: '抽签 {id} 中没有对象 {object} 的任务', en: 'draw {id} has no task for object {object}' },
+  'draw.subst.noInspector': { zh: '任务 {task} 的检查组中没有 {inspector}', en: 'task {task} has no member {inspector}' },
+  'draw.subst.exhausted': { zh: '该分层已无可补抽的对象（{stratum}）', en: 'no object left to substitute in that stratum ({stratum})' },
+  'draw.subst.noCandidate': { zh: '任务 {task} 已无可替换的候选执法人员', en: 'no candidate left to replace an inspector of task {task}' },
+  'draw.subst.done': { zh: '补抽完成：{original} → {replacement}（{reason}）；台账头哈希：{hash}', en: 'substituted {original} → {replacement} ({reason}); ledger head: {hash}' },
+  'draw.subst.mode': { zh: '请指定 --object OID，或 --task OID --inspector IID', en: 'give --object OID, or --task OID --inspector IID' },
+  'draw.reasonRequired': { zh: '需要 --reason（作废或补抽必须说明原因）', en: '--reason is required (a void or substitution must say why)' },
+  'verify.ok': { zh: '校验通过：{draws} 次抽签、{entries} 条台账记录均一致；台账头哈希 {hash}', en: 'verified: {draws} draws and {entries} ledger entries hold; ledger head {hash}' },
+  'verify.failed': { zh: '校验失败：{n} 处不一致', en: 'verification failed: {n} discrepancies' },
+  'verify.evidenceOk': { zh: '证据文件校验通过：抽签 {id}，{tasks} 项任务，结果哈希 {hash}', en: 'evidence verified: draw {id}, {tasks} tasks, result hash {hash}' },
+  'verify.badFile': { zh: '无法读取证据文件 {file}：{why}', en: 'cannot read evidence file {file}: {why}' },
+  'ledger.empty': { zh: '台账为空', en: 'the ledger is empty' },
+};

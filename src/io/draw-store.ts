@@ -1,0 +1,247 @@
+/**
+ * Draws in the database: recording a draw (evidence + tasks + ledger entry + scope), listing,
+ * voiding, substitutions, and the effective task list (substitutions applied).
+ * Every write is one IMMEDIATE transaction; draws, tasks, voids and substitutions are append-only.
+ */
+import { canonical } from '../core/canonical.js';
+import { evidencePayloadHash } from '../core/draw.js';
+import type { Evidence, Level, Method, ObjClass } from '../core/types.js';
+import { SjError } from '../errors.js';
+import { t } from '../messages/index.js';
+import type { DB } from './db.js';
+import { appendLedger } from './ledger.js';
+
+export const taskNo = (drawId: string, ord: number): string => `${drawId}-${String(ord).padStart(4, '0')}`;
+
+/** Draw ids: 2023Q2-city-01, 2023Q2-county-01, 2023Q2-dir-01 (directional) … never reused. */
+export function nextDrawId(db: DB, quarter: string, level: Level, directional: boolean): string {
+  const stem = `${quarter}-${directional ? 'dir' : level}-`;
+  const rows = db.prepare('SELECT id FROM draws WHERE id LIKE ?').all(`${stem}%`) as { id: string }[];
+  let max = 0;
+  for (const r of rows) {
+    const n = Number(r.id.slice(stem.length));
+    if (Number.isInteger(n) && n > max) max = n;
+  }
+  return `${stem}${String(max + 1).padStart(2, '0')}`;
+}
+
+export interface LiveScopeConflict {
+  drawId: string;
+  region: string;
+}
+
+/** A live routine draw already holding any of these (quarter, level, region) scopes. */
+export function scopeConflict(db: DB, quarter: string, level: Level, regions: string[]): LiveScopeConflict | undefined {
+  const q = db.prepare('SELECT draw_id FROM draw_scope WHERE quarter = ? AND level = ? AND region = ?');
+  for (const r of regions) {
+    const row = q.get(quarter, level, r) as { draw_id: string } | undefined;
+    if (row) return { drawId: row.draw_id, region: r };
+  }
+  return undefined;
+}
+
+export function conflictError(c: LiveScopeConflict, regionName: string): SjError {
+  return new SjError(t('draw.exists', { id: c.drawId, region: regionName }), {
+    hint: t('draw.existsHint', { id: c.drawId }),
+    details: { existingDraw: c.drawId },
+  });
+}
+
+/** Record a draw; must run inside the caller's write transaction. Returns the ledger entry. */
+export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number | null; recordedAt: string; regionName: (c: string) => string }) {
+  const d = evidence.draw;
+  if (d.kind === 'routine') {
+    const c = scopeConflict(db, d.quarter, d.level, d.regions);
+    if (c) throw conflictError(c, meta.regionName(c.region));
+  }
+  const { ledger: _l, ...body } = evidence;
+  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, evidencePayloadHash(evidence));
+  db.prepare(
+    'INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt, canonical(body));
+  const objRegion = new Map(evidence.snapshot.objects.map((o) => [o.id, o.region]));
+  const ins = db.prepare(
+    `INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  evidence.tasks.forEach((tk, i) => {
+    ins.run(taskNo(d.id, i + 1), d.id, i + 1, tk.objectId, tk.region, objRegion.get(tk.objectId) ?? tk.region, tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
+  });
+  if (d.kind === 'routine') {
+    const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
+    for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
+  }
+  return entry;
+}
+
+export interface DrawRow {
+  id: string;
+  seq: number;
+  quarter: string;
+  level: Level;
+  kind: 'routine' | 'directional';
+  regions: string[];
+  rulesId: number | null;
+  recordedAt: string;
+  voided: { reason: string; at: string; seq: number } | null;
+}
+
+const drawRow = (r: Record<string, unknown>): DrawRow => ({
+  id: r.id as string,
+  seq: r.seq as number,
+  quarter: r.quarter as string,
+  level: r.level as Level,
+  kind: r.kind as DrawRow['kind'],
+  regions: JSON.parse(r.regions as string),
+  rulesId: (r.rules_id as number | null) ?? null,
+  recordedAt: r.recorded_at as string,
+  voided: r.void_seq ? { reason: r.void_reason as string, at: r.void_at as string, seq: r.void_seq as number } : null,
+});
+
+const DRAW_SELECT = `SELECT d.id, d.seq, d.quarter, d.level, d.kind, d.regions, d.rules_id, d.recorded_at,
+  v.reason AS void_reason, v.at AS void_at, v.seq AS void_seq FROM draws d LEFT JOIN voids v ON v.draw_id = d.id`;
+
+export function listDraws(db: DB, opts: { quarter?: string; year?: number; includeVoided?: boolean } = {}): DrawRow[] {
+  const conds: string[] = [];
+  const p: Record<string, unknown> = {};
+  if (opts.quarter) {
+    conds.push('d.quarter = @quarter');
+    p.quarter = opts.quarter;
+  }
+  if (opts.year) {
+    conds.push('substr(d.quarter, 1, 4) = @year');
+    p.year = String(opts.year);
+  }
+  if (opts.includeVoided === false) conds.push('v.draw_id IS NULL');
+  return (db.prepare(`${DRAW_SELECT} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''} ORDER BY d.seq`).all(p) as Record<string, unknown>[]).map(drawRow);
+}
+
+export function getDraw(db: DB, id: string): DrawRow | undefined {
+  const r = db.prepare(`${DRAW_SELECT} WHERE d.id = ?`).get(id) as Record<string, unknown> | undefined;
+  return r ? drawRow(r) : undefined;
+}
+
+export function requireDraw(db: DB, id: string): DrawRow {
+  const d = getDraw(db, id);
+  if (!d) throw new SjError(t('draw.unknown', { id }), { hint: t('draw.unknownHint') });
+  return d;
+}
+
+export function getEvidence(db: DB, id: string): Evidence {
+  const r = db.prepare('SELECT d.evidence, l.seq, l.prev_hash, l.hash FROM draws d LEFT JOIN ledger l ON l.seq = d.seq WHERE d.id = ?').get(id) as
+    | { evidence: string; seq: number | null; prev_hash: string | null; hash: string | null }
+    | undefined;
+  if (!r) throw new SjError(t('draw.unknown', { id }), { hint: t('draw.unknownHint') });
+  const ev = JSON.parse(r.evidence) as Evidence;
+  const ordered: Evidence = {
+    format: ev.format, algorithm: ev.algorithm, draw: ev.draw, snapshot: ev.snapshot, snapshotHash: ev.snapshotHash,
+    strata: ev.strata, tasks: ev.tasks, resultHash: ev.resultHash,
+  };
+  if (r.seq !== null) ordered.ledger = { seq: r.seq, prevHash: r.prev_hash!, hash: r.hash! };
+  return ordered;
+}
+
+export function voidDraw(db: DB, id: string, reason: string, at: string) {
+  const d = requireDraw(db, id);
+  if (d.voided) throw new SjError(t('draw.alreadyVoided', { id, reason: d.voided.reason }));
+  const entry = appendLedger(db, 'void', id, at, { draw: id, reason, at });
+  db.prepare('INSERT INTO voids(draw_id, seq, reason, at) VALUES (?, ?, ?, ?)').run(id, entry.seq, reason, at);
+  db.prepare('DELETE FROM draw_scope WHERE draw_id = ?').run(id);
+  return entry;
+}
+
+/** A task as it stands now: the drawn task with its substitutions applied. */
+export interface EffectiveTask {
+  taskNo: string;
+  drawId: string;
+  quarter: string;
+  level: Level;
+  drawKind: 'routine' | 'directional';
+  voided: boolean;
+  ord: number;
+  objectId: string;
+  /** the object drawn, when a substitution replaced it */
+  originalObjectId: string | null;
+  /** stratum region (the city code at city level) */
+  region: string;
+  /** the object's own county */
+  objectRegion: string;
+  class: ObjClass;
+  tier: string | null;
+  rank: number;
+  method: Method;
+  joint: boolean;
+  /** department joint draw (部门联合) */
+  departmentJoint: boolean;
+  /** credit tiers used in the draw's strata for this class (信用分级分类抽查) */
+  creditBased: boolean;
+  inspectors: string[];
+  expert: string | null;
+  substitutions: { kind: 'object' | 'inspector'; original: string; replacement: string; reason: string; at: string }[];
+  drawDate: string;
+}
+
+/** Effective tasks of draws (all, or of a quarter/year/draw), in draw then task order. */
+export function effectiveTasks(db: DB, opts: { drawId?: string; quarter?: string; year?: number; includeVoided?: boolean } = {}): EffectiveTask[] {
+  const conds: string[] = [];
+  const p: Record<string, unknown> = {};
+  if (opts.drawId) {
+    conds.push('d.id = @drawId');
+    p.drawId = opts.drawId;
+  }
+  if (opts.quarter) {
+    conds.push('d.quarter = @quarter');
+    p.quarter = opts.quarter;
+  }
+  if (opts.year) {
+    conds.push('substr(d.quarter, 1, 4) = @year');
+    p.year = String(opts.year);
+  }
+  if (!opts.includeVoided) conds.push('NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)');
+  const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
+  const draws = db.prepare(`SELECT d.id, d.quarter, d.level, d.kind, json_extract(d.evidence, '$.draw.joint') AS joint,
+      json_extract(d.evidence, '$.draw.createdAt') AS created, json_extract(d.evidence, '$.snapshot.rules.tiered') AS tiered,
+      EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) AS voided
+    FROM draws d ${where} ORDER BY d.seq`).all(p) as { id: string; quarter: string; level: Level; kind: 'routine' | 'directional'; joint: string; created: string; tiered: string; voided: number }[];
+  const tasksQ = db.prepare('SELECT * FROM draw_tasks WHERE draw_id = ? ORDER BY ord');
+  const subsQ = db.prepare('SELECT task_no, kind, original, replacement, reason, at, payload FROM substitutions WHERE draw_id = ? ORDER BY seq');
+  const out: EffectiveTask[] = [];
+  for (const d of draws) {
+    const subs = new Map<string, (EffectiveTask['substitutions'][number] & { payload: string })[]>();
+    for (const s of subsQ.all(d.id) as { task_no: string; kind: 'object' | 'inspector'; original: string; replacement: string; reason: string; at: string; payload: string }[]) {
+      const l = subs.get(s.task_no) ?? [];
+      l.push({ kind: s.kind, original: s.original, replacement: s.replacement, reason: s.reason, at: s.at, payload: s.payload });
+      subs.set(s.task_no, l);
+    }
+    const tiered = new Set<string>(JSON.parse(d.tiered ?? '[]'));
+    for (const r of tasksQ.all(d.id) as Record<string, unknown>[]) {
+      const tn = r.task_no as string;
+      let objectId = r.object_id as string;
+      let objectRegion = r.object_region as string;
+      let inspectors = JSON.parse(r.inspectors as string) as string[];
+      let expert = (r.expert as string | null) ?? null;
+      let method = r.method as Method;
+      const sl = subs.get(tn) ?? [];
+      for (const s of sl) {
+        if (s.kind === 'object') {
+          const pl = JSON.parse(s.payload) as { objectRegion?: string; method?: Method; expert?: string | null };
+          objectId = s.replacement;
+          if (pl.objectRegion) objectRegion = pl.objectRegion;
+          if (pl.method) method = pl.method;
+          if (pl.expert !== undefined) expert = pl.expert;
+        } else {
+          inspectors = inspectors.map((i) => (i === s.original ? s.replacement : i));
+        }
+      }
+      out.push({
+        taskNo: tn, drawId: d.id, quarter: d.quarter, level: d.level, drawKind: d.kind, voided: d.voided === 1, ord: r.ord as number,
+        objectId, originalObjectId: objectId !== r.object_id ? (r.object_id as string) : null,
+        region: r.region as string, objectRegion, class: r.class as ObjClass, tier: (r.tier as string | null) ?? null, rank: r.rank as number,
+        method, joint: r.joint === 1, departmentJoint: d.joint === 'department',
+        creditBased: tiered.has(r.class as string), inspectors, expert,
+        substitutions: sl.map(({ payload: _p, ...rest }) => rest), drawDate: String(d.created).slice(0, 10),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * `sj verify` against a database: the whole ledger chain, every draw recomputed from its
+ * evidence and rebuilt from the roster history, every table row matched with its ledger entry.
+ */
+import { canonical } from '../core/canonical.js';
+import { evidencePayloadHash } from '../core/draw.js';
+import { H } from '../core/hash.js';
+import { checkChain } from '../core/ledger.js';
+import { parseQuarter } from '../core/quarter.js';
+import type { Evidence } from '../core/types.js';
+import { verifyEvidence } from '../core/verify.js';
+import type { DB } from './db.js';
+import { taskNo } from './draw-store.js';
+import { readLedger } from './ledger.js';
+import { buildSnapshot } from './snapshot.js';
+
+export interface VerifyProblem {
+  /** what: "ledger #7", "draw 2023Q2-county-01", "draw_tasks 2023Q2-county-01-0003" … */
+  entry: string;
+  problem: string;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  entries: number;
+  draws: number;
+  head: { seq: number; hash: string };
+  problems: VerifyProblem[];
+}
+
+/** Extra checks for result batches (provided by the results module). */
+export type BatchCheck = (db: DB, seq: number, payload: string) => string[];
+let batchCheck: BatchCheck | undefined;
+export function setResultBatchCheck(fn: BatchCheck): void {
+  batchCheck = fn;
+}
+
+export function verifyDatabase(db: DB, opts: { drawIds?: string[]; head?: string; progress?: (done: number, total: number) => void } = {}): VerifyReport {
+  const problems: VerifyProblem[] = [];
+  const entries = readLedger(db);
+  for (const c of checkChain(entries)) problems.push({ entry: `ledger #${c.seq}`, problem: c.problem });
+  if (opts.head && !entries.some((e) => e.hash === opts.head)) {
+    problems.push({ entry: 'ledger', problem: `the published head ${opts.head} is not in the ledger: entries were removed or rewritten` });
+  }
+  const bySeq = new Map(entries.map((e) => [e.seq, e]));
+  const only = opts.drawIds ? new Set(opts.drawIds) : null;
+
+  // draws
+  const draws = db.prepare('SELECT id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence FROM draws ORDER BY seq').all() as {
+    id: string; seq: number; quarter: string; level: string; kind: string; regions: string; rules_id: number | null; recorded_at: string; evidence: string;
+  }[];
+  const drawSeqs = new Set<number>();
+  let n = 0;
+  for (const d of draws) {
+    drawSeqs.add(d.seq);
+    if (only && !only.has(d.id)) continue;
+    opts.progress?.(++n, only ? only.size : draws.length);
+    const where = `draw ${d.id}`;
+    const le = bySeq.get(d.seq);
+    if (!le || le.type !== 'draw' || le.ref !== d.id) {
+      problems.push({ entry: where, problem: `has no ledger entry (seq ${d.seq}): inserted behind sj's back` });
+    }
+    let ev: Evidence;
+    try {
+      ev = JSON.parse(d.evidence) as Evidence;
+    } catch {
+      problems.push({ entry: where, problem: 'evidence is not valid JSON' });
+      continue;
+    }
+    if (le && le.payloadHash !== evidencePayloadHash(ev)) problems.push({ entry: where, problem: 'evidence differs from what the ledger recorded (payload hash)' });
+    if (ev.draw?.id !== d.id || ev.draw?.quarter !== d.quarter || ev.draw?.level !== d.level || ev.draw?.kind !== d.kind || canonical(ev.draw?.regions ?? null) !== canonical(JSON.parse(d.regions))) {
+      problems.push({ entry: where, problem: 'draw row does not match its evidence (id, quarter, level, kind or regions)' });
+    }
+    for (const p of verifyEvidence(ev)) problems.push({ entry: where, problem: p });
+    // tasks as stored
+    const rows = db.prepare('SELECT * FROM draw_tasks WHERE draw_id = ? ORDER BY ord').all(d.id) as Record<string, unknown>[];
+    if (rows.length !== (ev.tasks?.length ?? 0)) problems.push({ entry: where, problem: `${rows.length} task rows, evidence has ${ev.tasks?.length ?? 0}` });
+    rows.forEach((r, i) => {
+      const tk = ev.tasks?.[i];
+      const exp = tk && {
+        task_no: taskNo(d.id, i + 1), ord: i + 1, object_id: tk.objectId, region: tk.region, class: tk.class, tier: tk.tier, rank: tk.rank,
+        key: tk.key, method: tk.method, joint: tk.joint ? 1 : 0, inspectors: JSON.stringify(tk.inspectors), expert: tk.expert,
+      };
+      const got = { task_no: r.task_no, ord: r.ord, object_id: r.object_id, region: r.region, class: r.class, tier: r.tier, rank: r.rank, key: r.key, method: r.method, joint: r.joint, inspectors: r.inspectors, expert: r.expert };
+      if (!exp || canonical(exp) !== canonical(got)) problems.push({ entry: `draw_tasks ${String(r.task_no)}`, problem: 'differs from the draw\'s evidence' });
+    });
+    // the snapshot against the roster history, as it stood when the draw was recorded
+    const q = parseQuarter(d.quarter);
+    if (q && ev.snapshot && ev.draw) {
+      try {
+        const rebuilt = buildSnapshot(db, {
+          quarter: q, level: ev.draw.level, regions: ev.draw.regions, filter: ev.draw.filter, date: ev.draw.createdAt.slice(0, 10),
+          rules: ev.snapshot.rules, asOf: d.recorded_at, beforeSeq: d.seq,
+        });
+        if (H(canonical(rebuilt.snapshot)) !== ev.snapshotHash) {
+          const diff = describeSnapshotDiff(rebuilt.snapshot, ev.snapshot);
+          problems.push({ entry: where, problem: `snapshot does not match the roster history at ${d.recorded_at}: ${diff}` });
+        }
+      } catch (e) {
+        problems.push({ entry: where, problem: `snapshot could not be rebuilt: ${(e as Error).message}` });
+      }
+    }
+    if (d.rules_id !== null) {
+      const r = db.prepare('SELECT body FROM rules WHERE id = ?').get(d.rules_id) as { body: string } | undefined;
+      if (!r) problems.push({ entry: where, problem: `rules #${d.rules_id} are missing` });
+      else if (canonical(JSON.parse(r.body)) !== canonical(ev.snapshot.rules)) problems.push({ entry: where, problem: `snapshot rules differ from stored rules #${d.rules_id}` });
+    }
+  }
+  const taskOrphans = db.prepare('SELECT task_no FROM draw_tasks WHERE draw_id NOT IN (SELECT id FROM draws) LIMIT 20').all() as { task_no: string }[];
+  for (const r of taskOrphans) problems.push({ entry: `draw_tasks ${r.task_no}`, problem: 'belongs to no draw' });
+
+  // voids and substitutions: each row is its ledger entry's payload
+  const voids = db.prepare('SELECT draw_id, seq, reason, at FROM voids').all() as { draw_id: string; seq: number; reason: string; at: string }[];
+  const voidSeqs = new Set<number>();
+  for (const v of voids) {
+    voidSeqs.add(v.seq);
+    const le = bySeq.get(v.seq);
+    if (!le || le.type !== 'void' || le.payload !== canonical({ draw: v.draw_id, reason: v.reason, at: v.at })) {
+      problems.push({ entry: `void of ${v.draw_id}`, problem: 'does not match its ledger entry' });
+    }
+  }
+  const subs = db.prepare('SELECT seq, task_no, draw_id, kind, original, replacement, reason, at, payload FROM substitutions').all() as Record<string, unknown>[];
+  const subSeqs = new Set<number>();
+  for (const s of subs) {
+    subSeqs.add(s.seq as number);
+    const le = bySeq.get(s.seq as number);
+    let pl: Record<string, unknown> = {};
+    try {
+      pl = JSON.parse(s.payload as string);
+    } catch { /* reported below */ }
+    const rowMatches = pl.draw === s.draw_id && pl.task === s.task_no && pl.kind === s.kind && pl.original === s.original && pl.replacement === s.replacement && pl.reason === s.reason && pl.at === s.at;
+    if (!le || le.type !== 'substitution' || le.payload !== s.payload || !rowMatches) problems.push({ entry: `substitution #${s.seq as number} (${s.task_no as string})`, problem: 'does not match its ledger entry' });
+  }
+  const batchSeqs = new Set((db.prepare('SELECT seq FROM result_batches').all() as { seq: number }[]).map((r) => r.seq));
+
+  // every ledger entry has its row, and its payload hash holds
+  for (const e of entries) {
+    if (e.type !== 'draw' && H(e.payload) !== e.payloadHash) problems.push({ entry: `ledger #${e.seq}`, problem: 'payload does not match its payload hash' });
+    const has = e.type === 'draw' ? drawSeqs.has(e.seq) : e.type === 'void' ? voidSeqs.has(e.seq) : e.type === 'substitution' ? subSeqs.has(e.seq) : batchSeqs.has(e.seq);
+    if (!has) problems.push({ entry: `ledger #${e.seq}`, problem: `its ${e.type} record (${e.ref}) is missing: deleted behind sj's back` });
+    if (e.type === 'results' && batchCheck) for (const p of batchCheck(db, e.seq, e.payload)) problems.push({ entry: `ledger #${e.seq}`, problem: p });
+  }
+  const head = entries.length ? { seq: entries[entries.length - 1]!.seq, hash: entries[entries.length - 1]!.hash } : { seq: 0, hash: '0'.repeat(64) };
+  return { ok: problems.length === 0, entries: entries.length, draws: only ? only.size : draws.length, head, problems };
+}
+
+function describeSnapshotDiff(a: Evidence['snapshot'], b: Evidence['snapshot']): string {
+  const parts: string[] = [];
+  for (const k of ['objects', 'inspectors', 'experts'] as const) {
+    const ma = new Map(a[k].map((x) => [x.id, canonical(x)]));
+    const mb = new Map(b[k].map((x) => [x.id, canonical(x)]));
+    const diff = [...new Set([...ma.keys(), ...mb.keys()])].filter((id) => ma.get(id) !== mb.get(id));
+    if (diff.length) parts.push(`${k} ${diff.slice(0, 5).join(', ')}${diff.length > 5 ? ` (+${diff.length - 5})` : ''}`);
+  }
+  if (canonical(a.avoidance) !== canonical(b.avoidance)) parts.push('avoidance pairs');
+  if (canonical(a.rules) !== canonical(b.rules)) parts.push('rules');
+  return parts.join('; ') || 'differs';
+}
