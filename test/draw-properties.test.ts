@@ -1,0 +1,136 @@
+/**
+ * Properties of sj-draw/1 over many seeds and random rosters: class minimums met or the
+ * shortfall reported, no recusal pair, team size, cross-region teams at city level, two lines
+ * in joint teams, loads within the cap, and the same list from the same seed.
+ */
+import { describe, expect, it } from 'vitest';
+import { DrawFailure, runDraw } from '../src/core/draw.js';
+import { ceilDiv, rateOf } from '../src/core/quotas.js';
+import type { DrawHeader, DrawRules, ObjClass, Snapshot } from '../src/core/types.js';
+import { CLASSES } from '../src/core/types.js';
+
+function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const RULES = (cap: number, size: number): DrawRules => ({
+  rates: { city: { special: 1000, key: 1000 }, county: { special: 5000, key: 2500, positive: 10000, general: 300 } },
+  tiers: [{ code: 'A', pct: 50 }, { code: 'B', pct: 100 }, { code: 'C', pct: 150 }, { code: 'D', pct: 200 }, { code: 'E', pct: 300 }],
+  tiered: ['special', 'key', 'general'],
+  team: { size, matchSpecialty: true, crossRegionAtCity: true, maxTasksPerInspector: cap },
+  method: { preferOffsite: true },
+  experts: { industries: ['化工'] },
+});
+
+const COUNTIES = ['131102', '131103', '131121'];
+const INDUSTRIES = ['化工', '印染', '制药', ''];
+const LINES = ['执法', '监测', '固废'];
+
+function randomSnapshot(r: () => number, cap: number, size: number): Snapshot {
+  const pick = <T>(l: readonly T[]) => l[Math.floor(r() * l.length)]!;
+  const objects = [];
+  for (let k = 0; k < 120 + Math.floor(r() * 200); k++) {
+    objects.push({
+      id: `O${String(k).padStart(4, '0')}`, name: `企业${k}`, region: pick(COUNTIES),
+      class: pick(['special', 'key', 'key', 'positive', 'general', 'general'] as ObjClass[]),
+      tier: pick(['A', 'B', 'C', 'D', 'E', null]), industry: pick(INDUSTRIES), offsite: r() < 0.3,
+      excluded: r() < 0.1 ? pick(['same-quarter', 'annual-cap', 'season'] as const) : null,
+    });
+  }
+  const inspectors = [];
+  for (const reg of ['131100', ...COUNTIES]) {
+    for (let k = 0; k < 40; k++) {
+      inspectors.push({ id: `I${reg}-${String(k).padStart(2, '0')}`, name: `人员${k}`, region: reg, line: LINES[k % 3]!, specialties: r() < 0.5 ? [pick(INDUSTRIES.slice(0, 3))] : [] });
+    }
+  }
+  const experts = [{ id: 'E1', name: '专家1', industries: ['化工'] }, { id: 'E2', name: '专家2', industries: ['化工', '制药'] }];
+  const avoidance: [string, string][] = [];
+  for (let k = 0; k < 60; k++) avoidance.push([pick(inspectors).id, pick(objects).id]);
+  avoidance.push(['E1', objects[0]!.id]);
+  const uniq = [...new Map(avoidance.map((p) => [p.join('|'), p])).values()].sort((a, b) => (a[0] + '|' + a[1] < b[0] + '|' + b[1] ? -1 : 1));
+  return { rules: RULES(cap, size), objects: objects.sort((a, b) => (a.id < b.id ? -1 : 1)), inspectors, experts, avoidance: uniq };
+}
+
+const header = (id: string, level: 'city' | 'county', entropy: string, jointShare: number): Omit<DrawHeader, 'seed'> => ({
+  id, quarter: '2023Q2', level, regions: level === 'city' ? ['131100'] : COUNTIES, kind: 'routine', filter: null, method: 'auto',
+  joint: 'none', partners: [], jointShare, withExperts: false, createdAt: '2023-04-03T09:00:00+08:00', entropy, entropySource: 'user',
+});
+
+let drawn = 0;
+let failed = 0;
+
+describe('draw properties over random seeds', () => {
+  const cases = Array.from({ length: 40 }, (_, k) => k);
+  it.each(cases)('case %i', (k) => {
+    const r = prng(1000 + k);
+    const cap = k % 3 === 0 ? 8 : 0;
+    const size = k % 5 === 0 ? 3 : 2;
+    const snap = randomSnapshot(r, cap, size);
+    const level = k % 2 === 0 ? 'county' : 'city';
+    const jointShare = [0, 3000, 10000][k % 3]!;
+    let out;
+    try {
+      out = runDraw({ draw: header(`P-${k}`, level, `entropy-${k}`, jointShare), snapshot: snap });
+    } catch (e) {
+      // a cap can make a draw unstaffable: then it must fail naming an object, never relax
+      expect(e).toBeInstanceOf(DrawFailure);
+      expect((e as DrawFailure).objectId).toMatch(/^O\d{4}$/);
+      failed++;
+      return;
+    }
+    const ev = out.evidence;
+    drawn++;
+    // same seed, same list
+    expect(runDraw({ draw: header(`P-${k}`, level, `entropy-${k}`, jointShare), snapshot: snap }).evidence.resultHash).toBe(ev.resultHash);
+    // class minimum met, or the shortfall shows in the strata
+    for (const reg of new Set(ev.strata.map((s) => s.region))) {
+      for (const c of CLASSES) {
+        const st = ev.strata.filter((s) => s.region === reg && s.class === c);
+        if (!st.length) continue;
+        const N = st.reduce((n, s) => n + s.population, 0);
+        const T = Math.min(N, ceilDiv(N * rateOf(snap.rules, level, c), 10000));
+        const quota = st.reduce((n, s) => n + s.quota, 0);
+        expect(quota).toBeGreaterThanOrEqual(T);
+        const selected = st.reduce((n, s) => n + s.selected, 0);
+        const pool = st.reduce((n, s) => n + s.pool, 0);
+        for (const s of st) expect(s.selected).toBe(Math.min(s.quota, s.pool));
+        if (selected < T) expect(pool).toBeLessThan(quota);
+      }
+    }
+    expect(ev.tasks.length).toBe(ev.strata.reduce((n, s) => n + s.selected, 0));
+    const byId = new Map(snap.objects.map((o) => [o.id, o]));
+    const insp = new Map(snap.inspectors.map((i) => [i.id, i]));
+    const avoid = new Set(snap.avoidance.map((p) => p.join('|')));
+    const loads = new Map<string, number>();
+    for (const t of ev.tasks) {
+      const o = byId.get(t.objectId)!;
+      expect(o.excluded).toBeNull();
+      expect(new Set(t.inspectors).size).toBe(size);
+      for (const i of t.inspectors) {
+        expect(avoid.has(`${i}|${o.id}`)).toBe(false);
+        loads.set(i, (loads.get(i) ?? 0) + 1);
+        const reg = insp.get(i)!.region;
+        if (level === 'county') expect(reg).toBe(o.region);
+        else expect(reg).not.toBe(o.region);
+      }
+      if (t.joint) expect(new Set(t.inspectors.map((i) => insp.get(i)!.line)).size).toBeGreaterThanOrEqual(2);
+      if (t.expert) expect(avoid.has(`${t.expert}|${o.id}`)).toBe(false);
+      if (t.class === 'positive') expect(t.method).toBe('offsite');
+    }
+    if (cap > 0) for (const n of loads.values()) expect(n).toBeLessThanOrEqual(cap);
+    const joint = ev.tasks.filter((t) => t.joint).length;
+    expect(joint).toBe(Math.min(ev.tasks.length, ceilDiv(ev.tasks.length * jointShare, 10000)));
+  });
+
+  it('exercised both outcomes sensibly', () => {
+    expect(drawn).toBeGreaterThanOrEqual(30);
+    expect(drawn + failed).toBe(cases.length);
+  });
+});
