@@ -47,4 +47,17 @@ export const common: Catalogue = {
   },
   'region.unknown': { zh: '未知区域：{value}', en: 'unknown region: {value}' },
   'region.unknownHint': { zh: '运行 `sj regions list` 查看区域代码', en: 'run `sj regions list` for the region codes' },
+  'demo.notDemo': { zh: '{path} 已存在且不是演示数据库，未做任何修改', en: '{path} exists and is not a demo database; left unchanged' },
+  'demo.notDemoHint': { zh: '用 --db 指定另一个文件，例如 sj --db demo.db demo', en: 'point --db at another file, e.g. sj --db demo.db demo' },
+  'demo.step.import': { zh: '1. 导入衡水示例名录库（检查对象、执法人员、专家、事项、回避）', en: '1. importing the Hengshui sample rosters (objects, inspectors, experts, items, recusals)' },
+  'demo.step.draw': { zh: '2. {quarter} 抽签（先市级、后县级），随机种子：{entropy}', en: '2. {quarter} draws (city, then county), entropy: {entropy}' },
+  'demo.step.verify': { zh: '3. 校验台账与抽签', en: '3. verifying the ledger and the draws' },
+  'demo.step.results': { zh: '4. 录入模拟检查结果并公示', en: '4. recording simulated results and publishing' },
+  'demo.step.report': { zh: '5. 季度统计表与目标检查', en: '5. quarterly statistics table and target check' },
+  'demo.tasks': { zh: '项任务', en: 'tasks' },
+  'demo.shortfall': { zh: '缺口', en: 'shortfall' },
+  'demo.done': {
+    zh: '演示完成。数据库：{db}；文件：{dir}/；台账头哈希：{hash}\n继续探索：sj --db {db} draw list',
+    en: 'demo done. database: {db}; files: {dir}/; ledger head: {hash}\nexplore: sj --db {db} draw list',
+  },
 };
