@@ -1,5 +1,125 @@
-import type { Command } from 'commander';
-import type { App } from './app.js';
+/** sj import objects|inspectors|experts|items|avoidance FILE */
+import { Option, type Command } from 'commander';
+import { examples, collect, type App } from './app.js';
+import { IMPORT_KINDS, type ImportKind } from '../core/roster-fields.js';
+import { importRoster, parseMap, type ImportSummary } from '../io/roster-write.js';
+import type { Encoding } from '../io/tabular.js';
+import { Regions } from '../io/regions.js';
+import { progress } from '../ui/progress.js';
+import { t } from '../messages/index.js';
+import { CLASSES } from '../core/types.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+const EXAMPLES: Record<ImportKind, string[]> = {
+  objects: [
+    'sj import objects fixtures/hengshui/objects.xlsx',
+    'sj import objects 名录库.csv --encoding gb18030 --dry-run',
+    'sj import objects 2023Q3.xlsx --sheet 检查对象名录库 --map region=区县名称',
+    'sj import objects 新增企业.xlsx --mode partial --json',
+  ],
+  inspectors: [
+    'sj import inspectors fixtures/hengshui/inspectors.xlsx',
+    'sj import inspectors 人员.xlsx --map certExpiry=证件到期日 --dry-run',
+  ],
+  experts: ['sj import experts fixtures/hengshui/experts.xlsx', 'sj import experts 专家库.csv --json'],
+  items: ['sj import items fixtures/hengshui/items.xlsx', 'sj import items 事项清单.xlsx --sheet 2023 --dry-run'],
+  avoidance: ['sj import avoidance fixtures/hengshui/avoidance.csv', 'sj import avoidance 回避.csv --mode partial'],
+};
+
+interface ImportFlags {
+  sheet?: string;
+  encoding: Encoding;
+  map?: string[];
+  mode: 'full' | 'partial';
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export function register(program: Command, app: App): void {
+  const imp = program.command('import').description(t('import.description'));
+  for (const kind of IMPORT_KINDS) {
+    const cmd = imp
+      .command(kind)
+      .description(t(`import.kind.${kind}`))
+      .argument('<file>', '.xlsx / .csv')
+      .option('--sheet <name>', t('import.opt.sheet'))
+      .addOption(new Option('--encoding <enc>', t('import.opt.encoding')).choices(['auto', 'utf8', 'gb18030']).default('auto'))
+      .option('--map <field=表头>', t('import.opt.map'), collect)
+      .addOption(new Option('--mode <mode>', t('import.opt.mode')).choices(['full', 'partial']).default('full'))
+      .option('--dry-run', t('import.opt.dryRun'))
+      .option('--json', t('import.opt.json'))
+      .action(async (file: string, flags: ImportFlags) => {
+        const summary = await runImport(app, kind, file, flags);
+        printSummary(app, summary, flags.json ?? false);
+      });
+    examples(cmd, EXAMPLES[kind]);
+  }
+}
+
+export async function runImport(app: App, kind: ImportKind, file: string, flags: ImportFlags): Promise<ImportSummary> {
+  const map = parseMap(kind, flags.map);
+  const db = app.openDb();
+  const bar = progress(t('import.progress'));
+  try {
+    return await importRoster(db, {
+      kind,
+      path: file,
+      sheet: flags.sheet,
+      encoding: flags.encoding,
+      map,
+      mode: flags.mode,
+      dryRun: flags.dryRun ?? false,
+      onProgress: (n) => bar.update(n),
+    });
+  } finally {
+    bar.done();
+  }
+}
+
+/** The JSON document of --json (the brief's shape, plus headerRow/encoding/extraColumns). */
+export function summaryJson(s: ImportSummary): Record<string, unknown> {
+  return {
+    kind: s.kind,
+    file: s.file,
+    sheet: s.sheet,
+    mode: s.mode,
+    dryRun: s.dryRun,
+    added: s.added,
+    updated: s.updated,
+    unchanged: s.unchanged,
+    deactivated: s.deactivated,
+    byRegion: s.byRegion,
+    byPrecedence: s.byPrecedence,
+    rows: s.rows,
+    headerRow: s.headerRow,
+    encoding: s.encoding,
+    extraColumns: s.extraColumns,
+  };
+}
+
+function printSummary(app: App, s: ImportSummary, json: boolean): void {
+  if (json) app.out.data(JSON.stringify(summaryJson(s), null, 2));
+  const out = app.out;
+  const kindName = t(`import.kindName.${s.kind}`);
+  out.ok(t(s.dryRun ? 'import.dryDone' : 'import.done', { kind: kindName, file: s.file }));
+  out.info(
+    '  ' +
+      (s.sheet !== null ? t('import.where', { sheet: s.sheet, row: s.headerRow }) : t('import.whereCsv', { encoding: s.encoding ?? '', row: s.headerRow })),
+  );
+  out.info('  ' + t('import.counts', s as unknown as Record<string, number>));
+  if (s.extraColumns.length) out.info('  ' + t('import.extraCols', { cols: s.extraColumns.join('、') }));
+  const regions = Regions.load(app.openDb());
+  const entries = Object.entries(s.byRegion);
+  if (entries.length) {
+    out.info('  ' + t('import.byRegionTitle'));
+    for (const [code, v] of entries) {
+      const name = regions.name(code);
+      if (typeof v === 'number') out.info(`    ${name} (${code}): ${v}`);
+      else {
+        const parts = CLASSES.map((c) => `${t(`roster.class.${c}`)} ${v[c] ?? 0}`);
+        const total = CLASSES.reduce((a, c) => a + (v[c] ?? 0), 0);
+        out.info(`    ${name} (${code}): ${parts.join('，')}；${t('roster.col.total')} ${total}`);
+      }
+    }
+  }
+  if (s.byPrecedence) out.info('  ' + t('import.byPrecedence', { n: s.byPrecedence }));
+}

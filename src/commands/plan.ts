@@ -1,5 +1,233 @@
-import type { Command } from 'commander';
-import type { App } from './app.js';
+/**
+ * `sj plan`: what a quarter's draws would demand, before drawing. Nothing is drawn or written
+ * (except the rules row stored on first use).
+ */
+import { Option, type Command } from 'commander';
+import { summarizePlan, type LevelPlan } from '../core/plan.js';
+import { parseQuarter, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
+import type { Level } from '../core/types.js';
+import { isDate } from '../core/workdays.js';
+import { UsageError, SjError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { dateCst, now } from '../io/clock.js';
+import { toCsv } from '../io/csv.js';
+import type { DB } from '../io/db.js';
+import { Regions } from '../io/regions.js';
+import { rulesForYear, type StoredRules } from '../io/rules-store.js';
+import { buildSnapshot } from '../io/snapshot.js';
+import { textTable } from '../ui/table.js';
+import { collect, examples, type App } from './app.js';
+import { pct } from './rules.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+export const PLAN_FORMAT = 'sj-plan/1';
+
+export function parseQuarterArg(v: string | undefined): Quarter {
+  if (!v) throw new UsageError(t('plan.needQuarter'), QUARTER_FORMS.join(', '));
+  const q = parseQuarter(v);
+  if (!q) throw new UsageError(t('quarter.bad', { value: v }), QUARTER_FORMS.join(', '));
+  return q;
+}
+
+interface PlanOpts {
+  quarter?: string;
+  level: string;
+  region: string[];
+  date?: string;
+  json?: boolean;
+  csv?: boolean;
+}
+
+export interface PlanLevelResult {
+  plan: LevelPlan;
+  ineligibleInspectors: { id: string; region: string; reason: string }[];
+}
+
+export interface PlanRequest {
+  quarter: Quarter;
+  levels: Level[];
+  /** county codes; empty = every county */
+  regions: string[];
+  date: string;
+}
+
+/** Build the snapshot of each level and summarize it (nothing drawn, nothing written but the rules row on first use). */
+export function computePlan(db: DB, req: PlanRequest): { rules: StoredRules; levels: PlanLevelResult[]; regions: Regions } {
+  const regions = Regions.load(db);
+  const rules = rulesForYear(db, req.quarter.year);
+  const counties = req.regions.length ? req.regions : regions.counties().map((r) => r.code);
+  const jointShare = Number(rules.rules.targets?.jointInternalShare ?? 0);
+  const levels = req.levels.map((level) => {
+    const snap = buildSnapshot(db, { quarter: req.quarter, level, regions: counties, filter: null, date: req.date, rules: rules.rules });
+    const drawRegions = snap.drawRegions ?? (level === 'city' ? [regions.city.code] : [...counties].sort());
+    const plan = summarizePlan({ level, drawRegions, snapshot: snap.snapshot, rules: rules.rules, jointShare, cityCode: regions.city.code });
+    return { plan, ineligibleInspectors: snap.ineligibleInspectors };
+  });
+  return { rules, levels, regions };
+}
+
+/** The stable --json document. */
+export function planJson(quarter: Quarter, date: string, res: ReturnType<typeof computePlan>) {
+  const name = (c: string) => res.regions.name(c);
+  return {
+    format: PLAN_FORMAT,
+    quarter: quarter.id,
+    date,
+    rules: { id: res.rules.id, year: res.rules.year, hash: res.rules.hash, source: res.rules.source },
+    levels: res.levels.map(({ plan, ineligibleInspectors }) => ({
+      level: plan.level,
+      regions: plan.drawRegions,
+      totals: plan.totals,
+      strata: plan.strata.map((s) => ({ ...s, regionName: name(s.region) })),
+      positive: plan.positive.map((p) => ({ ...p, regionName: name(p.region), method: 'offsite' })),
+      staffing: {
+        ...plan.staffing,
+        regions: plan.staffing.regions.map((r) => ({ ...r, regionName: name(r.region) })),
+      },
+      ineligibleInspectors,
+    })),
+  };
+}
+
+const tierLabel = (tier: string | null, tiered: boolean): string => (tier ?? (tiered ? t('plan.unrated') : '—'));
+
+function stratumRows(res: ReturnType<typeof computePlan>, plan: LevelPlan): (string | number)[][] {
+  const tiered = new Set(res.rules.rules.tiered);
+  return plan.strata.map((s) => [
+    res.regions.name(s.region),
+    t(`rules.class.${s.class}`),
+    tierLabel(s.tier, tiered.has(s.class)),
+    s.population,
+    s.classMinimum,
+    s.quota,
+    s.pool,
+    s.excludedTotal,
+    s.shortfall,
+  ]);
+}
+
+const HEADERS = (): string[] => [
+  t('plan.h.region'), t('plan.h.class'), t('plan.h.tier'), t('plan.h.population'), t('plan.h.minimum'),
+  t('plan.h.quota'), t('plan.h.pool'), t('plan.h.excluded'), t('plan.h.shortfall'),
+];
+
+function printText(app: App, quarter: Quarter, date: string, res: ReturnType<typeof computePlan>): void {
+  const name = (c: string) => res.regions.name(c);
+  app.out.info(t('plan.header', { quarter: quarter.id, date, id: res.rules.id, hash: res.rules.hash.slice(0, 16), source: res.rules.source }));
+  const out: string[] = [];
+  for (const { plan, ineligibleInspectors } of res.levels) {
+    out.push(t('plan.levelTitle', { level: t(`rules.level.${plan.level}`), regions: plan.drawRegions.map(name).join('、') }));
+    if (!plan.strata.length) {
+      out.push(t('plan.empty') + '\n');
+    } else {
+      out.push(textTable(HEADERS(), [
+        ...stratumRows(res, plan),
+        [t('plan.total'), '', '', plan.totals.population, '', plan.totals.quota, plan.totals.pool, plan.totals.excluded, plan.totals.shortfall],
+      ]));
+    }
+    // exclusions, by reason
+    const ex = plan.strata.filter((s) => s.excludedTotal > 0);
+    if (ex.length) {
+      out.push(t('plan.exclusionsTitle'));
+      out.push(textTable(
+        [t('plan.h.region'), t('plan.h.class'), t('plan.h.tier'), t('plan.reason.same-quarter'), t('plan.reason.annual-cap'), t('plan.reason.season')],
+        ex.map((s) => [name(s.region), t(`rules.class.${s.class}`), tierLabel(s.tier, res.rules.rules.tiered.includes(s.class)), s.excluded['same-quarter'], s.excluded['annual-cap'], s.excluded.season]),
+      ));
+    }
+    if (plan.positive.length) {
+      out.push(t('plan.positiveTitle'));
+      out.push(textTable(
+        [t('plan.h.region'), t('plan.h.population'), t('plan.h.quota'), t('plan.h.pool'), t('plan.h.expected'), t('plan.h.coverage'), t('plan.h.target')],
+        plan.positive.map((p) => [name(p.region), p.population, p.quota, p.pool, p.expected, pct(p.coverage), `${pct(p.target)} ${p.met ? '✓' : '✗'}`]),
+      ));
+    }
+    const st = plan.staffing;
+    out.push(t('plan.staffingTitle', {
+      size: st.teamSize, cap: st.loadCap > 0 ? st.loadCap : t('rules.noLimit'), tasks: st.tasks, joint: st.jointTasks,
+      cross: t(plan.level === 'city' && st.crossRegion ? 'plan.crossOn' : 'plan.crossOff'),
+    }));
+    out.push(textTable(
+      plan.level === 'county'
+        ? [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.lines'), t('plan.h.tasks'), t('plan.h.load'), t('plan.h.staffing')]
+        : [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.candidates'), t('plan.h.lines'), t('plan.h.poolObjects'), t('plan.h.staffing')],
+      st.regions.map((r) => {
+        const status = r.problems.length ? r.problems.map((p) => t(`plan.problem.${p}`)).join('；') : 'OK';
+        return plan.level === 'county'
+          ? [name(r.region), r.eligible, r.lines, r.tasks ?? '', r.averageLoad ?? '—', status]
+          : [name(r.region), r.eligible, r.candidates, r.lines, r.pool, status];
+      }),
+    ));
+    if (ineligibleInspectors.length) {
+      const by = new Map<string, number>();
+      for (const i of ineligibleInspectors) by.set(i.reason, (by.get(i.reason) ?? 0) + 1);
+      out.push(t('plan.ineligible', { n: ineligibleInspectors.length, detail: [...by].map(([k, n]) => `${t(`plan.inel.${k}`)} ${n}`).join('，') }) + '\n');
+    }
+    if (plan.totals.shortfall > 0) app.out.warn(t('plan.shortfallWarn', { level: t(`rules.level.${plan.level}`), n: plan.totals.shortfall }));
+    if (st.unstaffable.length) app.out.warn(t('plan.unstaffableWarn', { level: t(`rules.level.${plan.level}`), regions: st.unstaffable.map(name).join('、') }));
+    if (st.problems.includes('load-cap')) app.out.warn(t('plan.loadCapWarn', { level: t(`rules.level.${plan.level}`) }));
+  }
+  app.out.data(out.join('\n'));
+}
+
+function planCsv(res: ReturnType<typeof computePlan>): string {
+  const rows: unknown[][] = [];
+  for (const { plan } of res.levels) {
+    for (const r of stratumRows(res, plan)) rows.push([t(`rules.level.${plan.level}`), ...r]);
+  }
+  return toCsv([t('plan.h.level'), ...HEADERS()], rows, { bom: true });
+}
+
+export function resolvePlanRegions(regions: Regions, values: string[]): string[] {
+  const out = values
+    .flatMap((v) => v.split(/[,，、;；]/u))
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((v) => {
+      const r = regions.find(v);
+      if (!r) throw new UsageError(t('region.unknown', { value: v }), t('region.unknownHint'));
+      if (r.level !== 'county') throw new UsageError(t('plan.countyOnly', { value: v }));
+      return r.code;
+    });
+  return [...new Set(out)];
+}
+
+async function planAction(app: App, o: PlanOpts): Promise<void> {
+  const quarter = parseQuarterArg(o.quarter);
+  if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('usage.badValue', { flag: '--level', value: o.level }), 'city | county | all');
+  if (o.date !== undefined && !isDate(o.date)) throw new UsageError(t('date.bad', { value: o.date }));
+  const date = o.date ?? dateCst(now());
+  const db = app.openDb();
+  const regions = Regions.load(db);
+  const codes = resolvePlanRegions(regions, o.region);
+  let levels: Level[] = o.level === 'all' ? ['city', 'county'] : [o.level as Level];
+  if (codes.length && levels.includes('city')) {
+    if (o.level === 'city') throw new UsageError(t('plan.cityRegion'));
+    levels = ['county']; // --region narrows --level all to the county level, as `sj draw` does
+  }
+  const res = computePlan(db, { quarter, levels, regions: codes, date });
+  if (res.levels.every((l) => l.plan.totals.population === 0)) {
+    const anyObjects = (db.prepare('SELECT COUNT(*) FROM objects WHERE valid_to IS NULL').pluck().get() as number) > 0;
+    if (!anyObjects) throw new SjError(t('plan.noObjects'), { hint: t('db.missingHint') });
+  }
+  if (o.json) app.out.data(JSON.stringify(planJson(quarter, date, res), null, 2));
+  else if (o.csv) process.stdout.write(planCsv(res));
+  else printText(app, quarter, date, res);
+}
+
+export function register(program: Command, app: App): void {
+  const plan = program
+    .command('plan')
+    .description(t('plan.cmd'))
+    .option('-q, --quarter <Q>', t('plan.opt.quarter'))
+    .option('--level <level>', t('plan.opt.level'), 'all')
+    .option('--region <code>', t('plan.opt.region'), collect, [])
+    .option('--date <YYYY-MM-DD>', t('plan.opt.date'))
+    .addOption(new Option('--json', t('rules.opt.json')).conflicts('csv'))
+    .addOption(new Option('--csv', t('plan.opt.csv')))
+    .action((o: PlanOpts) => planAction(app, o));
+  examples(plan, [
+    'sj plan --quarter 2023Q2',
+    'sj plan --quarter 2023年第二季度 --level county --region 桃城区',
+    'sj plan --quarter 2023-Q3 --date 2023-07-03 --json',
+    'sj plan --quarter 2023Q2 --csv > plan-2023Q2.csv',
+  ]);
+}

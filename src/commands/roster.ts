@@ -1,5 +1,403 @@
-import type { Command } from 'commander';
-import type { App } from './app.js';
+/** sj roster list | stats | show: reading the rosters. */
+import { Argument, Option, type Command } from 'commander';
+import { examples, type App } from './app.js';
+import type { DB } from '../io/db.js';
+import { readRoster, rosterHistory, ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
+import { Regions } from '../io/regions.js';
+import { dateCst, endOfDayCst, now } from '../io/clock.js';
+import { toCsv } from '../io/csv.js';
+import { COLUMNS } from '../io/roster-write.js';
+import { SjError, UsageError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { CLASSES, type ObjClass } from '../core/types.js';
+import { category } from '../core/normalize.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+// ---- helpers -----------------------------------------------------------------------------
+
+/** Display width of a string (CJK and full-width forms count 2). */
+export function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x20000 ? 2 : 1;
+  }
+  return w;
+}
+
+/** A plain text table, columns padded by display width. */
+export function textTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - displayWidth(c)))).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function parseDateFlag(flag: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const ok = m && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
+  if (!ok) throw new UsageError(`${flag}: ${t('date.bad', { value: v })}`);
+  return v;
+}
+
+export function parseClassFlag(v: string | undefined): ObjClass | undefined {
+  if (v === undefined) return undefined;
+  const c = category(v);
+  if (c === null || typeof c !== 'string') throw new UsageError(t('roster.badClass', { value: v }));
+  return c;
+}
+
+export function parseRegionFlag(regions: Regions, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  const r = regions.find(v);
+  if (!r) throw new UsageError(t('region.unknown', { value: v }), t('region.unknownHint'));
+  return r.code;
+}
+
+const yes = (b: boolean) => (b ? '是' : '否');
+const classLabel = (c: string) => t(`roster.class.${c}`);
+
+/** The columns shown by `roster list` (table and CSV): header → value. */
+function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) => unknown][] {
+  const reg = (code: string) => (code ? regions.name(code) : '');
+  switch (kind) {
+    case 'objects':
+      return [
+        ['id', (r: ObjectRow) => r.id],
+        ['name', (r: ObjectRow) => r.name],
+        ['region', (r: ObjectRow) => reg(r.region)],
+        ['class', (r: ObjectRow) => classLabel(r.class)],
+        ['tier', (r: ObjectRow) => r.tier ?? ''],
+        ['industry', (r: ObjectRow) => r.industry],
+        ['status', (r: ObjectRow) => r.status],
+        ['offsite', (r: ObjectRow) => yes(r.offsite)],
+        ['months', (r: ObjectRow) => r.months],
+      ] as [string, (r: never) => unknown][];
+    case 'inspectors':
+      return [
+        ['id', (r: RowOf['inspectors']) => r.id],
+        ['name', (r: RowOf['inspectors']) => r.name],
+        ['region', (r: RowOf['inspectors']) => reg(r.region)],
+        ['line', (r: RowOf['inspectors']) => r.line],
+        ['certified', (r: RowOf['inspectors']) => yes(r.certified)],
+        ['certExpiry', (r: RowOf['inspectors']) => r.certExpiry],
+        ['status', (r: RowOf['inspectors']) => r.status],
+        ['specialties', (r: RowOf['inspectors']) => r.specialties.join('、')],
+      ] as [string, (r: never) => unknown][];
+    case 'experts':
+      return [
+        ['id', (r: RowOf['experts']) => r.id],
+        ['name', (r: RowOf['experts']) => r.name],
+        ['org', (r: RowOf['experts']) => r.org],
+        ['region', (r: RowOf['experts']) => reg(r.region)],
+        ['industries', (r: RowOf['experts']) => r.industries.join('、')],
+        ['status', (r: RowOf['experts']) => r.status],
+      ] as [string, (r: never) => unknown][];
+    case 'items':
+      return [
+        ['id', (r: RowOf['items']) => r.id],
+        ['name', (r: RowOf['items']) => r.name],
+        ['line', (r: RowOf['items']) => r.line],
+        ['classes', (r: RowOf['items']) => r.classes.map(classLabel).join('、')],
+        ['method', (r: RowOf['items']) => r.method],
+        ['level', (r: RowOf['items']) => r.level],
+      ] as [string, (r: never) => unknown][];
+    case 'avoidance':
+      return [
+        ['person', (r: RowOf['avoidance']) => r.person],
+        ['object', (r: RowOf['avoidance']) => r.object],
+        ['reason', (r: RowOf['avoidance']) => r.reason],
+      ] as [string, (r: never) => unknown][];
+  }
+}
+
+// ---- list ----------------------------------------------------------------------------------
+
+export interface ListOptions {
+  region?: string;
+  cls?: ObjClass;
+  asOf?: string;
+  includeRemoved?: boolean;
+}
+
+/** Rows of a roster with the list filters applied. */
+export function listRoster<K extends RosterKind>(db: DB, kind: K, o: ListOptions): RowOf[K][] {
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (o.region && kind !== 'items' && kind !== 'avoidance') {
+    where.push('region = @region');
+    params.region = o.region;
+  }
+  if (o.cls && kind === 'objects') {
+    where.push('class = @cls');
+    params.cls = o.cls;
+  }
+  return readRoster(db, kind, {
+    asOf: o.asOf ? endOfDayCst(o.asOf) : undefined,
+    includeRemoved: o.includeRemoved,
+    where: where.length ? where.join(' AND ') : undefined,
+    params,
+  });
+}
+
+// ---- stats ---------------------------------------------------------------------------------
+
+export interface RosterStats {
+  date: string;
+  objects: {
+    total: number;
+    byRegion: Record<string, Record<ObjClass | 'total', number>>;
+    byClass: Record<ObjClass, number>;
+    byTier: Record<string, number>;
+    positive: number;
+  };
+  inspectors: {
+    total: number;
+    byRegion: Record<string, Record<string, number>>;
+    eligibleByRegion: Record<string, number>;
+  };
+  expiring: { id: string; name: string; region: string; certExpiry: string }[];
+  expired: { id: string; name: string; region: string; certExpiry: string }[];
+  fewEligible: { region: string; name: string; eligible: number }[];
+}
+
+const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
+
+export function rosterStats(db: DB, date: string, days = 90): RosterStats {
+  const regions = Regions.load(db);
+  const objs = readRoster(db, 'objects');
+  const insp = readRoster(db, 'inspectors');
+  const zero = () => ({ special: 0, key: 0, positive: 0, general: 0, total: 0 });
+  const byRegion: Record<string, Record<ObjClass | 'total', number>> = {};
+  for (const r of regions.counties()) byRegion[r.code] = zero();
+  const byClass = { special: 0, key: 0, positive: 0, general: 0 };
+  const byTier: Record<string, number> = {};
+  for (const o of objs) {
+    const row = (byRegion[o.region] ??= zero());
+    row[o.class]++;
+    row.total++;
+    byClass[o.class]++;
+    const k = o.tier ?? 'unrated';
+    byTier[k] = (byTier[k] ?? 0) + 1;
+  }
+  const inspByRegion: Record<string, Record<string, number>> = {};
+  const eligible: Record<string, number> = {};
+  for (const r of regions.all) {
+    inspByRegion[r.code] = {};
+    eligible[r.code] = 0;
+  }
+  const until = addDays(date, days);
+  const expiring: RosterStats['expiring'] = [];
+  const expired: RosterStats['expired'] = [];
+  for (const i of insp) {
+    const row = (inspByRegion[i.region] ??= {});
+    row[i.line] = (row[i.line] ?? 0) + 1;
+    const valid = i.certExpiry === '' || i.certExpiry >= date;
+    if (i.status === 'active' && i.certified && valid) eligible[i.region] = (eligible[i.region] ?? 0) + 1;
+    if (i.certified && i.status === 'active' && i.certExpiry !== '') {
+      const e = { id: i.id, name: i.name, region: i.region, certExpiry: i.certExpiry };
+      if (i.certExpiry < date) expired.push(e);
+      else if (i.certExpiry <= until) expiring.push(e);
+    }
+  }
+  const byDate = (a: { certExpiry: string; id: string }, b: { certExpiry: string; id: string }) => (a.certExpiry < b.certExpiry ? -1 : a.certExpiry > b.certExpiry ? 1 : a.id < b.id ? -1 : 1);
+  expiring.sort(byDate);
+  expired.sort(byDate);
+  const fewEligible = regions.all.filter((r) => (eligible[r.code] ?? 0) < 2).map((r) => ({ region: r.code, name: r.name, eligible: eligible[r.code] ?? 0 }));
+  return {
+    date,
+    objects: { total: objs.length, byRegion, byClass, byTier, positive: byClass.positive },
+    inspectors: { total: insp.length, byRegion: inspByRegion, eligibleByRegion: eligible },
+    expiring,
+    expired,
+    fewEligible,
+  };
+}
+
+function printStats(app: App, s: RosterStats, regions: Regions): void {
+  const out: string[] = [];
+  out.push(t('roster.stats.objects'));
+  const hdr = [t('roster.col.region'), ...CLASSES.map(classLabel), t('roster.col.total')];
+  const rows = Object.entries(s.objects.byRegion).map(([code, v]) => [regions.name(code), ...CLASSES.map((c) => String(v[c])), String(v.total)]);
+  rows.push([t('roster.col.total'), ...CLASSES.map((c) => String(s.objects.byClass[c])), String(s.objects.total)]);
+  out.push(textTable(hdr, rows), '');
+  out.push(t('roster.stats.tiers'));
+  const tiers = Object.entries(s.objects.byTier).sort(([a], [b]) => (a === 'unrated' ? 1 : b === 'unrated' ? -1 : a < b ? -1 : 1));
+  out.push(textTable(tiers.map(([k]) => (k === 'unrated' ? t('roster.col.unrated') : k)), [tiers.map(([, n]) => String(n))]));
+  out.push(t('roster.stats.positive', { n: s.objects.positive }), '');
+  out.push(t('roster.stats.inspectors'));
+  const lines = [...new Set(Object.values(s.inspectors.byRegion).flatMap((v) => Object.keys(v)))].sort();
+  const irows = Object.entries(s.inspectors.byRegion).map(([code, v]) => {
+    const total = Object.values(v).reduce((a, b) => a + b, 0);
+    return [regions.name(code), ...lines.map((l) => String(v[l] ?? 0)), String(total), String(s.inspectors.eligibleByRegion[code] ?? 0)];
+  });
+  out.push(textTable([t('roster.col.region'), ...lines, t('roster.col.total'), t('roster.col.eligible')], irows), '');
+  out.push(t('roster.stats.expiring', { days: 90, from: s.date, to: addDays(s.date, 90) }));
+  const certRows = (l: RosterStats['expiring']) => l.map((e) => [e.id, e.name, regions.name(e.region), e.certExpiry]);
+  out.push(s.expiring.length ? textTable(['id', 'name', 'region', 'certExpiry'], certRows(s.expiring)) : t('roster.stats.none'));
+  if (s.expired.length) out.push('', t('roster.stats.expired'), textTable(['id', 'name', 'region', 'certExpiry'], certRows(s.expired)));
+  out.push('', t('roster.stats.fewEligible'));
+  out.push(s.fewEligible.length ? s.fewEligible.map((r) => `⚠ ${r.name} (${r.region}): ${r.eligible}`).join('\n') : t('roster.stats.none'));
+  app.out.data(out.join('\n'));
+}
+
+// ---- show ----------------------------------------------------------------------------------
+
+/** One section of `sj roster show` (inspection history and credit records are appended by their issues). */
+export interface ShowSection {
+  /** member of the --json document */
+  key: string;
+  title: string;
+  /** lines of the human output */
+  lines: string[];
+  json: unknown;
+}
+
+/** Sections after the object's data and history; other modules push their own. */
+export const OBJECT_SECTIONS: ((db: DB, objectId: string) => ShowSection | null)[] = [];
+
+export interface ObjectVersion {
+  vid: number;
+  validFrom: string;
+  validTo: string | null;
+  importId: number;
+  file: string | null;
+  inRoster: boolean;
+  changed: string[];
+  data: ObjectRow;
+}
+
+export interface ObjectReport {
+  id: string;
+  current: ObjectRow | null;
+  history: ObjectVersion[];
+  sections: ShowSection[];
+}
+
+const DATA_FIELDS = [...COLUMNS.objects, 'extra'] as (keyof ObjectRow)[];
+
+export function objectReport(db: DB, id: string): ObjectReport | null {
+  const versions = rosterHistory(db, 'objects', id);
+  if (versions.length === 0) return null;
+  const files = new Map<number, string>();
+  for (const r of db.prepare('SELECT id, file FROM imports').all() as { id: number; file: string }[]) files.set(r.id, r.file);
+  const history: ObjectVersion[] = versions.map((v, i) => {
+    const prev = versions[i - 1];
+    const changed = prev ? DATA_FIELDS.filter((f) => JSON.stringify(prev[f]) !== JSON.stringify(v[f])) : [];
+    if (prev && prev.inRoster !== v.inRoster) changed.push('inRoster' as keyof ObjectRow);
+    return { vid: v.vid, validFrom: v.validFrom, validTo: v.validTo, importId: v.importId, file: files.get(v.importId) ?? null, inRoster: v.inRoster, changed: changed as string[], data: v };
+  });
+  const current = versions.find((v) => v.validTo === null) ?? null;
+  const sections = OBJECT_SECTIONS.map((f) => f(db, id)).filter((s): s is ShowSection => s !== null);
+  return { id, current, history, sections };
+}
+
+function printObject(app: App, r: ObjectReport, regions: Regions): void {
+  const out: string[] = [];
+  const c = r.current!;
+  out.push(`${c.id}  ${c.name}${c.inRoster ? '' : ' ' + t('roster.show.removed')}`, '', t('roster.show.current'));
+  const fields: [string, string][] = [
+    ['region', `${regions.name(c.region)} (${c.region})`],
+    ['class', `${classLabel(c.class)} (${c.class}, ${c.classBy})`],
+    ['tier', c.tier ?? t('roster.col.unrated')],
+    ['industry', c.industry],
+    ['tags', c.tags.join('、')],
+    ['offsite', yes(c.offsite)],
+    ['status', c.status],
+    ['months', c.months],
+    ['permit', c.permit],
+    ['address', c.address],
+    ['contact', c.contact],
+    ['phone', c.phone],
+    ...Object.entries(c.extra),
+  ];
+  for (const [k, v] of fields) if (v !== '') out.push(`  ${k}: ${v}`);
+  out.push('', t('roster.show.history'));
+  for (const v of r.history) {
+    out.push(
+      `  ${t('roster.show.version', {
+        from: v.validFrom,
+        to: v.validTo ? t('roster.show.until', { to: v.validTo }) : '',
+        import: v.importId,
+        file: v.file ? ` ${v.file}` : '',
+        removed: v.inRoster ? '' : ' ' + t('roster.show.removed'),
+      })}`,
+    );
+    if (v.changed.length) out.push(`    ${t('roster.show.changed', { fields: v.changed.join(', ') })}`);
+  }
+  for (const s of r.sections) out.push('', s.title, ...s.lines.map((l) => `  ${l}`));
+  app.out.data(out.join('\n'));
+}
+
+// ---- commands ------------------------------------------------------------------------------
+
+export function register(program: Command, app: App): void {
+  const roster = program.command('roster').description(t('roster.description'));
+
+  const list = roster
+    .command('list')
+    .description(t('roster.list.description'))
+    .addArgument(new Argument('<kind>', ROSTER_KINDS.join('|')).choices(ROSTER_KINDS as string[]))
+    .option('--region <region>', t('roster.opt.region'))
+    .option('--class <class>', t('roster.opt.class'))
+    .option('--as-of <date>', t('roster.opt.asOf'))
+    .option('--all', t('roster.opt.all'))
+    .addOption(new Option('--json', t('import.opt.json')).conflicts('csv'))
+    .option('--csv', t('roster.opt.csv'))
+    .action((kind: RosterKind, f: { region?: string; class?: string; asOf?: string; all?: boolean; json?: boolean; csv?: boolean }) => {
+      const db = app.openDb();
+      const regions = Regions.load(db);
+      const asOf = parseDateFlag('--as-of', f.asOf);
+      const rows = listRoster(db, kind, { region: parseRegionFlag(regions, f.region), cls: parseClassFlag(f.class), asOf, includeRemoved: f.all });
+      if (f.json) {
+        app.out.data(JSON.stringify(rows, null, 2));
+        return;
+      }
+      const cols = listColumns(kind, regions) as [string, (r: unknown) => unknown][];
+      if (f.csv) {
+        app.out.data(toCsv(cols.map(([h]) => h), rows.map((r) => cols.map(([, g]) => g(r)))));
+        return;
+      }
+      if (rows.length === 0) {
+        app.out.info(t('roster.empty'));
+        return;
+      }
+      app.out.data(textTable(cols.map(([h]) => h), rows.map((r) => cols.map(([, g]) => String(g(r) ?? '')))));
+      app.out.info(t('roster.count', { n: rows.length }));
+    });
+  examples(list, [
+    'sj roster list objects --region 桃城区 --class key',
+    'sj roster list inspectors --json',
+    'sj roster list objects --as-of 2023-06-30 --csv > 名录-0630.csv',
+  ]);
+
+  const stats = roster
+    .command('stats')
+    .description(t('roster.stats.description'))
+    .option('--date <date>', t('roster.opt.date'))
+    .option('--json', t('import.opt.json'))
+    .action((f: { date?: string; json?: boolean }) => {
+      const db = app.openDb();
+      const date = parseDateFlag('--date', f.date) ?? dateCst(now());
+      const s = rosterStats(db, date);
+      if (f.json) app.out.data(JSON.stringify(s, null, 2));
+      else printStats(app, s, Regions.load(db));
+    });
+  examples(stats, ['sj roster stats', 'sj roster stats --date 2023-04-01 --json']);
+
+  const show = roster
+    .command('show')
+    .description(t('roster.show.description'))
+    .argument('<object-id>')
+    .option('--json', t('import.opt.json'))
+    .action((id: string, f: { json?: boolean }) => {
+      const db = app.openDb();
+      const r = objectReport(db, id.trim());
+      if (!r || !r.current) throw new SjError(t('roster.notFound', { id }), { hint: t('roster.notFoundHint') });
+      if (f.json) {
+        const doc: Record<string, unknown> = { id: r.id, current: r.current, history: r.history.map(({ data, ...v }) => ({ ...v, data })) };
+        for (const s of r.sections) doc[s.key] = s.json;
+        app.out.data(JSON.stringify(doc, null, 2));
+      } else printObject(app, r, Regions.load(db));
+    });
+  examples(show, ['sj roster show 91131102507147431A', 'sj roster show 91131102507147431A --json']);
+}

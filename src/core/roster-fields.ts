@@ -1,7 +1,10 @@
 /**
  * The columns of each roster file (../shared/spec/rosters.md): fields, accepted headers,
- * header normalisation and matching. Pure.
+ * header normalisation and matching, and the conversion of one row. Pure.
  */
+import type { Cell, Bad } from './normalize.js';
+import * as N from './normalize.js';
+import type { ObjClass } from './types.js';
 export type ImportKind = 'objects' | 'inspectors' | 'experts' | 'items' | 'avoidance';
 export const IMPORT_KINDS: readonly ImportKind[] = ['objects', 'inspectors', 'experts', 'items', 'avoidance'];
 
@@ -153,4 +156,168 @@ export function fieldLabel(kind: ImportKind, field: string): string {
 /** Known field names of a kind (for --map validation). */
 export function fieldNames(kind: ImportKind): string[] {
   return FIELDS[kind].map((f) => f.field);
+}
+
+// ---- one row → one roster entry --------------------------------------------------------
+
+
+export interface ConvertCtx {
+  /** a region by name, code or alias; undefined when unknown */
+  region(s: string): { code: string; level: 'city' | 'county' } | undefined;
+  /** tier codes of the rules in force */
+  tiers: readonly string[];
+}
+
+export interface RowIssue {
+  /** the column's header as written in the file ('' = none) */
+  column: string;
+  tag: string;
+  params?: Record<string, string | number>;
+}
+
+export interface Converted {
+  /** the roster key ('' when the row has no valid id); avoidance: person|object */
+  id: string;
+  /** column header naming the id (for duplicate-id problems) */
+  idColumn: string;
+  /** the data fields (camelCase as in io/roster-read.ts), extra included */
+  data: Record<string, unknown>;
+  /** region code (objects, inspectors, experts) for the summary */
+  region?: string;
+  cls?: ObjClass;
+  classBy?: string;
+  issues: RowIssue[];
+}
+
+/** Convert one data row of a roster file; problems are collected, never thrown. */
+export function convertRow(kind: ImportKind, cells: Cell[], hm: HeaderMap, headers: string[], ctx: ConvertCtx): Converted {
+  const issues: RowIssue[] = [];
+  const col = (field: string) => {
+    const i = hm.fields.get(field);
+    return i === undefined ? '' : headerLabel(headers[i] ?? '');
+  };
+  const cell = (field: string): Cell => {
+    const i = hm.fields.get(field);
+    return i === undefined ? null : (cells[i] ?? null);
+  };
+  function take<T>(field: string, r: T | Bad, dflt: T): T {
+    if (N.isBad(r)) {
+      issues.push({ column: col(field), tag: r.bad, params: r.params });
+      return dflt;
+    }
+    return r;
+  }
+  const txt = (field: string) => take(field, N.text(cell(field)), '');
+  const required = (field: string) => {
+    const v = txt(field);
+    if (v === '' && !issues.some((p) => p.column === col(field))) issues.push({ column: col(field), tag: 'missing-value' });
+    return v;
+  };
+  const idOf = (field: string) => take(field, N.id(cell(field)), '');
+  const list = (field: string) => take<string[]>(field, N.list(cell(field)), []);
+  const yn = (field: string, d: boolean) => take(field, N.yesNo(cell(field), d), d);
+  const region = (field: string, allowCity: boolean, optional = false): string => {
+    const v = optional ? txt(field) : required(field);
+    if (v === '') return '';
+    const r = ctx.region(v);
+    if (!r) {
+      issues.push({ column: col(field), tag: 'unknown-region', params: { value: N.printable(v) } });
+      return '';
+    }
+    if (!allowCity && r.level === 'city') {
+      issues.push({ column: col(field), tag: 'city-region', params: { value: N.printable(v) } });
+      return '';
+    }
+    return r.code;
+  };
+
+  let id = '';
+  let idColumn = col('id');
+  const data: Record<string, unknown> = {};
+  const out: Converted = { id: '', idColumn, data, issues };
+  switch (kind) {
+    case 'objects': {
+      id = idOf('id');
+      data.name = required('name');
+      data.region = out.region = region('region', false);
+      const category = take<N.Category | null>('category', N.category(cell('category')), null);
+      const c = N.deriveClass({
+        category,
+        special: yn('specialCondition', false),
+        key: yn('keyCondition', false),
+        general: yn('generalCondition', false),
+        positive: yn('positive', false),
+      });
+      data.class = out.cls = c.cls;
+      data.classBy = out.classBy = c.by;
+      data.tier = take<string | null>('tier', N.tier(cell('tier'), ctx.tiers), null);
+      data.industry = txt('industry');
+      data.tags = list('tags');
+      data.offsite = yn('offsite', false);
+      data.status = take('status', N.objectStatus(cell('status')), 'active');
+      data.months = take('months', N.months(cell('months')), '');
+      data.permit = txt('permit');
+      data.address = txt('address');
+      data.contact = txt('contact');
+      data.phone = txt('phone');
+      break;
+    }
+    case 'inspectors': {
+      id = idOf('id');
+      data.name = required('name');
+      data.region = out.region = region('region', true);
+      data.line = txt('line') || '执法';
+      data.certified = yn('certified', true);
+      const exp = cell('certExpiry');
+      data.certExpiry = /^(长期|永久|长期有效|无期限)$/u.test(N.cellText(exp)) ? '' : take('certExpiry', N.date(exp), '');
+      data.specialties = list('specialties');
+      data.status = take('status', N.personStatus(cell('status')), 'active');
+      break;
+    }
+    case 'experts': {
+      id = idOf('id');
+      data.name = required('name');
+      data.org = txt('org');
+      data.region = out.region = region('region', true, true);
+      data.industries = list('industries');
+      data.status = take('status', N.personStatus(cell('status')), 'active');
+      break;
+    }
+    case 'items': {
+      id = idOf('id');
+      data.name = required('name');
+      data.basis = txt('basis');
+      data.line = txt('line');
+      data.classes = take<string[]>('classes', N.itemClasses(cell('classes')), []);
+      data.industries = list('industries');
+      data.method = txt('method');
+      data.level = take('level', N.itemLevel(cell('level')), 'both');
+      break;
+    }
+    case 'avoidance': {
+      const person = idOf('person');
+      const object = idOf('object');
+      data.person = person;
+      data.object = object;
+      data.reason = txt('reason');
+      id = person && object ? `${person}|${object}` : '';
+      idColumn = col('person');
+      break;
+    }
+  }
+  const extra: Record<string, string> = {};
+  for (const [i, header] of hm.extra) {
+    const r = N.text(cells[i] ?? null);
+    if (N.isBad(r)) issues.push({ column: headerLabel(headers[i] ?? header), tag: r.bad, params: r.params });
+    else if (r !== '') extra[header] = r;
+  }
+  data.extra = extra;
+  out.id = id;
+  out.idColumn = idColumn;
+  return out;
+}
+
+/** A header as shown in messages: as written, line breaks folded. */
+export function headerLabel(h: string): string {
+  return h.replace(/\s*[\r\n]+\s*/g, '').trim();
 }

@@ -1,0 +1,235 @@
+/**
+ * Gathering what `sj report` and `sj check` compute on: live tasks, results in force, roster
+ * counts, required numbers (from the draws' evidence strata, or planStrata on the current roster
+ * for a region without a draw), rules, calendar, ledger head. The arithmetic is core/stats.ts
+ * and core/checks.ts.
+ */
+import { runChecks, type CheckReport } from '../core/checks.js';
+import { quarterOf, type Quarter } from '../core/quarter.js';
+import { planStrata } from '../core/quotas.js';
+import type { SjRules } from '../core/rules.js';
+import { computeStats, zeroClasses, type ClassCounts, type RegionInfo, type RequiredEntry, type StatsResult, type StatsRow, type StatsTask } from '../core/stats.js';
+import type { Level, SnapObject, Stratum } from '../core/types.js';
+import type { WorkCalendar } from '../core/workdays.js';
+import { loadCalendar } from './calendar-store.js';
+import { dateCst, endOfDayCst, isoCst, now } from './clock.js';
+import type { DB } from './db.js';
+import { effectiveTasks } from './draw-store.js';
+import { ledgerHead } from './ledger.js';
+import { Regions } from './regions.js';
+import { readRoster, type ObjectRow } from './roster-read.js';
+import { rulesForYear } from './rules-store.js';
+
+export type Period = { kind: 'quarter'; quarter: Quarter } | { kind: 'year'; year: number };
+
+export const periodId = (p: Period): string => (p.kind === 'quarter' ? p.quarter.id : String(p.year));
+export const periodYear = (p: Period): number => (p.kind === 'quarter' ? p.quarter.year : p.year);
+
+export interface ReportContext {
+  period: Period;
+  /** quarters whose quarter-scoped figures count: the quarter, or the year's quarters begun by today (or drawn) */
+  quarters: Quarter[];
+  regions: RegionInfo[];
+  cityCode: string;
+  /** live tasks of the period's quarters */
+  tasks: StatsTask[];
+  /** live tasks of the year up to the period's last quarter (for the annual targets) */
+  yearTasks: StatsTask[];
+  /** results in force of yearTasks */
+  results: StatsResult[];
+  objects: Record<string, ClassCounts>;
+  inspectors: Record<string, number>;
+  required: RequiredEntry[];
+  positiveObjects: { quarter: string; region: string; count: number }[];
+  voidedDraws: number;
+  rules: { id: number; hash: string; body: SjRules };
+  ledgerHead: { seq: number; hash: string };
+  calendar: WorkCalendar;
+  today: string;
+  generatedAt: string;
+}
+
+/** Gather everything for a period. `today` (YYYY-MM-DD, China) defaults to the clock. */
+export function gatherReport(db: DB, period: Period, opts: { today?: string } = {}): ReportContext {
+  const clock = now();
+  const today = opts.today ?? dateCst(clock);
+  const year = periodYear(period);
+  const regionsAll = Regions.load(db);
+  const city = regionsAll.city;
+  const regions: RegionInfo[] = [
+    { code: city.code, name: city.name, level: 'city' },
+    ...regionsAll.counties().map((r) => ({ code: r.code, name: r.name, level: 'county' as const })),
+  ];
+  const stored = rulesForYear(db, year);
+  const rules = stored.rules;
+
+  const drawnQuarters = new Set(
+    (db.prepare('SELECT DISTINCT quarter FROM draws WHERE substr(quarter, 1, 4) = ?').all(String(year)) as { quarter: string }[]).map((r) => r.quarter),
+  );
+  const all = [1, 2, 3, 4].map((q) => quarterOf(year, q));
+  const quarters = period.kind === 'quarter' ? [period.quarter] : all.filter((q) => q.start <= today || drawnQuarters.has(q.id));
+  const lastQ = period.kind === 'quarter' ? period.quarter.q : 4;
+  const yearQuarterIds = new Set(all.filter((q) => q.q <= lastQ).map((q) => q.id));
+  const quarterIds = new Set(quarters.map((q) => q.id));
+
+  const yearTasks: StatsTask[] = [];
+  for (const t of effectiveTasks(db, { year })) {
+    if (!yearQuarterIds.has(t.quarter)) continue;
+    yearTasks.push({
+      taskNo: t.taskNo, quarter: t.quarter, level: t.level, region: t.region, class: t.class, method: t.method,
+      joint: t.joint, departmentJoint: t.departmentJoint, creditBased: t.creditBased,
+    });
+  }
+  const tasks = yearTasks.filter((t) => quarterIds.has(t.quarter));
+
+  const live = new Set(yearTasks.map((t) => t.taskNo));
+  const results: StatsResult[] = [];
+  const rq = db.prepare(
+    `SELECT r.task_no, r.date, r.outcome, r.fine_fen, r.rectified, r.confidential, COALESCE(p.date, r.published_on) AS pub
+     FROM results r JOIN draw_tasks t ON t.task_no = r.task_no JOIN draws d ON d.id = t.draw_id
+     LEFT JOIN published p ON p.task_no = r.task_no
+     WHERE r.current = 1 AND substr(d.quarter, 1, 4) = ?`,
+  );
+  for (const r of rq.iterate(String(year)) as Iterable<{ task_no: string; date: string; outcome: string; fine_fen: number; rectified: number; confidential: number; pub: string | null }>) {
+    if (!live.has(r.task_no)) continue;
+    results.push({
+      taskNo: r.task_no, date: r.date, outcome: r.outcome, fineFen: r.fine_fen, rectified: r.rectified === 1,
+      confidential: r.confidential === 1, publishedOn: r.pub ?? null,
+    });
+  }
+
+  // rosters as they stood at the end of the period (current when the period is not over)
+  const lastDay = quarters.length ? quarters[quarters.length - 1]!.end : `${year}-12-31`;
+  const refDate = lastDay < today ? lastDay : today;
+  const asOf = lastDay < today ? endOfDayCst(lastDay) : undefined;
+  const objects: Record<string, ClassCounts> = {};
+  for (const r of regions) objects[r.code] = zeroClasses();
+  const countySet = new Set(regions.filter((r) => r.level === 'county').map((r) => r.code));
+  for (const o of readRoster(db, 'objects', { asOf, where: "status = 'active'" })) {
+    (objects[o.region] ??= zeroClasses())[o.class]++;
+    if (o.region !== city.code) objects[city.code]![o.class]++;
+  }
+  const inspectors: Record<string, number> = {};
+  for (const i of readRoster(db, 'inspectors', { asOf })) {
+    if (i.status !== 'active' || !i.certified || (i.certExpiry && i.certExpiry < refDate)) continue;
+    inspectors[i.region] = (inspectors[i.region] ?? 0) + 1;
+  }
+
+  // required numbers: live routine draws' evidence strata; planStrata for a region without one
+  const required: RequiredEntry[] = [];
+  const positiveObjects: ReportContext['positiveObjects'] = [];
+  let currentObjects: ObjectRow[] | undefined;
+  const tierCodes = new Set(rules.tiers.map((t) => t.code));
+  const drawsQ = db.prepare(
+    `SELECT d.level, d.regions, json_extract(d.evidence, '$.strata') AS strata FROM draws d
+     WHERE d.quarter = ? AND d.kind = 'routine' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) ORDER BY d.seq`,
+  );
+  for (const q of quarters) {
+    const req = new Map<string, ClassCounts>();
+    const pos = new Map<string, number>();
+    const covered = new Set<string>();
+    for (const d of drawsQ.all(q.id) as { level: Level; regions: string; strata: string }[]) {
+      for (const r of JSON.parse(d.regions) as string[]) covered.add(d.level === 'city' ? city.code : r);
+      for (const s of JSON.parse(d.strata) as Stratum[]) {
+        const c = req.get(s.region) ?? zeroClasses();
+        c[s.class] += s.quota;
+        req.set(s.region, c);
+        if (s.class === 'positive') pos.set(s.region, (pos.get(s.region) ?? 0) + s.population);
+      }
+    }
+    for (const reg of regions) {
+      if (!covered.has(reg.code)) {
+        currentObjects ??= readRoster(db, 'objects', { where: "status = 'active'" });
+        const scope = reg.level === 'city' ? currentObjects.filter((o) => countySet.has(o.region)) : currentObjects.filter((o) => o.region === reg.code);
+        const snap: SnapObject[] = scope.map((o) => ({
+          id: o.id, name: o.name, region: o.region, class: o.class, tier: o.tier && tierCodes.has(o.tier) ? o.tier : null,
+          industry: o.industry, offsite: o.offsite, excluded: null,
+        }));
+        const c = zeroClasses();
+        let p = 0;
+        for (const s of planStrata(reg.level, [reg.code], snap, rules)) {
+          c[s.class] += s.quota;
+          if (s.class === 'positive') p += s.population;
+        }
+        req.set(reg.code, c);
+        pos.set(reg.code, p);
+      }
+      required.push({ quarter: q.id, region: reg.code, required: req.get(reg.code) ?? zeroClasses() });
+      if (reg.level === 'county') positiveObjects.push({ quarter: q.id, region: reg.code, count: pos.get(reg.code) ?? 0 });
+    }
+  }
+
+  const voidedDraws = (
+    db.prepare(
+      `SELECT COUNT(*) AS n FROM draws d WHERE ${period.kind === 'quarter' ? 'd.quarter = @p' : 'substr(d.quarter, 1, 4) = @p'}
+       AND EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)`,
+    ).get({ p: periodId(period) }) as { n: number }
+  ).n;
+
+  return {
+    period, quarters, regions, cityCode: city.code, tasks, yearTasks, results, objects, inspectors, required, positiveObjects,
+    voidedDraws, rules: { id: stored.id, hash: stored.hash, body: rules }, ledgerHead: ledgerHead(db),
+    calendar: loadCalendar(db), today, generatedAt: isoCst(clock),
+  };
+}
+
+/** The statistics rows of a gathered period. */
+export function reportRows(ctx: ReportContext): StatsRow[] {
+  const taskSet = new Set(ctx.tasks.map((t) => t.taskNo));
+  const days = ctx.rules.body.deadlines.publicationWorkingDays;
+  return computeStats({
+    regions: ctx.regions,
+    tasks: ctx.tasks,
+    results: ctx.results.filter((r) => taskSet.has(r.taskNo)),
+    objects: ctx.objects,
+    inspectors: ctx.inspectors,
+    required: ctx.required,
+    today: ctx.today,
+    publicationDue: (d) => ctx.calendar.addWorkingDays(d, days),
+  });
+}
+
+/** The target checks of a gathered period. */
+export function checkReport(ctx: ReportContext): CheckReport & { annualScope: string } {
+  const year = periodYear(ctx.period);
+  const annualScope = ctx.period.kind === 'year' ? String(year) : ctx.period.quarter.q === 1 ? `${year}Q1` : `${year}Q1-${ctx.period.quarter.id}`;
+  const r = runChecks({
+    quarters: ctx.quarters,
+    annualScope,
+    regions: ctx.regions,
+    tasks: ctx.yearTasks,
+    results: ctx.results,
+    required: ctx.required,
+    positiveObjects: ctx.positiveObjects,
+    targets: ctx.rules.body.targets,
+    deadlines: ctx.rules.body.deadlines,
+    calendar: ctx.calendar,
+    today: ctx.today,
+  });
+  return { ...r, annualScope };
+}
+
+/** The stable JSON document of `sj report --format json`. */
+export function reportJson(ctx: ReportContext, rows: StatsRow[]) {
+  return {
+    period: periodId(ctx.period),
+    generatedAt: ctx.generatedAt,
+    rules: { id: ctx.rules.id, hash: ctx.rules.hash },
+    ledgerHead: ctx.ledgerHead.hash,
+    ledgerSeq: ctx.ledgerHead.seq,
+    voidedDraws: ctx.voidedDraws,
+    quarters: ctx.quarters.map((q) => q.id),
+    notes: { totalObjects: 'city', referrals: 'outcome 移送 only; 移送公安 counted as criminalReferrals' },
+    rows: rows.map((r) => ({
+      region: r.region, name: r.name, kind: r.kind,
+      objects: r.objects, inspectors: r.inspectors, required: r.required, drawn: r.drawn, met: r.met,
+      inspections: r.inspections, onsite: r.onsite, offsite: r.offsite,
+      jointInternal: r.jointInternal, jointInternalShare: r.jointInternalShare, jointDepartment: r.jointDepartment,
+      creditBased: r.creditBased, creditBasedShare: r.creditBasedShare,
+      inspected: r.inspected, problems: r.problems, rectifyOrdered: r.rectifyOrdered, rectified: r.rectified, cases: r.cases,
+      fineYuan: r.fineYuan, fineFen: r.fineFen, referrals: r.referrals, criminalReferrals: r.criminalReferrals,
+      published: r.published, publishable: r.publishable, overdue: r.overdue,
+    })),
+  };
+}
+
