@@ -31,6 +31,7 @@ export function sj(args: string[], opts: { env?: Record<string, string>; cwd?: s
     input: opts.input ?? '',
     encoding: 'utf8',
     timeout: 300_000,
+    maxBuffer: 512 * 1024 * 1024,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

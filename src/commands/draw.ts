@@ -229,8 +229,12 @@ function taskRowsHuman(app: App, db: DB, tasks: EffectiveTask[]): void {
 }
 
 export function register(program: Command, app: App): void {
-  const draw = program
+  const parent = program
     .command('draw')
+    .description('抽签：按季度、层级抽取检查对象与执法人员（可复现、写入防篡改台账）；子命令 list/show/export/tasks/void/substitute');
+  // `sj draw --quarter …` is the default subcommand, so its options never shadow the others'
+  const draw = parent
+    .command('run', { isDefault: true })
     .description('抽签：按季度、层级抽取检查对象与执法人员（可复现、写入防篡改台账）')
     .option('-q, --quarter <Q>', 'quarter: 2023Q2, 2023-Q2, 2023年第二季度')
     .option('--level <level>', 'city | county | all (city first, then county)', 'all')
@@ -250,6 +254,13 @@ export function register(program: Command, app: App): void {
     .option('--json', 'one JSON document on stdout')
     .option('-y, --yes', 'no confirmation (required without a TTY)')
     .action((o: DrawOpts) => drawAction(app, o));
+  parent.addHelpText('after', () => `\n(sj draw = sj draw run)\n${draw.helpInformation()}`);
+  examples(parent, [
+    'sj draw --quarter 2023Q2 --seed "3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4" --yes',
+    'sj draw list --quarter 2023Q2',
+    'sj draw show 2023Q2-county-01',
+    'sj draw export 2023Q2-county-01 --out 2023Q2-county-01.evidence.json',
+  ]);
   examples(draw, [
     'sj draw --quarter 2023Q2 --seed "3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4" --yes',
     'sj draw --quarter 2023Q2 --level county --region 桃城区 --dry-run',
@@ -257,7 +268,7 @@ export function register(program: Command, app: App): void {
     'sj draw --quarter 2023Q2 --level city --department-joint --partners 市场监管局,应急管理局 --yes',
   ]);
 
-  const list = draw.command('list').description('list draws')
+  const list = parent.command('list').description('list draws')
     .option('-q, --quarter <Q>', 'only this quarter').option('--json', 'JSON')
     .action((o: { quarter?: string; json?: boolean }) => {
       const db = app.openDb();
@@ -278,7 +289,7 @@ export function register(program: Command, app: App): void {
     });
   examples(list, ['sj draw list', 'sj draw list --quarter 2023Q2 --json']);
 
-  const show = draw.command('show <id>').description('show one draw: header, strata, tasks (substitutions shown)')
+  const show = parent.command('show <id>').description('show one draw: header, strata, tasks (substitutions shown)')
     .option('--json', 'JSON')
     .action((id: string, o: { json?: boolean }) => {
       const db = app.openDb();
@@ -298,7 +309,7 @@ export function register(program: Command, app: App): void {
     });
   examples(show, ['sj draw show 2023Q2-county-01', 'sj draw show 2023Q2-city-01 --json']);
 
-  const exp = draw.command('export <id>').description('write the evidence file (sj-evidence/1) of a draw')
+  const exp = parent.command('export <id>').description('write the evidence file (sj-evidence/1) of a draw')
     .option('--out <file.json>', 'output file (default: stdout)')
     .action((id: string, o: { out?: string }) => {
       const db = app.openDb();
@@ -311,7 +322,7 @@ export function register(program: Command, app: App): void {
     });
   examples(exp, ['sj draw export 2023Q2-county-01 --out 2023Q2-county-01.evidence.json', 'sj verify --evidence 2023Q2-county-01.evidence.json']);
 
-  const tasksCmd = draw.command('tasks').description('the task list (任务清单) of a quarter or a draw')
+  const tasksCmd = parent.command('tasks').description('the task list (任务清单) of a quarter or a draw')
     .option('-q, --quarter <Q>', 'quarter').option('--draw <id>', 'one draw').option('--out <file.xlsx>', 'write xlsx').option('--json', 'JSON')
     .action(async (o: { quarter?: string; draw?: string; out?: string; json?: boolean }) => {
       const db = app.openDb();
@@ -325,7 +336,7 @@ export function register(program: Command, app: App): void {
     });
   examples(tasksCmd, ['sj draw tasks --quarter 2023Q2', 'sj draw tasks --draw 2023Q2-county-01 --out tasks.xlsx']);
 
-  const voidCmd = draw.command('void <id>').description('void a draw made in error (the record stays; a new draw gets a new id)')
+  const voidCmd = parent.command('void <id>').description('void a draw made in error (the record stays; a new draw gets a new id)')
     .option('--reason <text>', 'why (required)').option('--json', 'JSON')
     .action((id: string, o: { reason?: string; json?: boolean }) => {
       if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
@@ -336,7 +347,7 @@ export function register(program: Command, app: App): void {
     });
   examples(voidCmd, ['sj draw void 2023Q2-county-01 --reason "名录库导入错误，重新抽签"']);
 
-  const sub = draw.command('substitute <id>').description('补抽: replace a drawn object or an inspector, with a reason (original kept)')
+  const sub = parent.command('substitute <id>').description('补抽: replace a drawn object or an inspector, with a reason (original kept)')
     .option('--object <oid>', 'replace this object by the next of its stratum in key order')
     .option('--task <oid>', 'the task (by object id) whose inspector is replaced')
     .option('--inspector <iid>', 'the inspector to replace by the next candidate')
