@@ -319,6 +319,18 @@ describe('small files made here', () => {
     expect(e3.message).toMatch(/说明/);
   });
 
+  it('a file with a header and no rows is refused (a full import would empty the roster)', async () => {
+    const dir = tempDir();
+    const p = join(dir, 'e.csv');
+    writeFileSync(p, '统一社会信用代码,单位名称,所属区县\nE1,甲,景县\n');
+    const { db } = fresh();
+    await imp(db, 'objects', p);
+    writeFileSync(p, '统一社会信用代码,单位名称,所属区县\n\n,,\n');
+    const e = await importError(imp(db, 'objects', p));
+    expect(e.message).toMatch(/no data rows/);
+    expect(readRoster(db, 'objects').map((r) => r.id)).toEqual(['E1']);
+  });
+
   it('control characters are reported with the row and column', async () => {
     const dir = tempDir();
     const p = join(dir, 'c.csv');

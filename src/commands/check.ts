@@ -1,5 +1,113 @@
+/** sj check --quarter Q | --year Y [--json]: the targets of the rules; exit 3 when any is missed. */
 import type { Command } from 'commander';
-import type { App } from './app.js';
+import type { TargetLine } from '../core/checks.js';
+import { bpText } from '../core/stats.js';
+import { t } from '../messages/index.js';
+import { checkReport, gatherReport, periodId, periodYear } from '../io/report-data.js';
+import { EXIT } from '../errors.js';
+import { textTable } from '../ui/table.js';
+import { examples, type App } from './app.js';
+import { requirePeriod } from './report.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+const pct = (bp: number) => bpText(bp);
+
+export function figureText(l: TargetLine): string {
+  if (l.unit === 'date') return String(l.figure);
+  if (l.unit === 'bp') return l.denominator ? `${bpText(l.figure as number | null)} (${l.numerator}/${l.denominator})` : `— ${t('check.noInspections')}`;
+  return String(l.figure);
+}
+
+export function thresholdText(l: TargetLine): string {
+  if (l.unit === 'date') return '';
+  if (l.id === 'publication') return '0';
+  if (l.unit === 'bp') return `≥ ${pct(l.threshold as number)}`;
+  return `≥ ${l.threshold}`;
+}
+
+/** What is still needed, as a sentence; "" when nothing is. */
+export function neededText(l: TargetLine, yearInProgress: boolean): string {
+  switch (l.id) {
+    case 'statisticsTable':
+    case 'quarterlySummary':
+      return l.passed ? t('check.due.passed', { date: String(l.figure) }) : t('check.due.upcoming', { date: String(l.figure) });
+    case 'classMinimum':
+    case 'positiveCoverage':
+      return l.needed ? t('check.needed.draw', { n: l.needed }) : '';
+    case 'jointInternalShare':
+    case 'creditBasedShare': {
+      if (l.needed === null) return t('check.needed.shareImpossible');
+      if (!l.needed) return '';
+      const kind = t(l.id === 'jointInternalShare' ? 'check.kind.joint' : 'check.kind.credit');
+      return t(yearInProgress ? 'check.needed.shareYear' : 'check.needed.share', { region: l.regionName, n: l.needed, kind, pct: pct(l.threshold as number) });
+    }
+    case 'jointDepartment':
+      return l.needed ? t('check.needed.department', { n: l.needed }) : '';
+    case 'publication':
+      return l.needed ? t('check.needed.publish', { n: l.needed }) : '';
+  }
+}
+
+export function targetName(l: TargetLine): string {
+  return t(`check.target.${l.id}`, { cls: l.class ? t(`report.classShort.${l.class}`) : '' });
+}
+
+interface CheckOpts {
+  quarter?: string;
+  year?: string;
+  json?: boolean;
+  missed?: boolean;
+}
+
+export function register(program: Command, app: App): void {
+  const cmd = program
+    .command('check')
+    .description(t('check.description'))
+    .option('-q, --quarter <quarter>', t('check.opt.quarter'))
+    .option('-y, --year <year>', t('check.opt.year'))
+    .option('--missed', t('check.opt.missed'))
+    .option('--json', t('check.opt.json'))
+    .action((opts: CheckOpts) => {
+      const period = requirePeriod(opts);
+      const db = app.openDb({ create: false });
+      const ctx = gatherReport(db, period);
+      const rep = checkReport(ctx);
+      const yearInProgress = ctx.today <= `${periodYear(period)}-12-31`;
+      const lines = opts.missed ? rep.targets.filter((l) => !l.met) : rep.targets;
+      if (opts.json) {
+        app.out.data(JSON.stringify({
+          period: periodId(period),
+          today: ctx.today,
+          annualScope: rep.annualScope,
+          met: rep.met,
+          rules: { id: ctx.rules.id, hash: ctx.rules.hash },
+          targets: lines.map((l) => ({ ...l, note: neededText(l, yearInProgress) || null })),
+        }, null, 2));
+      } else {
+        const missed = rep.targets.filter((l) => !l.met).length;
+        const rows = lines.map((l) => [
+          targetName(l),
+          l.region === 'all' ? t('check.all') : l.regionName,
+          l.scope,
+          figureText(l),
+          thresholdText(l),
+          l.informational ? t('check.info') : l.met ? t('check.met') : t('check.missed'),
+          neededText(l, yearInProgress),
+        ]);
+        const headers = ['target', 'region', 'scope', 'figure', 'threshold', 'met', 'needed'].map((k) => t(`check.col.${k}`));
+        const table = textTable(headers, rows).trimEnd().split('\n');
+        const c = app.out.color;
+        const body = table.map((s, i) => (i >= 2 && !lines[i - 2]!.met ? c.red.bold(s) : s));
+        const summary = missed
+          ? c.red.bold(t('check.summaryMissed', { period: periodId(period), missed, n: rep.targets.length }))
+          : c.green(t('check.summaryMet', { period: periodId(period), n: rep.targets.length }));
+        app.out.data([...(lines.length ? body : []), '', summary].join('\n'));
+      }
+      if (!rep.met) app.exitCode = EXIT.targetsMissed;
+    });
+  examples(cmd, [
+    'sj check --quarter 2023Q2',
+    'sj check --year 2023 --missed',
+    'sj check --quarter 2023Q2 --json | jq ".targets[] | select(.met == false)"',
+    'sj report --quarter 2023Q2 --out stats.xlsx && sj check --quarter 2023Q2',
+  ]);
+}

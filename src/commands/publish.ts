@@ -1,5 +1,173 @@
+/**
+ * `sj publish`: the public list of a quarter's results (公示), without inspector names and
+ * without confidential results; publishing stamps today's date on each result published.
+ * `sj publish --overdue`: results past (or near) their publication deadline.
+ */
+import { writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import type { Command } from 'commander';
-import type { App } from './app.js';
+import { DUE_SOON_WORKING_DAYS } from '../core/deadlines.js';
+import { disposition, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
+import { UsageError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { loadCalendar } from '../io/calendar-store.js';
+import { toCsv } from '../io/csv.js';
+import type { DB } from '../io/db.js';
+import { Regions } from '../io/regions.js';
+import { dueResults, listResults, recordPublication } from '../io/results-store.js';
+import { readRoster } from '../io/roster-read.js';
+import { rulesForYear } from '../io/rules-store.js';
+import { writeWorkbook } from '../io/xlsx.js';
+import { textTable } from '../ui/table.js';
+import { examples, type App } from './app.js';
+import { itemsFor, requireQuarter } from './draw.js';
+import { today } from './results.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+export const PUBLIC_HEADERS = ['抽查任务', '抽查事项', '检查对象', '统一社会信用代码', '检查日期', '检查方式', '检查结果', '处理情况'];
+
+export interface PublicRow {
+  taskNo: string;
+  items: string;
+  objectName: string;
+  objectId: string;
+  date: string;
+  method: string;
+  outcome: string;
+  disposition: string;
+  /** first publication date, if already published */
+  published: string | null;
+}
+
+/** The public list of a quarter: current, non-confidential results of live draws; confidential ones counted. */
+export function publicList(db: DB, quarter: string): { rows: PublicRow[]; withheld: number } {
+  const objects = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o]));
+  const items = readRoster(db, 'items');
+  const rows: PublicRow[] = [];
+  let withheld = 0;
+  for (const r of listResults(db, { quarter })) {
+    if (r.confidential) {
+      withheld++;
+      continue;
+    }
+    const o = objects.get(r.objectId);
+    rows.push({
+      taskNo: r.taskNo, items: itemsFor(items, r.task.class, o?.industry ?? '', r.task.level), objectName: o?.name ?? '', objectId: r.objectId,
+      date: r.date, method: RESULT_METHOD_ZH[r.method as ResultMethod] ?? r.method, outcome: r.outcome, disposition: disposition(r), published: r.published,
+    });
+  }
+  return { rows, withheld };
+}
+
+const cells = (r: PublicRow) => [r.taskNo, r.items, r.objectName, r.objectId, r.date, r.method, r.outcome, r.disposition];
+
+function daysForYear(db: DB): (year: number) => number {
+  const cache = new Map<number, number>();
+  return (year) => {
+    if (!cache.has(year)) cache.set(year, rulesForYear(db, year).rules.deadlines.publicationWorkingDays);
+    return cache.get(year)!;
+  };
+}
+
+interface PublishOpts {
+  quarter?: string;
+  out?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  overdue?: boolean;
+}
+
+async function overdueAction(app: App, o: PublishOpts): Promise<void> {
+  const q = o.quarter ? requireQuarter(o.quarter) : undefined;
+  const db = app.openDb();
+  const cal = loadCalendar(db);
+  const day = today();
+  const daysFor = daysForYear(db);
+  const rows = dueResults(db, cal, day, daysFor, { quarter: q?.id });
+  const gaps = cal.uncovered(day, ...rows.map((r) => r.date), ...rows.map((r) => r.due));
+  if (gaps.length) app.out.warn(t('results.calendarGap', { years: gaps.join('、') }));
+  const regions = Regions.load(db);
+  const names = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((x) => [x.id, x.name]));
+  const overdue = rows.filter((r) => r.state === 'overdue').length;
+  const dueSoon = rows.length - overdue;
+  if (o.json) {
+    app.out.data(JSON.stringify({
+      today: day, soonWorkingDays: DUE_SOON_WORKING_DAYS, overdue, dueSoon,
+      results: rows.map((r) => ({
+        taskNo: r.taskNo, drawId: r.drawId, quarter: r.quarter, objectId: r.objectId, objectName: names.get(r.objectId) ?? '',
+        region: r.objectRegion, regionName: regions.name(r.objectRegion), date: r.date, outcome: r.outcome,
+        due: r.due, state: r.state, daysLeft: r.daysLeft, daysOver: r.state === 'overdue' ? -r.daysLeft : 0,
+      })),
+    }, null, 2));
+    return;
+  }
+  if (!rows.length) return app.out.ok(t('publish.overdue.none'));
+  const zh = app.lang === 'zh';
+  app.out.data(textTable(
+    zh ? ['任务编号', '检查对象', '区县', '检查日期', '检查结果', '公示截止', '状态'] : ['task', 'object', 'region', 'inspected', 'outcome', 'due', 'state'],
+    rows.map((r) => [
+      r.taskNo, names.get(r.objectId) ?? r.objectId, regions.name(r.objectRegion), r.date, r.outcome, r.due,
+      r.state === 'overdue' ? t('publish.state.overdue', { n: -r.daysLeft }) : r.daysLeft === 0 ? t('publish.state.today') : t('publish.state.due-soon', { n: r.daysLeft }),
+    ]),
+  ));
+  const days = [...new Set(rows.map((r) => daysFor(Number(r.date.slice(0, 4)))))].join('/');
+  app.out.info(t('publish.overdue.count', { overdue, dueSoon, soon: DUE_SOON_WORKING_DAYS, days }));
+}
+
+async function publishAction(app: App, o: PublishOpts): Promise<void> {
+  if (o.overdue) return overdueAction(app, o);
+  if (!o.quarter) throw new UsageError(t('publish.needQuarter'));
+  const q = requireQuarter(o.quarter);
+  const format = o.out ? extname(o.out).toLowerCase() : '';
+  if (o.out && format !== '.xlsx' && format !== '.csv') throw new UsageError(t('publish.badOut', { file: o.out }));
+  const db = app.openDb();
+  const regions = Regions.load(db);
+  const { rows, withheld } = publicList(db, q.id);
+  const day = today();
+  if (o.out) {
+    const data = rows.map(cells);
+    if (format === '.csv') writeFileSync(o.out, toCsv(PUBLIC_HEADERS, data, { bom: true }));
+    else {
+      await writeWorkbook(o.out, [{
+        name: '公示', title: `${regions.city.name}生态环境局 ${q.year}年第${q.q}季度“双随机、一公开”抽查结果公示`,
+        headers: PUBLIC_HEADERS, rows: data, widths: [24, 40, 32, 22, 12, 12, 12, 40],
+        footer: [`公示日期：${day}`],
+      }]);
+    }
+  }
+  let stamped = 0;
+  if (!o.dryRun && rows.length) stamped = recordPublication(db, { quarter: q.id, date: day, file: o.out ?? '', taskNos: rows.map((r) => r.taskNo), withheld }).stamped;
+  if (o.json) {
+    app.out.data(JSON.stringify({
+      quarter: q.id, date: day, dryRun: Boolean(o.dryRun), published: rows.length, stamped, withheld, file: o.out ?? null,
+      rows: rows.map((r) => ({ ...r, published: r.published ?? (o.dryRun ? null : day) })),
+    }, null, 2));
+    return;
+  }
+  if (!rows.length) {
+    app.out.warn(t('publish.none', { quarter: q.id }));
+    return;
+  }
+  const short = (s: string) => (s.length > 24 ? `${s.slice(0, 23)}…` : s);
+  if (!o.out) app.out.data(textTable(PUBLIC_HEADERS, rows.map((r) => cells({ ...r, items: short(r.items) }))));
+  else app.out.info(t('publish.written', { file: o.out }));
+  if (o.dryRun) app.out.warn(t('publish.dryRun', { published: rows.length, withheld }));
+  else app.out.ok(t('publish.done', { quarter: q.id, published: rows.length, stamped, withheld, date: day }));
+}
+
+export function register(program: Command, app: App): void {
+  const publish = program.command('publish')
+    .description('公示：生成季度抽查结果公示清单（不含执法人员姓名、不含涉密结果）并登记公示日期；--overdue 列出逾期/临期未公示')
+    .option('-q, --quarter <Q>', 'quarter: 2023Q2, 2023-Q2, 2023年第二季度')
+    .option('--out <file>', 'write the public list (.xlsx or .csv with BOM)')
+    .option('--json', 'JSON')
+    .option('--dry-run', 'show the list; stamp nothing')
+    .option('--overdue', 'list unpublished results past or within 5 working days of the deadline')
+    .action((o: PublishOpts) => publishAction(app, o));
+  examples(publish, [
+    'sj publish --quarter 2023Q2 --dry-run',
+    'sj publish --quarter 2023Q2 --out 2023Q2-公示.xlsx',
+    'sj publish --quarter 2023Q2 --out 2023Q2-公示.csv --json',
+    'sj publish --overdue --quarter 2023Q2',
+  ]);
+}
+

@@ -1,5 +1,85 @@
-import type { Command } from 'commander';
-import type { App } from './app.js';
+/** sj report --quarter Q | --year Y [--format xlsx|csv|json|text] [--out FILE] */
+import { writeFileSync, renameSync } from 'node:fs';
+import { extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { UsageError } from '../errors.js';
+import { t } from '../messages/index.js';
+import { gatherReport, reportJson, reportRows, type Period } from '../io/report-data.js';
+import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
+import { examples, type App } from './app.js';
+import { requireQuarter } from './draw.js';
 
-/** placeholder: wired by cli.ts, filled in by its issue */
-export function register(_program: Command, _app: App): void {}
+export type ReportFormat = 'xlsx' | 'csv' | 'json' | 'text';
+
+/** --quarter or --year, exactly one. */
+export function requirePeriod(opts: { quarter?: string; year?: string }): Period {
+  if ((opts.quarter === undefined) === (opts.year === undefined)) throw new UsageError(t('report.needPeriod'), '--quarter 2023Q2 | --year 2023');
+  if (opts.quarter !== undefined) return { kind: 'quarter', quarter: requireQuarter(opts.quarter) };
+  const y = opts.year!.trim().replace(/年度?$/u, '');
+  if (!/^\d{4}$/.test(y) || Number(y) < 1900) throw new UsageError(t('report.badYear', { value: opts.year! }));
+  return { kind: 'year', year: Number(y) };
+}
+
+export function pickFormat(format: string | undefined, out: string | undefined): ReportFormat {
+  if (format) {
+    if (format === 'xlsx' && !out) throw new UsageError(t('report.xlsxNeedsOut'));
+    return format as ReportFormat;
+  }
+  if (!out) return 'text';
+  const ext = extname(out).toLowerCase();
+  if (ext === '.xlsx') return 'xlsx';
+  if (ext === '.csv') return 'csv';
+  if (ext === '.json') return 'json';
+  if (ext === '.txt') return 'text';
+  throw new UsageError(t('report.badFormat', { file: out }), t('report.badFormatHint'));
+}
+
+/** write next to the target, then rename: a reader (or a crash) never sees half a file */
+function writeAtomic(path: string, data: string | Buffer): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+interface ReportOpts {
+  quarter?: string;
+  year?: string;
+  format?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export function register(program: Command, app: App): void {
+  const cmd = program
+    .command('report')
+    .description(t('report.description'))
+    .option('-q, --quarter <quarter>', t('report.opt.quarter'))
+    .option('-y, --year <year>', t('report.opt.year'))
+    .addOption(new Option('--format <format>', t('report.opt.format')).choices(['xlsx', 'csv', 'json', 'text']))
+    .option('-o, --out <file>', t('report.opt.out'))
+    .option('--json', 'same as --format json')
+    .action(async (opts: ReportOpts) => {
+      const period = requirePeriod(opts);
+      const format = pickFormat(opts.json ? 'json' : opts.format, opts.out);
+      const db = app.openDb({ create: false });
+      const ctx = gatherReport(db, period);
+      const rows = reportRows(ctx);
+      let data: string | Buffer;
+      if (format === 'xlsx') data = Buffer.from(await reportWorkbook(ctx, rows).xlsx.writeBuffer());
+      else if (format === 'csv') data = reportCsv(ctx, rows);
+      else if (format === 'json') data = JSON.stringify(reportJson(ctx, rows), null, 2) + '\n';
+      else data = reportText(ctx, rows);
+      if (opts.out) {
+        writeAtomic(opts.out, data);
+        app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));
+      } else {
+        app.out.data(typeof data === 'string' ? data : data.toString());
+      }
+    });
+  examples(cmd, [
+    'sj report --quarter 2023Q2',
+    'sj report --quarter 2023Q2 --out 2023Q2统计表.xlsx',
+    'sj report --year 2023 --format csv --out 2023年度统计表.csv',
+    'sj report --quarter 2023Q2 --format json | jq ".rows[] | {name, overdue}"',
+  ]);
+}

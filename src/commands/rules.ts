@@ -240,7 +240,8 @@ export function register(program: Command, app: App): void {
       if (!file) throw new UsageError(t('usage.missingArgument', { arg: 'FILE' }));
       const db = app.openDb();
       const res = importCalendar(db, file);
-      if (o.json) return app.out.data(JSON.stringify({ ok: true, ...res }, null, 2));
+      // `--json` after the file is taken by the parent `calendar` command: honour it either way
+      if (o.json || (calendar.opts() as { json?: boolean }).json) return app.out.data(JSON.stringify({ ok: true, ...res }, null, 2));
       app.out.ok(t('calendar.imported', { added: res.added.join('、') || '—', replaced: res.replaced.join('、') || '—' }));
     });
   examples(imp, ['sj rules calendar import calendar-2026.json', 'sj rules calendar import my-calendar.json --json']);

@@ -14,6 +14,9 @@
  *                      cannot know when the table was sent, so it is always met; `passed` and
  *                      the due date say whether the deadline is behind us
  * - quarterlySummary   per quarter: due N working days before quarter end — informational, same way
+ *
+ * Regions that take no part — nothing required in the quarters checked and no inspection in
+ * the annual scope (e.g. a district with no objects in the roster) — get no lines.
  */
 import { CLASSES, type ObjClass } from './types.js';
 import type { Quarter } from './quarter.js';
@@ -133,8 +136,14 @@ export function runChecks(input: CheckInput): CheckReport {
   const reqOf = new Map(input.required.map((e) => [`${e.quarter}|${e.region}`, e.required]));
   const posOf = new Map(input.positiveObjects.map((e) => [`${e.quarter}|${e.region}`, e.count]));
 
+  // a region takes part when it has something to draw or an inspection in the period; one
+  // that does not (e.g. a district without objects in the roster) gets no target lines
+  const taking = new Set<string>([...yacc.keys()]);
+  for (const e of input.required) if (quarterIds.has(e.quarter) && CLASSES.some((c) => e.required[c] > 0)) taking.add(e.region);
+  const regions = input.regions.filter((r) => taking.has(r.code));
+
   for (const q of input.quarters) {
-    for (const reg of input.regions) {
+    for (const reg of regions) {
       const a = qacc.get(`${q.id}|${reg.code}`);
       const req = reqOf.get(`${q.id}|${reg.code}`);
       for (const c of CLASSES) {
@@ -148,7 +157,7 @@ export function runChecks(input: CheckInput): CheckReport {
         });
       }
     }
-    for (const reg of input.regions) {
+    for (const reg of regions) {
       if (reg.level !== 'county') continue;
       const pop = posOf.get(`${q.id}|${reg.code}`) ?? 0;
       if (pop === 0) continue;
@@ -162,7 +171,7 @@ export function runChecks(input: CheckInput): CheckReport {
         needed: met ? 0 : ceilDiv(thr * pop - covered * 10000, 10000),
       });
     }
-    for (const reg of input.regions) {
+    for (const reg of regions) {
       const n = qacc.get(`${q.id}|${reg.code}`)?.department ?? 0;
       const thr = input.targets.jointDepartmentPerQuarter;
       lines.push({
@@ -172,7 +181,7 @@ export function runChecks(input: CheckInput): CheckReport {
     }
   }
 
-  for (const reg of input.regions) {
+  for (const reg of regions) {
     const y = yacc.get(reg.code) ?? { total: 0, joint: 0, credit: 0 };
     for (const [id, part, thr] of [
       ['jointInternalShare', y.joint, input.targets.jointInternalShare],
@@ -204,7 +213,7 @@ export function runChecks(input: CheckInput): CheckReport {
     }
   }
   const scope = input.quarters.length === 1 ? input.quarters[0]!.id : input.annualScope;
-  for (const reg of input.regions) {
+  for (const reg of regions) {
     const n = overdue.get(reg.code) ?? 0;
     lines.push({
       id: 'publication', region: reg.code, regionName: reg.name, scope,

@@ -8,15 +8,11 @@
  * city's, once (the city row already counts the objects of every county), and its inspectors
  * are the sum (each inspector belongs to one unit).
  */
+import { hasProblem } from './results.js';
 import { CLASSES, type Level, type Method, type ObjClass } from './types.js';
 
 export type ClassCounts = Record<ObjClass, number>;
 export type ClassFlags = Record<ObjClass, boolean>;
-
-/** Outcomes of a result (检查结果) */
-export const OUTCOMES = ['未发现问题', '发现问题', '责令整改', '立案处罚', '移送', '移送公安', '无法检查'] as const;
-/** outcomes that are not "a problem found" */
-export const NO_PROBLEM = new Set<string>(['未发现问题', '无法检查']);
 
 export interface StatsTask {
   taskNo: string;
@@ -194,7 +190,7 @@ export function computeStats(input: StatsInput): StatsRow[] {
     const r = resultOf.get(t.taskNo);
     if (!r) continue;
     a.inspected++;
-    if (!NO_PROBLEM.has(r.outcome)) a.problems++;
+    if (hasProblem(r.outcome)) a.problems++; // every outcome but 未发现问题 / 无法检查
     if (r.outcome === '责令整改') a.rectifyOrdered++;
     if (r.rectified) a.rectified++;
     if (r.outcome === '立案处罚') a.cases++;

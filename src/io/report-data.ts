@@ -4,20 +4,19 @@
  * for a region without a draw), rules, calendar, ledger head. The arithmetic is core/stats.ts
  * and core/checks.ts.
  */
+import { publicationDue } from '../core/deadlines.js';
 import { runChecks, type CheckReport } from '../core/checks.js';
 import { quarterOf, type Quarter } from '../core/quarter.js';
 import { planStrata } from '../core/quotas.js';
 import type { SjRules } from '../core/rules.js';
 import { computeStats, zeroClasses, type ClassCounts, type RegionInfo, type RequiredEntry, type StatsResult, type StatsRow, type StatsTask } from '../core/stats.js';
-import type { Level, SnapObject, Stratum } from '../core/types.js';
+import type { Level, Method, ObjClass, SnapObject, Stratum } from '../core/types.js';
 import type { WorkCalendar } from '../core/workdays.js';
 import { loadCalendar } from './calendar-store.js';
 import { dateCst, endOfDayCst, isoCst, now } from './clock.js';
 import type { DB } from './db.js';
-import { effectiveTasks } from './draw-store.js';
 import { ledgerHead } from './ledger.js';
 import { Regions } from './regions.js';
-import { readRoster, type ObjectRow } from './roster-read.js';
 import { rulesForYear } from './rules-store.js';
 
 export type Period = { kind: 'quarter'; quarter: Quarter } | { kind: 'year'; year: number };
@@ -72,25 +71,18 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const yearQuarterIds = new Set(all.filter((q) => q.q <= lastQ).map((q) => q.id));
   const quarterIds = new Set(quarters.map((q) => q.id));
 
-  const yearTasks: StatsTask[] = [];
-  for (const t of effectiveTasks(db, { year })) {
-    if (!yearQuarterIds.has(t.quarter)) continue;
-    yearTasks.push({
-      taskNo: t.taskNo, quarter: t.quarter, level: t.level, region: t.region, class: t.class, method: t.method,
-      joint: t.joint, departmentJoint: t.departmentJoint, creditBased: t.creditBased,
-    });
-  }
+  const yearTasks = liveTaskFacts(db, year).filter((t) => yearQuarterIds.has(t.quarter));
   const tasks = yearTasks.filter((t) => quarterIds.has(t.quarter));
 
   const live = new Set(yearTasks.map((t) => t.taskNo));
   const results: StatsResult[] = [];
+  // task numbers begin with the draw id, which begins with the quarter: a range on the index
   const rq = db.prepare(
     `SELECT r.task_no, r.date, r.outcome, r.fine_fen, r.rectified, r.confidential, COALESCE(p.date, r.published_on) AS pub
-     FROM results r JOIN draw_tasks t ON t.task_no = r.task_no JOIN draws d ON d.id = t.draw_id
-     LEFT JOIN published p ON p.task_no = r.task_no
-     WHERE r.current = 1 AND substr(d.quarter, 1, 4) = ?`,
+     FROM results r LEFT JOIN published p ON p.task_no = r.task_no
+     WHERE r.current = 1 AND r.task_no >= @lo AND r.task_no < @hi`,
   );
-  for (const r of rq.iterate(String(year)) as Iterable<{ task_no: string; date: string; outcome: string; fine_fen: number; rectified: number; confidential: number; pub: string | null }>) {
+  for (const r of rq.iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; date: string; outcome: string; fine_fen: number; rectified: number; confidential: number; pub: string | null }>) {
     if (!live.has(r.task_no)) continue;
     results.push({
       taskNo: r.task_no, date: r.date, outcome: r.outcome, fineFen: r.fine_fen, rectified: r.rectified === 1,
@@ -105,20 +97,25 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const objects: Record<string, ClassCounts> = {};
   for (const r of regions) objects[r.code] = zeroClasses();
   const countySet = new Set(regions.filter((r) => r.level === 'county').map((r) => r.code));
-  for (const o of readRoster(db, 'objects', { asOf, where: "status = 'active'" })) {
-    (objects[o.region] ??= zeroClasses())[o.class]++;
-    if (o.region !== city.code) objects[city.code]![o.class]++;
+  const asOfCond = asOf ? 'valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf)' : 'valid_to IS NULL';
+  const objCounts = db.prepare(
+    `SELECT region, class, COUNT(*) AS n FROM objects WHERE ${asOfCond} AND in_roster = 1 AND status = 'active' GROUP BY region, class`,
+  ).all(asOf ? { asOf } : {}) as { region: string; class: ObjClass; n: number }[];
+  for (const o of objCounts) {
+    (objects[o.region] ??= zeroClasses())[o.class] += o.n;
+    if (o.region !== city.code) objects[city.code]![o.class] += o.n;
   }
   const inspectors: Record<string, number> = {};
-  for (const i of readRoster(db, 'inspectors', { asOf })) {
-    if (i.status !== 'active' || !i.certified || (i.certExpiry && i.certExpiry < refDate)) continue;
-    inspectors[i.region] = (inspectors[i.region] ?? 0) + 1;
-  }
+  const insCounts = db.prepare(
+    `SELECT region, COUNT(*) AS n FROM inspectors WHERE ${asOfCond} AND in_roster = 1 AND status = 'active' AND certified = 1
+     AND (cert_expiry = '' OR cert_expiry >= @ref) GROUP BY region`,
+  ).all(asOf ? { asOf, ref: refDate } : { ref: refDate }) as { region: string; n: number }[];
+  for (const i of insCounts) inspectors[i.region] = i.n;
 
   // required numbers: live routine draws' evidence strata; planStrata for a region without one
   const required: RequiredEntry[] = [];
   const positiveObjects: ReportContext['positiveObjects'] = [];
-  let currentObjects: ObjectRow[] | undefined;
+  let currentObjects: { region: string; class: ObjClass; tier: string | null }[] | undefined;
   const tierCodes = new Set(rules.tiers.map((t) => t.code));
   const drawsQ = db.prepare(
     `SELECT d.level, d.regions, json_extract(d.evidence, '$.strata') AS strata FROM draws d
@@ -139,11 +136,13 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
     }
     for (const reg of regions) {
       if (!covered.has(reg.code)) {
-        currentObjects ??= readRoster(db, 'objects', { where: "status = 'active'" });
+        currentObjects ??= db.prepare(
+          "SELECT region, class, tier FROM objects WHERE valid_to IS NULL AND in_roster = 1 AND status = 'active' ORDER BY id",
+        ).all() as { region: string; class: ObjClass; tier: string | null }[];
         const scope = reg.level === 'city' ? currentObjects.filter((o) => countySet.has(o.region)) : currentObjects.filter((o) => o.region === reg.code);
-        const snap: SnapObject[] = scope.map((o) => ({
-          id: o.id, name: o.name, region: o.region, class: o.class, tier: o.tier && tierCodes.has(o.tier) ? o.tier : null,
-          industry: o.industry, offsite: o.offsite, excluded: null,
+        const snap: SnapObject[] = scope.map((o, k) => ({
+          id: String(k), name: '', region: o.region, class: o.class, tier: o.tier && tierCodes.has(o.tier) ? o.tier : null,
+          industry: '', offsite: false, excluded: null,
         }));
         const c = zeroClasses();
         let p = 0;
@@ -185,7 +184,7 @@ export function reportRows(ctx: ReportContext): StatsRow[] {
     inspectors: ctx.inspectors,
     required: ctx.required,
     today: ctx.today,
-    publicationDue: (d) => ctx.calendar.addWorkingDays(d, days),
+    publicationDue: (d) => publicationDue(ctx.calendar, d, days),
   });
 }
 
@@ -233,3 +232,39 @@ export function reportJson(ctx: ReportContext, rows: StatsRow[]) {
   };
 }
 
+
+/**
+ * The facts of the live tasks of a year that the statistics use, in one pass: the same as
+ * effectiveTasks (draw-store.ts) for class, method (after object substitutions), joint,
+ * departmentJoint and creditBased, without its per-task parsing (teams, substitution lists),
+ * which costs seconds on a year of 100k tasks. test/report-data.test.ts holds the two equal.
+ */
+export function liveTaskFacts(db: DB, year: number): StatsTask[] {
+  const draws = db.prepare(
+    `SELECT d.id, json_extract(d.evidence, '$.draw.joint') AS joint, json_extract(d.evidence, '$.snapshot.rules.tiered') AS tiered
+     FROM draws d WHERE substr(d.quarter, 1, 4) = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)`,
+  ).all(String(year)) as { id: string; joint: string | null; tiered: string | null }[];
+  const meta = new Map(draws.map((d) => [d.id, { dept: d.joint === 'department', tiered: new Set<string>(JSON.parse(d.tiered ?? '[]') as string[]) }]));
+  // object substitutions may change a task's method; the last one counts
+  const methodOf = new Map<string, Method>();
+  for (const s of db.prepare(
+    `SELECT s.task_no, json_extract(s.payload, '$.method') AS method FROM substitutions s
+     WHERE s.kind = 'object' AND s.task_no >= @lo AND s.task_no < @hi ORDER BY s.seq`,
+  ).iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; method: Method | null }>) {
+    if (s.method) methodOf.set(s.task_no, s.method);
+  }
+  const out: StatsTask[] = [];
+  const rows = db.prepare(
+    `SELECT t.task_no, t.draw_id, t.region, t.class, t.method, t.joint, d.quarter, d.level FROM draw_tasks t JOIN draws d ON d.id = t.draw_id
+     WHERE substr(d.quarter, 1, 4) = ? ORDER BY d.seq, t.ord`,
+  ).raw().iterate(String(year)) as Iterable<[string, string, string, ObjClass, Method, number, string, Level]>;
+  for (const [taskNo, drawId, region, cls, method, joint, quarter, level] of rows) {
+    const m = meta.get(drawId);
+    if (!m) continue; // voided
+    out.push({
+      taskNo, quarter, level, region, class: cls, method: methodOf.get(taskNo) ?? method,
+      joint: joint === 1, departmentJoint: m.dept, creditBased: m.tiered.has(cls),
+    });
+  }
+  return out;
+}

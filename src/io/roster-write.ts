@@ -271,6 +271,10 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
         insert.run(c.id, at, importId, hash, ...vals, JSON.stringify(c.data.extra ?? {}));
       }
     }
+    if (s.rows === 0 && problemCount === 0) {
+      // a full import of an empty roster would mark every row inactive: refuse it
+      throw new SjError(t('import.noRows', { file }), { hint: t('import.noRowsHint') });
+    }
     if (problemCount > 0) {
       throw new SjError(t('import.failed', { file, n: problemCount }), {
         problems: problems as RowProblem[],

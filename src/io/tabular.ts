@@ -18,7 +18,7 @@ import { basename, extname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { isUtf8 } from 'node:buffer';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse } from 'csv-parse';
 import type { Cell } from '../core/normalize.js';
 import { cellText } from '../core/normalize.js';
@@ -98,7 +98,10 @@ export async function openTable(path: string, opts: TableOptions): Promise<Table
   if (format === 'csv') {
     const csv = openCsv(path, opts.encoding ?? 'auto');
     const found = await findHeader({ rows: csv.rows }, opts, csv.best);
-    if (!found) throw noHeader(file, undefined, csv.best);
+    if (!found) {
+      await csv.rows.return?.(undefined);
+      throw noHeader(file, undefined, csv.best);
+    }
     return { file, format, encoding: csv.encoding, headerRow: found.headerRow, headers: found.headers, rows: iterable(csv.rows), sha256: csv.sha256 };
   }
 
@@ -212,8 +215,13 @@ const isEmptyCell = (c: Cell) => c === null || (typeof c === 'string' && c.trim(
 
 // ---- xlsx ------------------------------------------------------------------------------
 
+/** exceljs, loaded on first use (it takes about a second to load; most commands never need it) */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 async function loadSheets(path: string): Promise<AsyncIterator<SheetSource>> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   try {
     await wb.xlsx.readFile(path);
   } catch (e) {
@@ -253,7 +261,6 @@ async function* sheetRows(ws: ExcelJS.Worksheet): AsyncGenerator<TableRow> {
  * subclass hands its XML parser strings decoded with a StringDecoder instead (the parser
  * passes strings through unchanged).
  */
-const BaseReader = ExcelJS.stream.xlsx.WorkbookReader as unknown as new (input: string, options: object) => any;
 async function* decodeChunks(it: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
   const d = new StringDecoder('utf8');
   for await (const c of it) yield typeof c === 'string' ? c : d.write(c);
@@ -274,21 +281,29 @@ const decodingStream = (entry: NodeJS.ReadableStream) => {
     }),
   );
 };
-class Utf8SafeWorkbookReader extends BaseReader {
-  *_parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<unknown> {
-    yield* super._parseWorksheet(decodeChunks(iterator), sheetNo);
-  }
-  _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown> {
-    return super._parseSharedStrings(decodingStream(entry));
-  }
-  _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void> {
-    return super._parseWorkbook(decodingStream(entry));
-  }
+type ReaderClass = new (input: string, options: object) => any;
+let Utf8SafeWorkbookReader: ReaderClass | undefined;
+async function workbookReaderClass(): Promise<ReaderClass> {
+  if (Utf8SafeWorkbookReader) return Utf8SafeWorkbookReader;
+  const BaseReader = (await excel()).stream.xlsx.WorkbookReader as unknown as ReaderClass;
+  Utf8SafeWorkbookReader = class extends BaseReader {
+    *_parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<unknown> {
+      yield* super._parseWorksheet(decodeChunks(iterator), sheetNo);
+    }
+    _parseSharedStrings(entry: NodeJS.ReadableStream): AsyncGenerator<unknown> {
+      return super._parseSharedStrings(decodingStream(entry));
+    }
+    _parseWorkbook(entry: NodeJS.ReadableStream): Promise<void> {
+      return super._parseWorkbook(decodingStream(entry));
+    }
+  };
+  return Utf8SafeWorkbookReader;
 }
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 async function* streamSheets(path: string): AsyncGenerator<SheetSource> {
-  const reader = new Utf8SafeWorkbookReader(path, {
+  const Reader = await workbookReaderClass();
+  const reader = new Reader(path, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',
@@ -382,9 +397,11 @@ function openCsv(path: string, enc: Encoding): CsvSource {
     }
     digest = hash.digest('hex');
   }
-  const parser = Readable.from(decoded()).pipe(
-    parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true }),
-  );
+  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true });
+  const source = Readable.from(decoded());
+  // pipe() does not forward errors: a decoding error must end the parser's iteration
+  source.on('error', (e) => parser.destroy(e));
+  source.pipe(parser);
   async function* records(): AsyncGenerator<TableRow> {
     let lastLine = 0;
     try {

@@ -35,6 +35,8 @@ export const importMessages: Catalogue = {
     en: '{file} has {n} problem(s); nothing was imported (the database is unchanged)',
   },
   'import.failedHint': { zh: '改正以上各行后重新导入', en: 'fix the rows above and import again' },
+  'import.noRows': { zh: '{file} 表头下没有数据行，未导入', en: '{file} has no data rows below its header; nothing was imported' },
+  'import.noRowsHint': { zh: '请检查工作表（--sheet）是否选对', en: 'check that the right sheet was picked (--sheet)' },
   'import.progress': { zh: '导入', en: 'importing' },
   'import.done': { zh: '已导入 {kind}：{file}', en: 'imported {kind}: {file}' },
   'import.dryDone': { zh: '试运行（未写入）{kind}：{file}', en: 'dry run (nothing written) {kind}: {file}' },
