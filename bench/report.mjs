@@ -109,14 +109,22 @@ db.exec('COMMIT');
 db.pragma('wal_checkpoint(TRUNCATE)');
 const tSetup = performance.now() - t0;
 
+// wall time, and this process's CPU time (the machine may be shared: CPU time is the steadier figure)
+let lastCpu = 0;
 const time = (fn) => {
+  const c = process.cpuUsage();
   const a = performance.now();
   const v = fn();
+  const u = process.cpuUsage(c);
+  lastCpu = (u.user + u.system) / 1000;
   return [performance.now() - a, v];
 };
 const timeAsync = async (fn) => {
+  const c = process.cpuUsage();
   const a = performance.now();
   const v = await fn();
+  const u = process.cpuUsage(c);
+  lastCpu = (u.user + u.system) / 1000;
   return [performance.now() - a, v];
 };
 
@@ -125,19 +133,21 @@ const year = { kind: 'year', year: 2023 };
 const q4 = { kind: 'quarter', quarter: quarterOf(2023, 4) };
 
 const [tGatherY, ctxY] = time(() => gatherReport(db, year));
+const cGather = lastCpu;
 const [tRowsY, rowsY] = time(() => reportRows(ctxY));
-rowsOut.push(['report --year 2023 (gather)', ctxY.tasks.length, tGatherY]);
-rowsOut.push(['report --year 2023 (stats)', ctxY.tasks.length, tRowsY]);
+const cRows = lastCpu;
+rowsOut.push(['report --year 2023 (gather)', ctxY.tasks.length, tGatherY, cGather]);
+rowsOut.push(['report --year 2023 (stats)', ctxY.tasks.length, tRowsY, cRows]);
 const [tJson] = time(() => JSON.stringify(reportJson(ctxY, rowsY)));
-rowsOut.push(['report --year 2023 json', ctxY.tasks.length, tGatherY + tRowsY + tJson]);
+rowsOut.push(['report --year 2023 json', ctxY.tasks.length, tGatherY + tRowsY + tJson, cGather + cRows + lastCpu]);
 const [tCsv] = time(() => reportCsv(ctxY, rowsY));
-rowsOut.push(['report --year 2023 csv', ctxY.tasks.length, tGatherY + tRowsY + tCsv]);
+rowsOut.push(['report --year 2023 csv', ctxY.tasks.length, tGatherY + tRowsY + tCsv, cGather + cRows + lastCpu]);
 const [tXlsx] = await timeAsync(() => reportWorkbook(ctxY, rowsY).xlsx.writeBuffer());
-rowsOut.push(['report --year 2023 xlsx', ctxY.tasks.length, tGatherY + tRowsY + tXlsx]);
+rowsOut.push(['report --year 2023 xlsx', ctxY.tasks.length, tGatherY + tRowsY + tXlsx, cGather + cRows + lastCpu]);
 const [tCheckY, chkY] = time(() => checkReport(gatherReport(db, year)));
-rowsOut.push([`check --year 2023 (${chkY.targets.length} targets)`, ctxY.tasks.length, tCheckY]);
+rowsOut.push([`check --year 2023 (${chkY.targets.length} targets)`, ctxY.tasks.length, tCheckY, lastCpu]);
 const [tCheckQ, chkQ] = time(() => checkReport(gatherReport(db, q4)));
-rowsOut.push([`check --quarter 2023Q4 (${chkQ.targets.length} targets, YTD)`, ctxY.yearTasks.length, tCheckQ]);
+rowsOut.push([`check --quarter 2023Q4 (${chkQ.targets.length} targets, YTD)`, ctxY.yearTasks.length, tCheckQ, lastCpu]);
 db.close();
 
 const cli = (args) => {
@@ -155,9 +165,10 @@ rowsOut.push(['CLI: sj check --year 2023 --json', 0, cli(['check', '--year', '20
 
 const w = Math.max(...rowsOut.map((r) => r[0].length));
 console.log(`setup: ${made} tasks with results, ${seq} ledger seqs, in ${(tSetup / 1000).toFixed(1)} s (${dbPath})`);
-console.log(`${'step'.padEnd(w)}  ${'tasks'.padStart(7)}  ${'ms'.padStart(8)}  target`);
-for (const [name, n, ms] of rowsOut) {
-  const target = name.startsWith('CLI: node') ? '' : ms < 2000 ? 'ok (< 2 s)' : 'SLOW (>= 2 s)';
-  console.log(`${name.padEnd(w)}  ${String(n || '').padStart(7)}  ${ms.toFixed(0).padStart(8)}  ${target}`);
+console.log(`${'step'.padEnd(w)}  ${'tasks'.padStart(7)}  ${'wall ms'.padStart(8)}  ${'cpu ms'.padStart(7)}  target`);
+for (const [name, n, ms, cpu] of rowsOut) {
+  const target = name.startsWith('CLI: node') ? '(baseline)' : ms < 2000 ? 'ok (< 2 s)' : 'SLOW (>= 2 s)';
+  console.log(`${name.padEnd(w)}  ${String(n || '').padStart(7)}  ${ms.toFixed(0).padStart(8)}  ${cpu === undefined ? '       ' : cpu.toFixed(0).padStart(7)}  ${target}`);
 }
+console.log(`load average: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')} on ${(await import('node:os')).cpus().length} CPU(s)`);
 if (!keep) rmSync(dir, { recursive: true, force: true });

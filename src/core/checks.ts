@@ -117,10 +117,8 @@ export function runChecks(input: CheckInput): CheckReport {
   const qacc = new Map<string, QAcc>();
   // per row region, the annual scope
   const yacc = new Map<string, { total: number; joint: number; credit: number }>();
-  const regionOfTask = new Map<string, string>();
   for (const t of input.tasks) {
     const r = rowRegion(t, city.code);
-    regionOfTask.set(t.taskNo, r);
     const y = yacc.get(r) ?? { total: 0, joint: 0, credit: 0 };
     y.total++;
     if (t.joint) y.joint++;
@@ -204,11 +202,12 @@ export function runChecks(input: CheckInput): CheckReport {
     if (v === undefined) dueCache.set(d, (v = input.calendar.addWorkingDays(d, pubDays)));
     return v;
   };
-  const inQuarters = new Set(input.tasks.filter((t) => quarterIds.has(t.quarter)).map((t) => t.taskNo));
-  for (const r of input.results) {
-    if (!inQuarters.has(r.taskNo)) continue;
-    if (isOverdue(r, input.today, due)) {
-      const reg = regionOfTask.get(r.taskNo)!;
+  const resultOf = new Map(input.results.map((r) => [r.taskNo, r]));
+  for (const t of input.tasks) {
+    if (!quarterIds.has(t.quarter)) continue;
+    const r = resultOf.get(t.taskNo);
+    if (r && isOverdue(r, input.today, due)) {
+      const reg = rowRegion(t, city.code);
       overdue.set(reg, (overdue.get(reg) ?? 0) + 1);
     }
   }

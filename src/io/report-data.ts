@@ -74,7 +74,9 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const yearTasks = liveTaskFacts(db, year).filter((t) => yearQuarterIds.has(t.quarter));
   const tasks = yearTasks.filter((t) => quarterIds.has(t.quarter));
 
-  const live = new Set(yearTasks.map((t) => t.taskNo));
+  // results of live draws only: a task number is `${drawId}-${ord}`, the draw id begins with the quarter
+  const liveDraws = new Set<string>();
+  for (const t of yearTasks) liveDraws.add(t.taskNo.slice(0, t.taskNo.lastIndexOf('-')));
   const results: StatsResult[] = [];
   // task numbers begin with the draw id, which begins with the quarter: a range on the index
   const rq = db.prepare(
@@ -83,7 +85,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
      WHERE r.current = 1 AND r.task_no >= @lo AND r.task_no < @hi`,
   );
   for (const r of rq.iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; date: string; outcome: string; fine_fen: number; rectified: number; confidential: number; pub: string | null }>) {
-    if (!live.has(r.task_no)) continue;
+    if (!liveDraws.has(r.task_no.slice(0, r.task_no.lastIndexOf('-')))) continue;
     results.push({
       taskNo: r.task_no, date: r.date, outcome: r.outcome, fineFen: r.fine_fen, rectified: r.rectified === 1,
       confidential: r.confidential === 1, publishedOn: r.pub ?? null,
@@ -174,12 +176,11 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
 
 /** The statistics rows of a gathered period. */
 export function reportRows(ctx: ReportContext): StatsRow[] {
-  const taskSet = new Set(ctx.tasks.map((t) => t.taskNo));
   const days = ctx.rules.body.deadlines.publicationWorkingDays;
   return computeStats({
     regions: ctx.regions,
     tasks: ctx.tasks,
-    results: ctx.results.filter((r) => taskSet.has(r.taskNo)),
+    results: ctx.results, // computeStats ignores the results of other tasks (quarters outside the period)
     objects: ctx.objects,
     inspectors: ctx.inspectors,
     required: ctx.required,
@@ -237,7 +238,7 @@ export function reportJson(ctx: ReportContext, rows: StatsRow[]) {
  * The facts of the live tasks of a year that the statistics use, in one pass: the same as
  * effectiveTasks (draw-store.ts) for class, method (after object substitutions), joint,
  * departmentJoint and creditBased, without its per-task parsing (teams, substitution lists),
- * which costs seconds on a year of 100k tasks. test/report-data.test.ts holds the two equal.
+ * which costs seconds on a year of 100k tasks. Not in task order. test/report-data.test.ts holds the two equal.
  */
 export function liveTaskFacts(db: DB, year: number): StatsTask[] {
   const draws = db.prepare(
@@ -256,7 +257,7 @@ export function liveTaskFacts(db: DB, year: number): StatsTask[] {
   const out: StatsTask[] = [];
   const rows = db.prepare(
     `SELECT t.task_no, t.draw_id, t.region, t.class, t.method, t.joint, d.quarter, d.level FROM draw_tasks t JOIN draws d ON d.id = t.draw_id
-     WHERE substr(d.quarter, 1, 4) = ? ORDER BY d.seq, t.ord`,
+     WHERE substr(d.quarter, 1, 4) = ?`,
   ).raw().iterate(String(year)) as Iterable<[string, string, string, ObjClass, Method, number, string, Level]>;
   for (const [taskNo, drawId, region, cls, method, joint, quarter, level] of rows) {
     const m = meta.get(drawId);

@@ -1,0 +1,35 @@
+/** The lean task reader of the statistics agrees with effectiveTasks (substitutions, voids included). */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../src/io/db.js';
+import { effectiveTasks } from '../src/io/draw-store.js';
+import { liveTaskFacts } from '../src/io/report-data.js';
+import { sj, tempDir } from './db-helpers.js';
+import { FIXTURES } from './helpers.js';
+
+const env = { SJ_NOW: '2023-04-03T01:00:00Z' };
+
+describe('liveTaskFacts', () => {
+  it('equals effectiveTasks on the fields the statistics use', () => {
+    const db = join(tempDir('sj-report-data-'), 'sj.db');
+    for (const kind of ['objects', 'inspectors']) expect(sj(['--db', db, 'import', kind, join(FIXTURES, 'small', `${kind}.csv`)], { env }).status).toBe(0);
+    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', '1', '--yes', '--date', '2023-04-03', '--department-joint', '--partners', '应急管理局'], { env }).status).toBe(0);
+    expect(sj(['--db', db, 'draw', '-q', '2023Q3', '--seed', '2', '--yes', '--date', '2023-07-03'], { env }).status).toBe(0);
+    expect(sj(['--db', db, 'draw', 'void', '2023Q3-county-01', '--reason', 'x'], { env }).status).toBe(0);
+    const d = openDb(db);
+    const positive = d.prepare("SELECT object_id FROM draw_tasks WHERE draw_id = '2023Q2-county-01' AND class = 'general' LIMIT 1").get() as { object_id: string };
+    d.close();
+    const s = sj(['--db', db, 'draw', 'substitute', '2023Q2-county-01', '--object', positive.object_id, '--reason', '停产'], { env });
+    expect(s.status, s.stderr).toBe(0);
+    const db2 = openDb(db);
+    const pick = (t: { taskNo: string; quarter: string; level: string; region: string; class: string; method: string; joint: boolean; departmentJoint: boolean; creditBased: boolean }) =>
+      ({ taskNo: t.taskNo, quarter: t.quarter, level: t.level, region: t.region, class: t.class, method: t.method, joint: t.joint, departmentJoint: t.departmentJoint, creditBased: t.creditBased });
+    const a = effectiveTasks(db2, { year: 2023 }).map(pick).sort((x, y) => x.taskNo.localeCompare(y.taskNo));
+    const b = liveTaskFacts(db2, 2023).map(pick).sort((x, y) => x.taskNo.localeCompare(y.taskNo));
+    expect(a.length).toBeGreaterThan(13);
+    expect(a.some((t) => t.quarter === '2023Q3')).toBe(true); // the city draw of Q3 is live
+    expect(b.some((t) => t.taskNo.startsWith('2023Q3-county-01'))).toBe(false);
+    expect(b).toEqual(a);
+    db2.close();
+  });
+});
