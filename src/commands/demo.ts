@@ -65,8 +65,8 @@ export function register(program: Command, app: App): void {
       const draws = [];
       for (const level of ['city', 'county'] as const) {
         const run = makeDraw(db, {
-          quarter, level, regions: [], directional: false, filter: null, method: 'auto', departmentJoint: level === 'city',
-          partners: level === 'city' ? ['衡水市市场监督管理局'] : [], withExperts: false, date: DEMO_DATE, entropy: DEMO_ENTROPY, entropySource: 'user',
+          quarter, level, regions: [], directional: false, filter: null, method: 'auto', departmentJoint: true,
+          partners: level === 'city' ? ['衡水市市场监督管理局'] : ['市场监督管理局', '应急管理局'], withExperts: false, date: DEMO_DATE, entropy: DEMO_ENTROPY, entropySource: 'user',
         }, { dryRun: false });
         const id = run.evidence.draw.id;
         const shortfall = run.evidence.strata.reduce((n, s) => n + s.quota - s.selected, 0);

@@ -95,7 +95,15 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   // rosters as they stood at the end of the period (current when the period is not over)
   const lastDay = quarters.length ? quarters[quarters.length - 1]!.end : `${year}-12-31`;
   const refDate = lastDay < today ? lastDay : today;
-  const asOf = lastDay < today ? endOfDayCst(lastDay) : undefined;
+  // a roster first imported after the period (a bureau that started using sj later, or
+  // the demo) is taken as first imported rather than counted as empty
+  const periodEnd = endOfDayCst(lastDay);
+  const asOfFor = (table: 'objects' | 'inspectors'): string | undefined => {
+    if (lastDay >= today) return undefined;
+    const first = (db.prepare(`SELECT MIN(valid_from) AS at FROM ${table}`).get() as { at: string | null }).at;
+    return first && first > periodEnd ? first : periodEnd;
+  };
+  let asOf = asOfFor('objects');
   const objects: Record<string, ClassCounts> = {};
   for (const r of regions) objects[r.code] = zeroClasses();
   const countySet = new Set(regions.filter((r) => r.level === 'county').map((r) => r.code));
@@ -108,6 +116,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
     if (o.region !== city.code) objects[city.code]![o.class] += o.n;
   }
   const inspectors: Record<string, number> = {};
+  asOf = asOfFor('inspectors');
   const insCounts = db.prepare(
     `SELECT region, COUNT(*) AS n FROM inspectors WHERE ${asOfCond} AND in_roster = 1 AND status = 'active' AND certified = 1
      AND (cert_expiry = '' OR cert_expiry >= @ref) GROUP BY region`,

@@ -54,6 +54,8 @@ export const common: Catalogue = {
   'demo.step.verify': { zh: '3. 校验台账与抽签', en: '3. verifying the ledger and the draws' },
   'demo.step.results': { zh: '4. 录入模拟检查结果并公示', en: '4. recording simulated results and publishing' },
   'demo.step.report': { zh: '5. 季度统计表与目标检查', en: '5. quarterly statistics table and target check' },
+  'demo.check': { zh: '  目标检查：共 {total} 项，未达标 {missed} 项', en: '  targets: {total} checked, {missed} missed' },
+  'demo.checkHint': { zh: '  详情：sj --db sj-demo.db check --quarter {quarter}（有未达标项时退出码为 3）', en: '  details: sj --db sj-demo.db check --quarter {quarter} (exit status 3 when a target is missed)' },
   'demo.tasks': { zh: '项任务', en: 'tasks' },
   'demo.shortfall': { zh: '缺口', en: 'shortfall' },
   'demo.done': {

@@ -14,6 +14,11 @@ export function formatProblem(p: { file: string; sheet?: string; row?: number; c
 
 export function reportError(out: Output, e: unknown, json: boolean): number {
   if (e instanceof SjError) {
+    // Ctrl-C at a prompt: one line, status 130
+    if (e.exitCode === EXIT.interrupted) {
+      out.warn(e.message);
+      return e.exitCode;
+    }
     if (json) {
       out.data(
         JSON.stringify({ ok: false, error: { message: e.message, hint: e.hint ?? null, exitCode: e.exitCode, problems: e.problems ?? [], ...(e.details ?? {}) } }, null, 2),

@@ -1,6 +1,7 @@
 /**
  * The only place that touches the terminal: data to stdout, messages/progress/prompts to stderr.
- * Colour follows the TTY, NO_COLOR and --no-color.
+ * Colour follows the TTY, NO_COLOR and --no-color: --no-color or a non-empty NO_COLOR always
+ * wins; then FORCE_COLOR (0/false: none, 1–3: that level); then stderr must be a TTY, TERM not dumb.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 
@@ -23,7 +24,9 @@ export function colorLevel(opts: { noColor?: boolean; stream?: NodeJS.WriteStrea
   const env = opts.env ?? process.env;
   if (opts.noColor) return 0;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return 1;
+  const force = env.FORCE_COLOR;
+  if (force === '0' || force === 'false') return 0;
+  if (force !== undefined) return force === '2' ? 2 : force === '3' ? 3 : 1;
   const stream = opts.stream ?? process.stderr;
   if (!stream.isTTY) return 0;
   if (env.TERM === 'dumb') return 0;

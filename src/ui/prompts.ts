@@ -3,7 +3,8 @@
  * was not given; otherwise they fail with a usage error naming the flag that would answer them.
  * @inquirer/prompts writes to stderr here, never stdout.
  */
-import { UsageError } from '../errors.js';
+import { existsSync, statSync } from 'node:fs';
+import { EXIT, SjError, UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 
 export interface PromptPolicy {
@@ -18,11 +19,21 @@ export function promptPolicy(yes: boolean): PromptPolicy {
 
 const ctx = () => ({ output: process.stderr, input: process.stdin });
 
+/** Ctrl-C (or Ctrl-D) at a prompt: nothing is written, the CLI exits 130 with one line. */
+export class InterruptedError extends SjError {
+  constructor() {
+    super(t('interrupted'), { exitCode: EXIT.interrupted });
+    this.name = 'InterruptedError';
+  }
+}
+
+export function isInterrupted(e: unknown): boolean {
+  return e instanceof SjError && e.exitCode === EXIT.interrupted;
+}
+
 function cancelled(e: unknown): never {
-  if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError')) {
-    const err = new UsageError(t('interrupted'));
-    (err as { exitCode: number }).exitCode = 130;
-    throw err;
+  if (e instanceof Error && (e.name === 'ExitPromptError' || e.name === 'AbortPromptError' || e.name === 'CancelPromptError')) {
+    throw new InterruptedError();
   }
   throw e;
 }
@@ -44,4 +55,31 @@ export async function askSelect<T extends string>(policy: PromptPolicy, flag: st
   if (!policy.interactive) throw new UsageError(t('usage.missingFlag', { flag }));
   const { select } = await import('@inquirer/prompts');
   return select<T>({ message, choices }, ctx()).catch(cancelled);
+}
+
+export async function askCheckbox<T extends string>(policy: PromptPolicy, flag: string, message: string, choices: { value: T; name: string; checked?: boolean }[]): Promise<T[]> {
+  if (!policy.interactive) throw new UsageError(t('usage.missingFlag', { flag }));
+  const { checkbox } = await import('@inquirer/prompts');
+  return checkbox<T>({ message, choices }, ctx()).catch(cancelled);
+}
+
+/**
+ * A file path. `mustExist`: the file must be there (an input file); otherwise the folder must be
+ * (an output file). Surrounding quotes (as a file dropped on a terminal pastes it) are removed.
+ */
+export async function askPath(policy: PromptPolicy, flag: string, message: string, opts: { default?: string; mustExist?: boolean } = {}): Promise<string> {
+  const clean = (s: string) => s.trim().replace(/^(['"])(.*)\1$/u, '$2');
+  const raw = await askText(policy, flag, message, {
+    default: opts.default,
+    validate: (s) => {
+      const p = clean(s);
+      if (!p) return t('menu.path.empty');
+      if (opts.mustExist) {
+        if (!existsSync(p)) return t('menu.path.missing', { path: p });
+        if (!statSync(p).isFile()) return t('menu.path.notFile', { path: p });
+      }
+      return true;
+    },
+  });
+  return clean(raw);
 }
