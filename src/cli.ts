@@ -22,6 +22,7 @@ import * as reportCmd from './commands/report.js';
 import * as checkCmd from './commands/check.js';
 import * as demoCmd from './commands/demo.js';
 import * as menuCmd from './commands/menu.js';
+import './commands/object-sections.js';
 
 export const COMMAND_MODULES = [
   importCmd, rosterCmd, regionsCmd, rulesCmd, planCmd, drawCmd, verifyCmd,

@@ -65,7 +65,7 @@ export function register(program: Command, app: App): void {
       const ctx = gatherReport(db, period);
       const rows = reportRows(ctx);
       let data: string | Buffer;
-      if (format === 'xlsx') data = Buffer.from(await reportWorkbook(ctx, rows).xlsx.writeBuffer());
+      if (format === 'xlsx') data = Buffer.from(await (await reportWorkbook(ctx, rows)).xlsx.writeBuffer());
       else if (format === 'csv') data = reportCsv(ctx, rows);
       else if (format === 'json') data = JSON.stringify(reportJson(ctx, rows), null, 2) + '\n';
       else data = reportText(ctx, rows);

@@ -3,7 +3,6 @@
  * list (current results of a quarter), open (problems not yet rectified, oldest first).
  */
 import type { Command } from 'commander';
-import ExcelJS from 'exceljs';
 import { formatFen, OUTCOMES, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -15,7 +14,7 @@ import { effectiveTasks, type EffectiveTask } from '../io/draw-store.js';
 import { Regions } from '../io/regions.js';
 import { currentResults, importResults, listResults, openResults, type ResultView } from '../io/results-store.js';
 import { readRoster } from '../io/roster-read.js';
-import { addTableSheet } from '../io/xlsx.js';
+import { addTableSheet, loadExcel } from '../io/xlsx.js';
 import { textTable } from '../ui/table.js';
 import { collect, examples, type App } from './app.js';
 import { METHOD_ZH, requireQuarter } from './draw.js';
@@ -37,7 +36,8 @@ export async function writeResultsTemplate(db: DB, file: string, tasks: Effectiv
   for (const i of readRoster(db, 'inspectors', { includeRemoved: true })) people.set(i.id, i.name);
   const who = (id: string) => `${people.get(id) ?? ''}(${id})`;
   const current = currentResults(db);
-  const wb = new ExcelJS.Workbook();
+  const Excel = await loadExcel();
+  const wb = new Excel.Workbook();
   wb.creator = 'sj';
   const ws = addTableSheet(wb, {
     name: '检查结果',

@@ -3,7 +3,8 @@
  * header, number formats, bold totals, footer), the .csv (UTF-8 BOM, one combined header row,
  * formula-safe) and the compact text table for the terminal.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { loadExcel } from './xlsx.js';
 import { bpText, type StatsRow } from '../core/stats.js';
 import { CLASSES } from '../core/types.js';
 import { getLang, t } from '../messages/index.js';
@@ -108,10 +109,11 @@ const periodRange = (ctx: ReportContext): [string, string] =>
   ctx.period.kind === 'quarter' ? [ctx.period.quarter.start, ctx.period.quarter.end] : [`${ctx.period.year}-01-01`, `${ctx.period.year}-12-31`];
 
 /** Build the official workbook. */
-export function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): ExcelJS.Workbook {
+export async function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): Promise<ExcelJS.Workbook> {
+  const Excel = await loadExcel();
   const cols = reportColumns();
   const n = cols.length;
-  const wb = new ExcelJS.Workbook();
+  const wb = new Excel.Workbook();
   wb.creator = 'sj';
   const at = new Date(Date.parse(ctx.generatedAt));
   if (!Number.isNaN(at.getTime())) {
@@ -227,7 +229,7 @@ export function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): ExcelJS.Wo
 }
 
 export async function writeReportXlsx(path: string, ctx: ReportContext, rows: StatsRow[]): Promise<void> {
-  await reportWorkbook(ctx, rows).xlsx.writeFile(path);
+  await (await reportWorkbook(ctx, rows)).xlsx.writeFile(path);
 }
 
 const csvField = (s: string): string => {

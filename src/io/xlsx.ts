@@ -2,7 +2,7 @@
  * Writing simple tables to .xlsx (task lists, public lists): a title row, a frozen header,
  * sensible widths, every text cell safe from formula injection.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 /** Text that Excel would take as a formula (=, +, -, @, or a leading tab/CR) is prefixed with '. */
 export function formulaSafe(v: string): string {
@@ -76,8 +76,14 @@ export function displayWidth(s: string): number {
   return w;
 }
 
+/** exceljs loads in about a second: only commands that write xlsx pay for it */
+export async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 export async function writeWorkbook(path: string, sheets: SheetSpec[], fixedDate?: Date): Promise<void> {
-  const wb = new ExcelJS.Workbook();
+  const Excel = await loadExcel();
+  const wb = new Excel.Workbook();
   wb.creator = 'sj';
   if (fixedDate) {
     wb.created = fixedDate;

@@ -160,4 +160,9 @@ export const importMessages: Catalogue = {
   'regions.col.level': { zh: '层级', en: 'level' },
   'regions.level.city': { zh: '市级', en: 'city' },
   'regions.level.county': { zh: '县级', en: 'county' },
+  'roster.show.inspections': { zh: '检查记录', en: 'inspections' },
+  'roster.show.credit': { zh: '信用记录', en: 'credit record' },
+  'roster.show.open': { zh: '未整改', en: 'open' },
+  'roster.show.notInspected': { zh: '尚未检查', en: 'not inspected yet' },
+  'roster.show.none': { zh: '（无）', en: '(none)' },
 };

@@ -1,0 +1,33 @@
+/** `sj roster show OBJECT`: the inspection history and the credit record (信用记录) sections. */
+import { formatFen } from '../core/results.js';
+import { t } from '../messages/index.js';
+import { objectHistory } from '../io/results-store.js';
+import { OBJECT_SECTIONS } from './roster.js';
+
+OBJECT_SECTIONS.push((db, id) => {
+  const h = objectHistory(db, id);
+  return {
+    key: 'inspections',
+    title: t('roster.show.inspections'),
+    lines: h.inspections.length
+      ? h.inspections.map((i) => {
+        const r = i.result;
+        const res = r ? `${r.date} ${r.outcome}${r.fineFen ? ` ${formatFen(r.fineFen)} 元` : ''}${r.open ? ` (${t('roster.show.open')})` : ''}` : t('roster.show.notInspected');
+        return `${i.taskNo}  ${i.quarter}  ${i.method}${i.substituted ? ' 补抽' : ''}  ${res}`;
+      })
+      : [t("roster.show.none")],
+    json: h.inspections,
+  };
+});
+
+OBJECT_SECTIONS.push((db, id) => {
+  const h = objectHistory(db, id);
+  return {
+    key: 'credit',
+    title: t('roster.show.credit'),
+    lines: h.credit.length
+      ? h.credit.map((c) => `${c.date}  ${c.outcome}${c.fineFen ? `  ${formatFen(c.fineFen)} 元` : ''}  (${c.taskNo})`)
+      : [t("roster.show.none")],
+    json: h.credit,
+  };
+});
