@@ -1,0 +1,96 @@
+/** The SQLite store: creation, pragmas, migrations, refusal of a newer schema, seeded regions. */
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { openDb } from '../src/io/db.js';
+import { SCHEMA_VERSION } from '../src/io/schema.js';
+import { BIN, ROOT } from './helpers.js';
+import { fileSha, sj, tempDir } from './db-helpers.js';
+
+describe('the store', () => {
+  it('is created on first use with WAL, foreign keys, the schema version and Hengshui regions', () => {
+    const dir = tempDir();
+    const path = join(dir, 'new.db');
+    const db = openDb(path);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    const regions = db.prepare('SELECT code, name, level FROM regions ORDER BY sort').all() as { code: string; name: string; level: string }[];
+    expect(regions).toHaveLength(14);
+    expect(regions[0]).toEqual({ code: '131100', name: '衡水市', level: 'city' });
+    expect(regions.filter((r) => r.level === 'county').map((r) => r.name)).toContain('衡水滨湖新区');
+    db.close();
+  });
+
+  it('honours --db and SJ_DB, default ./sj.db', () => {
+    const dir = tempDir();
+    expect(sj(['regions', 'list'], { cwd: dir }).status).toBe(0);
+    expect(existsSync(join(dir, 'sj.db'))).toBe(true);
+    expect(sj(['regions', 'list'], { cwd: dir, env: { SJ_DB: join(dir, 'env.db') } }).status).toBe(0);
+    expect(existsSync(join(dir, 'env.db'))).toBe(true);
+    expect(sj(['--db', join(dir, 'flag.db'), 'regions', 'list'], { cwd: dir, env: { SJ_DB: join(dir, 'env2.db') } }).status).toBe(0);
+    expect(existsSync(join(dir, 'flag.db'))).toBe(true);
+    expect(existsSync(join(dir, 'env2.db'))).toBe(false);
+  });
+
+  it('refuses a database written by a newer sj, and leaves it byte for byte unchanged', () => {
+    const dir = tempDir();
+    const path = join(dir, 'newer.db');
+    const raw = new Database(path);
+    raw.pragma('journal_mode = DELETE');
+    raw.exec('CREATE TABLE future (x)');
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    const before = fileSha(path);
+    const r = sj(['--db', path, 'draw', 'list']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(String(SCHEMA_VERSION + 1));
+    expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    expect(fileSha(path)).toBe(before);
+    expect(existsSync(path + '-wal')).toBe(false);
+  });
+
+  it('refuses a file that is not an sj database', () => {
+    const dir = tempDir();
+    const path = join(dir, 'not.db');
+    writeFileSync(path, 'hello, this is not sqlite');
+    const r = sj(['--db', path, 'draw', 'list']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('not.db');
+  });
+
+  it('a killed import leaves the database as it was', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'sj.db');
+    // a large CSV, so the import is still running when it is killed
+    const rows = ['统一社会信用代码,单位名称,所属区县,监管类别,信用等级'];
+    for (let k = 0; k < 60000; k++) rows.push(`91131102KILL${String(k).padStart(6, '0')},企业${k},桃城区,一般,B`);
+    const csv = join(dir, 'big.csv');
+    writeFileSync(csv, rows.join('\n'));
+    expect(sj(['--db', path, 'regions', 'list']).status).toBe(0);
+    const p = spawn(process.execPath, [BIN, '--db', path, 'import', 'objects', csv], { cwd: ROOT, stdio: 'ignore' });
+    // wait until the import has written into the WAL, then kill it mid-transaction
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        let size = 0;
+        try {
+          size = existsSync(path + '-wal') ? statSync(path + '-wal').size : 0;
+        } catch { /* not yet */ }
+        if (size > 200_000 || Date.now() - started > 60_000) resolve();
+        else setTimeout(tick, 20);
+      };
+      tick();
+    });
+    const exited = p.exitCode !== null;
+    p.kill('SIGKILL');
+    await new Promise((r) => p.on('close', r));
+    expect(exited).toBe(false); // it was killed mid-import, not finished
+    const db = new Database(path, { readonly: true });
+    expect((db.prepare('SELECT COUNT(*) n FROM objects').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT COUNT(*) n FROM imports').get() as { n: number }).n).toBe(0);
+    db.close();
+  });
+});
