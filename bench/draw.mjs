@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { runDraw } from '../dist/core/draw.js';
 import { verifyEvidence } from '../dist/core/verify.js';
 import { canonical } from '../dist/core/canonical.js';
+import { mulberry32 } from '../dist/core/prng.js';
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,16 +20,7 @@ const COUNTIES = ['131102', '131103', '131121', '131122', '131123', '131124', '1
 const LINES = ['执法', '监测', '固废', '大气', '水', '环评'];
 const INDUSTRIES = ['化工', '制药', '印染', '钢铁', '焦化', '电镀', '危险废物', '造纸', '铸造', '建材', ''];
 
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 const r = prng(20230403);
 const pick = (l) => l[Math.floor(r() * l.length)];
 const rules = {

@@ -8,17 +8,9 @@ import { DrawFailure, runDraw } from '../src/core/draw.js';
 import { ceilDiv, rateOf } from '../src/core/quotas.js';
 import type { DrawHeader, DrawRules, ObjClass, Snapshot } from '../src/core/types.js';
 import { CLASSES } from '../src/core/types.js';
+import { mulberry32 } from '../src/core/prng.js';
 
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const RULES = (cap: number, size: number): DrawRules => ({
   rates: { city: { special: 1000, key: 1000 }, county: { special: 5000, key: 2500, positive: 10000, general: 300 } },

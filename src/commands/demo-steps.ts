@@ -14,18 +14,9 @@ import { importResults } from '../io/results-store.js';
 import { dateCst, now } from '../io/clock.js';
 import type { App } from './app.js';
 import { demoReport } from './demo-report.js';
+import { mulberry32 } from '../core/prng.js';
 
-/** mulberry32: a small seeded PRNG, so the demo's simulated results are the same every time */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const OUTCOMES: [string, number][] = [
   ['未发现问题', 0.7], ['发现问题', 0.1], ['责令整改', 0.1], ['立案处罚', 0.05], ['移送', 0.02], ['移送公安', 0.01], ['无法检查', 0.02],
