@@ -57,8 +57,11 @@ export function failureError(e: DrawFailure, quarter: string): SjError {
   return new SjError(t('draw.cannotStaff', { detail }), { hint: t('draw.cannotStaffHint', { quarter }), details: { object: e.objectId, reason: e.code } });
 }
 
-/** Make (or, with dryRun, compute) one draw. A recorded draw is one transaction: all or nothing. */
-export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; showProgress?: boolean }): DrawRun {
+/**
+ * Make (or, with dryRun, compute) one draw. A recorded draw is one transaction: all or nothing;
+ * with inTransaction the caller holds it (so `--level all` records both levels or neither).
+ */
+export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; showProgress?: boolean; inTransaction?: boolean }): DrawRun {
   const regions = Regions.load(db);
   const counties = req.regions.length ? req.regions : regions.counties().map((r) => r.code);
   const rules = rulesForYear(db, req.quarter.year);
@@ -96,7 +99,7 @@ export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; show
     evidence.ledger = { seq: entry.seq, prevHash: entry.prevHash, hash: entry.hash };
     return { evidence, outcome, rulesId: rules.id, ledger: { seq: entry.seq, hash: entry.hash }, dryRun: false };
   };
-  if (opts.dryRun) return work();
+  if (opts.dryRun || opts.inTransaction) return work();
   return writeTx(db, work);
 }
 

@@ -10,7 +10,7 @@ import type { DrawFilter, DrawMethod, Evidence, Level } from '../core/types.js';
 import { SjError, UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { isoUtc, now } from '../io/clock.js';
-import { writeTx, type DB } from '../io/db.js';
+import { rehearsalTx, writeTx, type DB } from '../io/db.js';
 import { effectiveTasks, getEvidence, listDraws, requireDraw, voidDraw, type EffectiveTask } from '../io/draw-store.js';
 import { appendLedger, ledgerHead } from '../io/ledger.js';
 import { Regions } from '../io/regions.js';
@@ -139,6 +139,13 @@ export async function writeTaskList(db: DB, file: string, tasks: EffectiveTask[]
   }]);
 }
 
+/** Draw the levels in order in one transaction (rolled back for a rehearsal). */
+export function drawAllLevels(db: DB, base: Omit<DrawRequest, 'level'>, levels: Level[], rehearsal: boolean): DrawRun[] {
+  const all = () => levels.map((level) => makeDraw(db, { ...base, level }, { dryRun: false, inTransaction: true }));
+  if (!rehearsal) return writeTx(db, all);
+  return rehearsalTx(db, all).map((r) => ({ ...r, dryRun: true, ledger: undefined }));
+}
+
 async function drawAction(app: App, o: DrawOpts): Promise<void> {
   const quarter = requireQuarter(o.quarter);
   if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('draw.badLevel'));
@@ -177,14 +184,14 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
     entropySource = 'generated';
   }
   const base = {
-    quarter, regions: o.directional ? regionCodes : regionCodes, directional: Boolean(o.directional), filter,
+    quarter, regions: regionCodes, directional: Boolean(o.directional), filter,
     method: o.method as DrawMethod, jointShare, departmentJoint: Boolean(o.departmentJoint), partners,
     withExperts: Boolean(o.withExperts), date: o.date, entropy, entropySource,
   };
   if (!o.dryRun) {
     // show the plan (a dry run of each level), then confirm; never waits without a TTY
     if (policy.interactive) {
-      for (const level of levels) printRun(app, makeDraw(db, { ...base, level }, { dryRun: true }), regions);
+      for (const run of drawAllLevels(db, base, levels, true)) printRun(app, run, regions);
       if (!(await askConfirm(policy, t('draw.confirm')))) {
         app.out.warn(t('draw.cancelled'));
         app.exitCode = 1;
@@ -194,13 +201,11 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
       throw new UsageError(t('usage.missingFlag', { flag: '--yes' }), t('draw.dryRun'));
     }
   }
-  const runs: DrawRun[] = [];
-  for (const level of levels) {
-    const req: DrawRequest = { ...base, level };
-    const run = makeDraw(db, req, { dryRun: Boolean(o.dryRun) });
-    runs.push(run);
-    if (!o.json) printRun(app, run, regions);
-  }
+  // all levels in one transaction: the county draw sees the city's picks, and a county draw
+  // that cannot be staffed leaves the city draw unwritten too
+  // (a dry run is the same, rolled back: exactly what would be drawn now, written nowhere)
+  const runs = drawAllLevels(db, base, levels, Boolean(o.dryRun));
+  if (!o.json) for (const run of runs) printRun(app, run, regions);
   if (o.dryRun) app.out.warn(t('draw.dryRun'));
   const head = ledgerHead(db);
   if (o.out && !o.dryRun) {

@@ -97,3 +97,13 @@ export function writeTx<T>(db: DB, fn: () => T): T {
     throw e;
   }
 }
+
+/** Run fn in a write transaction that is always rolled back: an exact rehearsal that writes nothing. */
+export function rehearsalTx<T>(db: DB, fn: () => T): T {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    return fn();
+  } finally {
+    if (db.inTransaction) db.exec('ROLLBACK');
+  }
+}
