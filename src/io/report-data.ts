@@ -7,7 +7,7 @@
 import { publicationDue } from '../core/deadlines.js';
 import { runChecks, type CheckReport } from '../core/checks.js';
 import { quarterOf, type Quarter } from '../core/quarter.js';
-import { planStrata } from '../core/quotas.js';
+import { ceilDiv, planStrata } from '../core/quotas.js';
 import type { SjRules } from '../core/rules.js';
 import { computeStats, zeroClasses, type ClassCounts, type RegionInfo, type RequiredEntry, type StatsResult, type StatsRow, type StatsTask } from '../core/stats.js';
 import type { Level, Method, ObjClass, SnapObject, Stratum } from '../core/types.js';
@@ -129,20 +129,28 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   let currentObjects: { region: string; class: ObjClass; tier: string | null }[] | undefined;
   const tierCodes = new Set(rules.tiers.map((t) => t.code));
   const drawsQ = db.prepare(
-    `SELECT d.level, d.regions, json_extract(d.evidence, '$.strata') AS strata FROM draws d
+    `SELECT d.level, d.regions, json_extract(d.evidence, '$.strata') AS strata, json_extract(d.evidence, '$.snapshot.rules.rates') AS rates FROM draws d
      WHERE d.quarter = ? AND d.kind = 'routine' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) ORDER BY d.seq`,
   );
   for (const q of quarters) {
     const req = new Map<string, ClassCounts>();
     const pos = new Map<string, number>();
     const covered = new Set<string>();
-    for (const d of drawsQ.all(q.id) as { level: Level; regions: string; strata: string }[]) {
+    for (const d of drawsQ.all(q.id) as { level: Level; regions: string; strata: string; rates: string }[]) {
       for (const r of JSON.parse(d.regions) as string[]) covered.add(d.level === 'city' ? city.code : r);
+      // required (应抽) is the plan's minimum for the class, T = min(N, ceil(N × rate)), with the
+      // rate the draw used; the per-tier quotas round up and may be drawn above it (draw-v1 §4)
+      const rates = (JSON.parse(d.rates) as Record<Level, Partial<Record<ObjClass, number>>>)[d.level] ?? {};
+      const population = new Map<string, number>();
       for (const s of JSON.parse(d.strata) as Stratum[]) {
-        const c = req.get(s.region) ?? zeroClasses();
-        c[s.class] += s.quota;
-        req.set(s.region, c);
+        population.set(`${s.region}|${s.class}`, (population.get(`${s.region}|${s.class}`) ?? 0) + s.population);
         if (s.class === 'positive') pos.set(s.region, (pos.get(s.region) ?? 0) + s.population);
+      }
+      for (const [k, N] of population) {
+        const [region, cls] = k.split('|') as [string, ObjClass];
+        const c = req.get(region) ?? zeroClasses();
+        c[cls] += Math.min(N, ceilDiv(N * (rates[cls] ?? 0), 10000));
+        req.set(region, c);
       }
     }
     for (const reg of regions) {
@@ -157,8 +165,10 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
         }));
         const c = zeroClasses();
         let p = 0;
+        const seen = new Set<string>();
         for (const s of planStrata(reg.level, [reg.code], snap, rules)) {
-          c[s.class] += s.quota;
+          if (!seen.has(s.class)) c[s.class] += s.classMinimum;
+          seen.add(s.class);
           if (s.class === 'positive') p += s.population;
         }
         req.set(reg.code, c);
