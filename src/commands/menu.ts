@@ -146,7 +146,7 @@ async function jobDraw(ctx: Ctx): Promise<void> {
   if (entropy) out.info(t('menu.draw.entropyIs', { entropy }));
   else out.info(t('menu.draw.entropyGenerated'));
   const args = ['draw', '--quarter', quarter, ...levelArgs, ...(entropy ? ['--seed', entropy] : []), ...(outFile ? ['--out', outFile] : []), '--yes'];
-  if (!(await askConfirm(ctx.policy, t('menu.confirm.draw', { quarter, level: t(`menu.level.${level}`) }), false))) {
+  if (!(await askConfirm(ctx.policy, t('menu.confirm.draw', { quarter, level: t(`menu.levelShort.${level}`) }), false))) {
     out.warn(t('menu.notDone'));
     return finish(ctx, args, EXIT.ok);
   }
@@ -224,6 +224,7 @@ function globalArgs(program: Command): { globals: string[]; shown: string[] } {
 export function register(program: Command, app: App): void {
   // `sj --db X` (global options only): the menu too. Registered last, so only the root is touched.
   program.allowExcessArguments(true);
+  program.helpCommand(true); // an action on the root would otherwise drop `sj help COMMAND`
   program.action(async (_o: unknown, cmd: Command) => {
     if (cmd.args.length) {
       (cmd as unknown as { unknownCommand(): never }).unknownCommand();

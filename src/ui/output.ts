@@ -34,6 +34,8 @@ export function colorLevel(opts: { noColor?: boolean; stream?: NodeJS.WriteStrea
 }
 
 export function makeOutput(opts: { noColor?: boolean } = {}): Output {
+  // --no-color also reaches what colours on its own (the prompts, via util.styleText)
+  if (opts.noColor && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
   const color = new Chalk({ level: colorLevel({ noColor: opts.noColor, stream: process.stderr }) });
   const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
   return {

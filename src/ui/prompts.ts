@@ -19,10 +19,19 @@ export function promptPolicy(yes: boolean): PromptPolicy {
 
 const ctx = () => ({ output: process.stderr, input: process.stdin });
 
+/** The key help line under a list ("↑↓ navigate • ⏎ select"), in the message language. */
+const KEY_ACTIONS = ['navigate', 'select', 'toggle', 'all', 'invert', 'submit'];
+const keysTheme = {
+  style: {
+    keysHelpTip: (keys: [string, string][]) =>
+      keys.map(([key, action]) => `${key} ${KEY_ACTIONS.includes(action) ? t(`prompt.key.${action}`) : action}`).join(' • '),
+  },
+};
+
 /** Ctrl-C (or Ctrl-D) at a prompt: nothing is written, the CLI exits 130 with one line. */
 export class InterruptedError extends SjError {
   constructor() {
-    super(t('interrupted'), { exitCode: EXIT.interrupted });
+    super(t('prompt.interrupted'), { exitCode: EXIT.interrupted });
     this.name = 'InterruptedError';
   }
 }
@@ -54,13 +63,13 @@ export async function askConfirm(policy: PromptPolicy, message: string, def = fa
 export async function askSelect<T extends string>(policy: PromptPolicy, flag: string, message: string, choices: { value: T; name: string; description?: string }[]): Promise<T> {
   if (!policy.interactive) throw new UsageError(t('usage.missingFlag', { flag }));
   const { select } = await import('@inquirer/prompts');
-  return select<T>({ message, choices }, ctx()).catch(cancelled);
+  return select<T>({ message, choices, pageSize: Math.max(7, Math.min(choices.length, 15)), theme: keysTheme }, ctx()).catch(cancelled);
 }
 
 export async function askCheckbox<T extends string>(policy: PromptPolicy, flag: string, message: string, choices: { value: T; name: string; checked?: boolean }[]): Promise<T[]> {
   if (!policy.interactive) throw new UsageError(t('usage.missingFlag', { flag }));
   const { checkbox } = await import('@inquirer/prompts');
-  return checkbox<T>({ message, choices }, ctx()).catch(cancelled);
+  return checkbox<T>({ message, choices, pageSize: Math.max(7, Math.min(choices.length, 15)), theme: keysTheme }, ctx()).catch(cancelled);
 }
 
 /**
