@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from './commands/app.js';
 import { EXIT, SjError } from './errors.js';
-import { parseLang, setLang, t } from './messages/index.js';
+import { catalogue, parseLang, setLang, t } from './messages/index.js';
 import { PACKAGE_ROOT } from './io/paths.js';
 import { reportError } from './ui/errors.js';
 import * as importCmd from './commands/import.js';
@@ -37,12 +37,20 @@ export function buildProgram(app: App): Command {
   const program = new Command('sj');
   program
     .description(t('cli.description'))
-    .version(version(), '-V, --version')
-    .option('--db <path>', 'SQLite database (env SJ_DB, default ./sj.db)')
-    .addOption(new Option('--lang <lang>', 'message language (env SJ_LANG)').choices(['zh', 'en']))
-    .option('--no-color', 'no colour (also NO_COLOR)')
+    .version(version(), '-V, --version', t('cli.opt.version'))
+    .option('--db <path>', t('cli.opt.db'))
+    .addOption(new Option('--lang <lang>', t('cli.opt.lang')).choices(['zh', 'en']))
+    .option('--no-color', t('cli.opt.noColor'))
+    // set on the root before any subcommand exists, so every subcommand inherits them
+    .helpOption('-h, --help', t('cli.opt.help'))
+    .helpCommand('help [command]', t('cli.cmd.help'))
     .showHelpAfterError(false)
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: true })
+    .configureHelp({
+      sortSubcommands: false,
+      showGlobalOptions: true,
+      // commander's headings ("Usage:", "Options:" …) in the language of the messages
+      styleTitle: (title: string) => (`help.title.${title}` in catalogue ? t(`help.title.${title}`) : title),
+    })
     .hook('preAction', (_this, action) => {
       const g = action.optsWithGlobals() as { db?: string; color?: boolean; lang?: string };
       const lang = parseLang(g.lang) ?? parseLang(process.env.SJ_LANG);

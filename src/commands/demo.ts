@@ -27,9 +27,9 @@ export const DEMO_DATE = '2023-04-03';
 export function register(program: Command, app: App): void {
   const demo = program
     .command('demo')
-    .description('演示：用内置的衡水示例名录库建一个新的演示数据库，完成 2023 年第二季度抽签、结果、统计表与目标检查')
-    .option('--out-dir <dir>', 'where the demo writes its files (task list, evidence, results, table)', 'sj-demo')
-    .option('--json', 'a JSON summary on stdout')
+    .description(t('demo.description'))
+    .option('--out-dir <dir>', t('demo.opt.outDir'), 'sj-demo')
+    .option('--json', t('demo.opt.json'))
     .action(async (o: { outDir: string; json?: boolean }) => {
       const flagDb = (program.opts() as { db?: string }).db ?? process.env.SJ_DB;
       const path = flagDb ?? 'sj-demo.db';
@@ -79,7 +79,7 @@ export function register(program: Command, app: App): void {
 
       say(t('demo.step.verify'));
       const rep = verifyDatabase(db);
-      if (!o.json) app.out.info(`  ${rep.ok ? 'OK' : 'FAILED'}: ${rep.draws} draws, ${rep.entries} ledger entries, head ${rep.head.hash}`);
+      if (!o.json) app.out.info(t('demo.verified', { status: t(rep.ok ? 'demo.verifyOk' : 'demo.verifyFailed'), draws: rep.draws, entries: rep.entries, hash: rep.head.hash }));
 
       const rest = await demoResults(app, db, o.outDir, DEMO_QUARTER, Boolean(o.json));
       const head = ledgerHead(db);

@@ -82,12 +82,11 @@ export function drawSummary(ev: Evidence, regions: Regions) {
 function printRun(app: App, run: DrawRun, regions: Regions): void {
   const ev = run.evidence;
   const sum = drawSummary(ev, regions);
-  app.out.info(app.out.color.bold(`${ev.draw.id}  ${t(`draw.level.${ev.draw.level}`)}  ${ev.draw.quarter}  seed ${ev.draw.seed}`));
+  app.out.info(app.out.color.bold(t('draw.runTitle', { id: ev.draw.id, level: t(`draw.level.${ev.draw.level}`), quarter: ev.draw.quarter, seed: ev.draw.seed })));
   if (ev.draw.entropySource === 'generated') app.out.info(t('draw.seedGenerated', { entropy: ev.draw.entropy }));
-  const zh = app.lang === 'zh';
   app.out.data(textTable(
-    zh ? ['区县', '类别', '对象数', '应抽', '实抽', '缺口', '检查组'] : ['region', 'class', 'objects', 'quota', 'drawn', 'shortfall', 'teams'],
-    sum.map((r) => [r.regionName, zh ? CLASS_ZH[r.class] : r.class, r.population, r.quota, r.drawn, r.shortfall, r.teams]),
+    ['region', 'class', 'objects', 'quota', 'drawn', 'shortfall', 'teams'].map((h) => t(`draw.h.${h}`)),
+    sum.map((r) => [r.regionName, t(`rules.class.${r.class}`), r.population, r.quota, r.drawn, r.shortfall, r.teams]),
   ));
   const short = sum.reduce((n, r) => n + r.shortfall, 0);
   if (short > 0) app.out.warn(t('draw.shortfall', { n: short }));
@@ -114,6 +113,9 @@ export function itemsFor(items: ReturnType<typeof readRoster<'items'>>, cls: str
     .join('；');
 }
 
+/** A cell of a file written for the bureau (任务清单): from the catalogue, but always in Chinese. */
+const fileText = (key: string): string => t(key, {}, 'zh');
+
 /** Write the task list (任务清单) of effective tasks to xlsx. */
 export async function writeTaskList(db: DB, file: string, tasks: EffectiveTask[], title: string): Promise<void> {
   const regions = Regions.load(db);
@@ -126,8 +128,8 @@ export async function writeTaskList(db: DB, file: string, tasks: EffectiveTask[]
   const rows = tasks.map((tk, i) => {
     const o = objects.get(tk.objectId);
     return [
-      i + 1, tk.taskNo, o?.name ?? '', tk.objectId, regions.name(tk.objectRegion), CLASS_ZH[tk.class] ?? tk.class, tk.tier ?? '未评级',
-      METHOD_ZH[tk.method] ?? tk.method, tk.joint ? '内部联合' : tk.departmentJoint ? '部门联合' : '否',
+      i + 1, tk.taskNo, o?.name ?? '', tk.objectId, regions.name(tk.objectRegion), CLASS_ZH[tk.class] ?? tk.class, tk.tier ?? fileText('draw.file.unrated'),
+      METHOD_ZH[tk.method] ?? tk.method, fileText(tk.joint ? 'draw.file.jointInternal' : tk.departmentJoint ? 'draw.file.jointDepartment' : 'draw.file.no'),
       who(tk.inspectors[0]!), tk.inspectors.slice(1).map(who).join('、'), tk.expert ? who(tk.expert) : '',
       itemsFor(items, tk.class, o?.industry ?? '', tk.level),
     ];
@@ -223,12 +225,12 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
 function taskRowsHuman(app: App, db: DB, tasks: EffectiveTask[]): void {
   const regions = Regions.load(db);
   const names = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o.name]));
-  const zh = app.lang === 'zh';
+  const method = (m: string) => (m in METHOD_ZH ? t(`draw.method.${m}`) : m);
   app.out.data(textTable(
-    zh ? ['任务编号', '检查对象', '信用代码', '区县', '类别', '信用', '方式', '联合', '检查组', '专家'] : ['task', 'object', 'id', 'region', 'class', 'tier', 'method', 'joint', 'team', 'expert'],
+    ['task', 'object', 'objectId', 'region', 'class', 'tier', 'method', 'joint', 'team', 'expert'].map((h) => t(`draw.h.${h}`)),
     tasks.map((tk) => [
-      tk.taskNo, names.get(tk.objectId) ?? '', tk.objectId + (tk.originalObjectId ? ` (补抽, 原 ${tk.originalObjectId})` : ''), regions.name(tk.objectRegion),
-      zh ? CLASS_ZH[tk.class] : tk.class, tk.tier ?? '-', zh ? METHOD_ZH[tk.method] : tk.method, tk.joint ? '√' : '', tk.inspectors.join(','), tk.expert ?? '',
+      tk.taskNo, names.get(tk.objectId) ?? '', tk.objectId + (tk.originalObjectId ? ` ${t('draw.substitutedFrom', { original: tk.originalObjectId })}` : ''), regions.name(tk.objectRegion),
+      t(`rules.class.${tk.class}`), tk.tier ?? '-', method(tk.method), tk.joint ? '√' : '', tk.inspectors.join(','), tk.expert ?? '',
     ]),
   ));
 }
@@ -236,28 +238,28 @@ function taskRowsHuman(app: App, db: DB, tasks: EffectiveTask[]): void {
 export function register(program: Command, app: App): void {
   const parent = program
     .command('draw')
-    .description('抽签：按季度、层级抽取检查对象与执法人员（可复现、写入防篡改台账）；子命令 list/show/export/tasks/void/substitute');
+    .description(t('draw.cmd'));
   // `sj draw --quarter …` is the default subcommand, so its options never shadow the others'
   const draw = parent
     .command('run', { isDefault: true })
-    .description('抽签：按季度、层级抽取检查对象与执法人员（可复现、写入防篡改台账）')
-    .option('-q, --quarter <Q>', 'quarter: 2023Q2, 2023-Q2, 2023年第二季度')
-    .option('--level <level>', 'city | county | all (city first, then county)', 'all')
-    .option('--region <code>', 'county (code or name), repeatable; directional: the filter', collect, [])
-    .option('--seed <entropy>', 'entropy given by the operator (dice digits, lottery number …)')
-    .option('--directional', '定向抽查 (with --industry/--tag/--region)')
-    .option('--industry <name>', 'directional: industry, repeatable', collect, [])
-    .option('--tag <tag>', 'directional: tag, repeatable', collect, [])
-    .option('--method <m>', 'auto | onsite | offsite', 'auto')
-    .option('--joint-share <bp>', 'share of internal joint tasks in basis points (default: rules, 3000)')
-    .option('--department-joint', '部门联合抽查 (with --partners)')
-    .option('--partners <list>', 'partner departments, e.g. 市场监管局,应急管理局')
-    .option('--with-experts', 'add an expert to every task whose industry has one')
-    .option('--date <YYYY-MM-DD>', 'draw date (certificates valid on it; default today)')
-    .option('--dry-run', 'show what would be drawn; write nothing')
-    .option('--out <file.xlsx>', 'write the task list (任务清单)')
-    .option('--json', 'one JSON document on stdout')
-    .option('-y, --yes', 'no confirmation (required without a TTY)')
+    .description(t('draw.cmd.run'))
+    .option('-q, --quarter <Q>', t('draw.opt.quarter'))
+    .option('--level <level>', t('draw.opt.level'), 'all')
+    .option('--region <code>', t('draw.opt.region'), collect, [])
+    .option('--seed <entropy>', t('draw.opt.seed'))
+    .option('--directional', t('draw.opt.directional'))
+    .option('--industry <name>', t('draw.opt.industry'), collect, [])
+    .option('--tag <tag>', t('draw.opt.tag'), collect, [])
+    .option('--method <m>', t('draw.opt.method'), 'auto')
+    .option('--joint-share <bp>', t('draw.opt.jointShare'))
+    .option('--department-joint', t('draw.opt.departmentJoint'))
+    .option('--partners <list>', t('draw.opt.partners'))
+    .option('--with-experts', t('draw.opt.withExperts'))
+    .option('--date <YYYY-MM-DD>', t('draw.opt.date'))
+    .option('--dry-run', t('draw.opt.dryRun'))
+    .option('--out <file.xlsx>', t('draw.opt.out'))
+    .option('--json', t('draw.opt.json'))
+    .option('-y, --yes', t('draw.opt.yes'))
     .action((o: DrawOpts) => drawAction(app, o));
   parent.addHelpText('after', () => `\n(sj draw = sj draw run)\n${draw.helpInformation()}`);
   examples(parent, [
@@ -273,8 +275,8 @@ export function register(program: Command, app: App): void {
     'sj draw --quarter 2023Q2 --level city --department-joint --partners 市场监管局,应急管理局 --yes',
   ]);
 
-  const list = parent.command('list').description('list draws')
-    .option('-q, --quarter <Q>', 'only this quarter').option('--json', 'JSON')
+  const list = parent.command('list').description(t('draw.cmd.list'))
+    .option('-q, --quarter <Q>', t('draw.opt.listQuarter')).option('--json', t('draw.opt.jsonShort'))
     .action((o: { quarter?: string; json?: boolean }) => {
       const db = app.openDb();
       const q = o.quarter ? requireQuarter(o.quarter).id : undefined;
@@ -286,16 +288,16 @@ export function register(program: Command, app: App): void {
         return;
       }
       if (!draws.length) return app.out.info(t('draw.noDraws'));
-      const zh = app.lang === 'zh';
       app.out.data(textTable(
-        zh ? ['编号', '季度', '层级', '类型', '任务数', '台账序号', '状态'] : ['id', 'quarter', 'level', 'kind', 'tasks', 'seq', 'status'],
-        draws.map((d) => [d.id, d.quarter, t(`draw.level.${d.level}`), d.kind, n.get(d.id) ?? 0, d.seq, d.voided ? `${zh ? '已作废' : 'void'}: ${d.voided.reason}` : zh ? '有效' : 'live']),
+        ['id', 'quarter', 'level', 'kind', 'tasks', 'seq', 'status'].map((h) => t(`draw.h.${h}`)),
+        draws.map((d) => [d.id, d.quarter, t(`draw.level.${d.level}`), t(`draw.kind.${d.kind}`), n.get(d.id) ?? 0, d.seq,
+          d.voided ? t('draw.status.void', { reason: d.voided.reason }) : t('draw.status.live')]),
       ));
     });
   examples(list, ['sj draw list', 'sj draw list --quarter 2023Q2 --json']);
 
-  const show = parent.command('show <id>').description('show one draw: header, strata, tasks (substitutions shown)')
-    .option('--json', 'JSON')
+  const show = parent.command('show <id>').description(t('draw.cmd.show'))
+    .option('--json', t('draw.opt.jsonShort'))
     .action((id: string, o: { json?: boolean }) => {
       const db = app.openDb();
       const d = requireDraw(db, id);
@@ -306,16 +308,20 @@ export function register(program: Command, app: App): void {
         return;
       }
       const regions = Regions.load(db);
-      app.out.info(`${ev.draw.id}  ${ev.draw.quarter}  ${t(`draw.level.${ev.draw.level}`)}  ${ev.draw.kind}  ${ev.draw.createdAt}`);
-      app.out.info(`entropy (${ev.draw.entropySource}): ${ev.draw.entropy}\nseed: ${ev.draw.seed}\nledger: #${ev.ledger?.seq} ${ev.ledger?.hash}`);
-      if (d.voided) app.out.warn(`${app.lang === 'zh' ? '已作废' : 'VOID'}: ${d.voided.reason} (${d.voided.at})`);
+      app.out.info(`${ev.draw.id}  ${ev.draw.quarter}  ${t(`draw.level.${ev.draw.level}`)}  ${t(`draw.kind.${ev.draw.kind}`)}  ${ev.draw.createdAt}`);
+      app.out.info([
+        t('draw.show.entropy', { source: t(`draw.show.source.${ev.draw.entropySource}`), entropy: ev.draw.entropy }),
+        t('draw.show.seed', { seed: ev.draw.seed }),
+        t('draw.show.ledger', { seq: String(ev.ledger?.seq), hash: String(ev.ledger?.hash) }),
+      ].join('\n'));
+      if (d.voided) app.out.warn(t('draw.show.voided', { reason: d.voided.reason, at: d.voided.at }));
       printRun(app, { evidence: ev, outcome: undefined as never, rulesId: d.rulesId ?? 0, dryRun: false }, regions);
       taskRowsHuman(app, db, tasks);
     });
   examples(show, ['sj draw show 2023Q2-county-01', 'sj draw show 2023Q2-city-01 --json']);
 
-  const exp = parent.command('export <id>').description('write the evidence file (sj-evidence/1) of a draw')
-    .option('--out <file.json>', 'output file (default: stdout)')
+  const exp = parent.command('export <id>').description(t('draw.cmd.export'))
+    .option('--out <file.json>', t('draw.opt.exportOut'))
     .action((id: string, o: { out?: string }) => {
       const db = app.openDb();
       const ev = getEvidence(db, id);
@@ -327,8 +333,9 @@ export function register(program: Command, app: App): void {
     });
   examples(exp, ['sj draw export 2023Q2-county-01 --out 2023Q2-county-01.evidence.json', 'sj verify --evidence 2023Q2-county-01.evidence.json']);
 
-  const tasksCmd = parent.command('tasks').description('the task list (任务清单) of a quarter or a draw')
-    .option('-q, --quarter <Q>', 'quarter').option('--draw <id>', 'one draw').option('--out <file.xlsx>', 'write xlsx').option('--json', 'JSON')
+  const tasksCmd = parent.command('tasks').description(t('draw.cmd.tasks'))
+    .option('-q, --quarter <Q>', t('draw.opt.tasksQuarter')).option('--draw <id>', t('draw.opt.tasksDraw'))
+    .option('--out <file.xlsx>', t('draw.opt.tasksOut')).option('--json', t('draw.opt.jsonShort'))
     .action(async (o: { quarter?: string; draw?: string; out?: string; json?: boolean }) => {
       const db = app.openDb();
       if (!o.quarter && !o.draw) throw new UsageError(t('usage.missingFlag', { flag: '--quarter | --draw' }));
@@ -341,8 +348,8 @@ export function register(program: Command, app: App): void {
     });
   examples(tasksCmd, ['sj draw tasks --quarter 2023Q2', 'sj draw tasks --draw 2023Q2-county-01 --out tasks.xlsx']);
 
-  const voidCmd = parent.command('void <id>').description('void a draw made in error (the record stays; a new draw gets a new id)')
-    .option('--reason <text>', 'why (required)').option('--json', 'JSON')
+  const voidCmd = parent.command('void <id>').description(t('draw.cmd.void'))
+    .option('--reason <text>', t('draw.opt.reason')).option('--json', t('draw.opt.jsonShort'))
     .action((id: string, o: { reason?: string; json?: boolean }) => {
       if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
       const db = app.openDb();
@@ -352,11 +359,11 @@ export function register(program: Command, app: App): void {
     });
   examples(voidCmd, ['sj draw void 2023Q2-county-01 --reason "名录库导入错误，重新抽签"']);
 
-  const sub = parent.command('substitute <id>').description('补抽: replace a drawn object or an inspector, with a reason (original kept)')
-    .option('--object <oid>', 'replace this object by the next of its stratum in key order')
-    .option('--task <oid>', 'the task (by object id) whose inspector is replaced')
-    .option('--inspector <iid>', 'the inspector to replace by the next candidate')
-    .option('--reason <text>', 'why (required)').option('--json', 'JSON')
+  const sub = parent.command('substitute <id>').description(t('draw.cmd.substitute'))
+    .option('--object <oid>', t('draw.opt.substObject'))
+    .option('--task <oid>', t('draw.opt.substTask'))
+    .option('--inspector <iid>', t('draw.opt.substInspector'))
+    .option('--reason <text>', t('draw.opt.reason')).option('--json', t('draw.opt.jsonShort'))
     .action((id: string, o: { object?: string; task?: string; inspector?: string; reason?: string; json?: boolean }) => {
       if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
       if (!o.object === !(o.task && o.inspector)) throw new UsageError(t('draw.subst.mode'));

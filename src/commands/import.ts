@@ -36,11 +36,17 @@ interface ImportFlags {
 
 export function register(program: Command, app: App): void {
   const imp = program.command('import').description(t('import.description'));
+  examples(imp, [
+    'sj import objects fixtures/hengshui/objects.xlsx',
+    'sj import inspectors 执法人员名录库.xlsx --dry-run',
+    'sj import avoidance 回避-专家.csv --mode partial',
+    'sj import objects 名录库.csv --encoding gb18030 --json',
+  ]);
   for (const kind of IMPORT_KINDS) {
     const cmd = imp
       .command(kind)
       .description(t(`import.kind.${kind}`))
-      .argument('<file>', '.xlsx / .csv')
+      .argument('<file>', t('import.arg.file'))
       .option('--sheet <name>', t('import.opt.sheet'))
       .addOption(new Option('--encoding <enc>', t('import.opt.encoding')).choices(['auto', 'utf8', 'gb18030']).default('auto'))
       .option('--map <field=表头>', t('import.opt.map'), collect)
@@ -48,11 +54,28 @@ export function register(program: Command, app: App): void {
       .option('--dry-run', t('import.opt.dryRun'))
       .option('--json', t('import.opt.json'))
       .action(async (file: string, flags: ImportFlags) => {
+        const before = flags.mode === 'full' ? currentCount(app, kind) : 0;
         const summary = await runImport(app, kind, file, flags);
         printSummary(app, summary, flags.json ?? false);
+        warnFullMode(app, summary, before);
       });
     examples(cmd, EXAMPLES[kind]);
   }
+}
+
+/** Rows of that roster in force now (before the import). */
+function currentCount(app: App, kind: ImportKind): number {
+  return app.openDb().prepare(`SELECT count(*) FROM ${kind} WHERE valid_to IS NULL AND in_roster = 1`).pluck().get() as number;
+}
+
+/**
+ * A full import takes every row missing from the file out of the roster: a second file (the
+ * experts' recusals after the inspectors') would silently empty the first. Say so when more
+ * than half of the roster goes; the import itself is unchanged.
+ */
+function warnFullMode(app: App, s: ImportSummary, before: number): void {
+  if (s.mode !== 'full' || before === 0 || s.deactivated * 2 <= before) return;
+  app.out.warn(t('import.fullModeWarn', { n: s.deactivated, total: before, kind: t(`import.kindName.${s.kind}`) }));
 }
 
 export async function runImport(app: App, kind: ImportKind, file: string, flags: ImportFlags): Promise<ImportSummary> {
@@ -113,11 +136,11 @@ function printSummary(app: App, s: ImportSummary, json: boolean): void {
     out.info('  ' + t('import.byRegionTitle'));
     for (const [code, v] of entries) {
       const name = regions.name(code);
-      if (typeof v === 'number') out.info(`    ${name} (${code}): ${v}`);
+      if (typeof v === 'number') out.info('    ' + t('import.regionCount', { name, code, n: v }));
       else {
         const parts = CLASSES.map((c) => `${t(`roster.class.${c}`)} ${v[c] ?? 0}`);
         const total = CLASSES.reduce((a, c) => a + (v[c] ?? 0), 0);
-        out.info(`    ${name} (${code}): ${parts.join('，')}；${t('roster.col.total')} ${total}`);
+        out.info('    ' + t('import.regionClasses', { name, code, parts: parts.join(t('import.listSep')), total }));
       }
     }
   }

@@ -162,7 +162,7 @@ async function jobResults(ctx: Ctx): Promise<void> {
   ]);
   if (what === 'template') {
     const quarter = await askQuarter(ctx);
-    const file = await askPath(ctx.policy, '--out', t('menu.ask.outFile'), { default: `检查结果-${quarter}.xlsx` });
+    const file = await askPath(ctx.policy, '--out', t('menu.ask.outFile'), { default: t('menu.default.resultsFile', { quarter }) });
     const args = ['results', 'template', '--quarter', quarter, '--out', file];
     const status = await run(ctx, args);
     if (status === EXIT.ok) ctx.app.out.info(t('menu.results.fillThen', { file }));
@@ -181,7 +181,7 @@ async function jobResults(ctx: Ctx): Promise<void> {
 
 async function jobReport(ctx: Ctx): Promise<void> {
   const period = await askPeriod(ctx);
-  const file = (await askText(ctx.policy, '--out', t('menu.ask.reportFile'), { default: `统计表-${period[1]}.xlsx` }))
+  const file = (await askText(ctx.policy, '--out', t('menu.ask.reportFile'), { default: t('menu.default.reportFile', { period: period[1]! }) }))
     .trim().replace(/^(['"])(.*)\1$/u, '$2');
   const args = ['report', ...period, ...(file ? ['--out', file] : [])];
   finish(ctx, args, await run(ctx, args));

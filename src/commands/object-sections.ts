@@ -12,8 +12,8 @@ OBJECT_SECTIONS.push((db, id) => {
     lines: h.inspections.length
       ? h.inspections.map((i) => {
         const r = i.result;
-        const res = r ? `${r.date} ${r.outcome}${r.fineFen ? ` ${formatFen(r.fineFen)} 元` : ''}${r.open ? ` (${t('roster.show.open')})` : ''}` : t('roster.show.notInspected');
-        return `${i.taskNo}  ${i.quarter}  ${i.method}${i.substituted ? ' 补抽' : ''}  ${res}`;
+        const res = r ? `${r.date} ${r.outcome}${r.fineFen ? ` ${formatFen(r.fineFen)} ${t('roster.show.yuan')}` : ''}${r.open ? ` (${t('roster.show.open')})` : ''}` : t('roster.show.notInspected');
+        return `${i.taskNo}  ${i.quarter}  ${i.method}${i.substituted ? ` ${t('roster.show.substituted')}` : ''}  ${res}`;
       })
       : [t("roster.show.none")],
     json: h.inspections,
@@ -26,7 +26,7 @@ OBJECT_SECTIONS.push((db, id) => {
     key: 'credit',
     title: t('roster.show.credit'),
     lines: h.credit.length
-      ? h.credit.map((c) => `${c.date}  ${c.outcome}${c.fineFen ? `  ${formatFen(c.fineFen)} 元` : ''}  (${c.taskNo})`)
+      ? h.credit.map((c) => `${c.date}  ${c.outcome}${c.fineFen ? `  ${formatFen(c.fineFen)} ${t('roster.show.yuan')}` : ''}  (${c.taskNo})`)
       : [t("roster.show.none")],
     json: h.credit,
   };

@@ -150,7 +150,7 @@ function printText(app: App, quarter: Quarter, date: string, res: ReturnType<typ
         ? [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.lines'), t('plan.h.tasks'), t('plan.h.load'), t('plan.h.staffing')]
         : [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.candidates'), t('plan.h.lines'), t('plan.h.poolObjects'), t('plan.h.staffing')],
       st.regions.map((r) => {
-        const status = r.problems.length ? r.problems.map((p) => t(`plan.problem.${p}`)).join('；') : 'OK';
+        const status = r.problems.length ? r.problems.map((p) => t(`plan.problem.${p}`)).join(t('plan.problemSep')) : t('plan.staffingOk');
         return plan.level === 'county'
           ? [name(r.region), r.eligible, r.lines, r.tasks ?? '', r.averageLoad ?? '—', status]
           : [name(r.region), r.eligible, r.candidates, r.lines, r.pool, status];

@@ -101,9 +101,8 @@ async function overdueAction(app: App, o: PublishOpts): Promise<void> {
     return;
   }
   if (!rows.length) return app.out.ok(t('publish.overdue.none'));
-  const zh = app.lang === 'zh';
   app.out.data(textTable(
-    zh ? ['任务编号', '检查对象', '区县', '检查日期', '检查结果', '公示截止', '状态'] : ['task', 'object', 'region', 'inspected', 'outcome', 'due', 'state'],
+    [...['task', 'object', 'region', 'date', 'outcome'].map((h) => t(`results.h.${h}`)), t('publish.h.due'), t('publish.h.state')],
     rows.map((r) => [
       r.taskNo, names.get(r.objectId) ?? r.objectId, regions.name(r.objectRegion), r.date, r.outcome, r.due,
       r.state === 'overdue' ? t('publish.state.overdue', { n: -r.daysLeft }) : r.daysLeft === 0 ? t('publish.state.today') : t('publish.state.due-soon', { n: r.daysLeft }),
@@ -148,7 +147,9 @@ async function publishAction(app: App, o: PublishOpts): Promise<void> {
     return;
   }
   const short = (s: string) => (s.length > 24 ? `${s.slice(0, 23)}…` : s);
-  if (!o.out) app.out.data(textTable(PUBLIC_HEADERS, rows.map((r) => cells({ ...r, items: short(r.items) }))));
+  // the file keeps the Chinese headers of the public list; the table on the terminal follows --lang
+  const termHeaders = ['task', 'items', 'object', 'objectId', 'date', 'method', 'outcome', 'disposition'].map((h) => t(`publish.h.${h}`));
+  if (!o.out) app.out.data(textTable(termHeaders, rows.map((r) => cells({ ...r, items: short(r.items) }))));
   else app.out.info(t('publish.written', { file: o.out }));
   if (o.dryRun) app.out.warn(t('publish.dryRun', { published: rows.length, withheld }));
   else app.out.ok(t('publish.done', { quarter: q.id, published: rows.length, stamped, withheld, date: day }));
@@ -156,12 +157,12 @@ async function publishAction(app: App, o: PublishOpts): Promise<void> {
 
 export function register(program: Command, app: App): void {
   const publish = program.command('publish')
-    .description('公示：生成季度抽查结果公示清单（不含执法人员姓名、不含涉密结果）并登记公示日期；--overdue 列出逾期/临期未公示')
-    .option('-q, --quarter <Q>', 'quarter: 2023Q2, 2023-Q2, 2023年第二季度')
-    .option('--out <file>', 'write the public list (.xlsx or .csv with BOM)')
-    .option('--json', 'JSON')
-    .option('--dry-run', 'show the list; stamp nothing')
-    .option('--overdue', 'list unpublished results past or within 5 working days of the deadline')
+    .description(t('publish.cmd'))
+    .option('-q, --quarter <Q>', t('results.opt.quarter'))
+    .option('--out <file>', t('publish.opt.out'))
+    .option('--json', t('results.opt.json'))
+    .option('--dry-run', t('publish.opt.dryRun'))
+    .option('--overdue', t('publish.opt.overdue', { n: DUE_SOON_WORKING_DAYS }))
     .action((o: PublishOpts) => publishAction(app, o));
   examples(publish, [
     'sj publish --quarter 2023Q2 --dry-run',

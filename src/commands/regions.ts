@@ -109,6 +109,7 @@ export function applyRegions(db: DB, list: Region[]): RegionImportResult {
 
 export function register(program: Command, app: App): void {
   const regions = program.command('regions').description(t('regions.description'));
+  examples(regions, ['sj regions list', 'sj regions list --json', 'sj regions import 区划.xlsx --db cangzhou.db']);
   const list = regions
     .command('list')
     .description(t('regions.list.description'))
@@ -128,7 +129,7 @@ export function register(program: Command, app: App): void {
   const imp = regions
     .command('import')
     .description(t('regions.import.description'))
-    .argument('<file>', '.csv / .xlsx')
+    .argument('<file>', t('regions.arg.file'))
     .option('--json', t('import.opt.json'))
     .action(async (file: string, f: { json?: boolean }) => {
       const list = await readRegionFile(file);

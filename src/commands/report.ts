@@ -57,7 +57,7 @@ export function register(program: Command, app: App): void {
     .option('-y, --year <year>', t('report.opt.year'))
     .addOption(new Option('--format <format>', t('report.opt.format')).choices(['xlsx', 'csv', 'json', 'text']))
     .option('-o, --out <file>', t('report.opt.out'))
-    .option('--json', 'same as --format json')
+    .option('--json', t('report.opt.json'))
     .action(async (opts: ReportOpts) => {
       const period = requirePeriod(opts);
       const format = pickFormat(opts.json ? 'json' : opts.format, opts.out);

@@ -108,13 +108,19 @@ export function resultJson(r: ResultView, names: Map<string, string>, regions: R
 const yn = (b: boolean) => (b ? '是' : '否');
 
 export function register(program: Command, app: App): void {
-  const results = program.command('results').description('检查结果：模板、导入、查询、待整改跟踪');
+  const results = program.command('results').description(t('results.cmd'));
+  examples(results, [
+    'sj results template --quarter 2023Q2 --out 结果录入.xlsx',
+    'sj results import 结果录入.xlsx --dry-run',
+    'sj results list --quarter 2023Q2',
+    'sj results open --region 桃城区',
+  ]);
 
-  const tpl = results.command('template').description('write the results form (one row per task, drop-down lists) for the counties to fill in')
-    .option('-q, --quarter <Q>', 'quarter: 2023Q2, 2023-Q2, 2023年第二季度')
-    .option('--draw <id>', 'only this draw')
-    .option('--out <file.xlsx>', 'output file', 'results.xlsx')
-    .option('--json', 'JSON summary')
+  const tpl = results.command('template').description(t('results.cmd.template'))
+    .option('-q, --quarter <Q>', t('results.opt.quarter'))
+    .option('--draw <id>', t('results.opt.draw'))
+    .option('--out <file.xlsx>', t('results.opt.out'), 'results.xlsx')
+    .option('--json', t('results.opt.jsonSummary'))
     .action(async (o: { quarter?: string; draw?: string; out: string; json?: boolean }) => {
       if (!o.quarter && !o.draw) throw new UsageError(t('results.template.needScope'));
       const q = o.quarter ? requireQuarter(o.quarter) : undefined;
@@ -136,10 +142,10 @@ export function register(program: Command, app: App): void {
     'sj results template --quarter 2023Q2 --draw 2023Q2-county-01 --out 桃城区-结果.xlsx',
   ]);
 
-  const imp = results.command('import <file>').description('import a filled-in results file (xlsx or csv): all rows or none, one ledger entry')
-    .option('--sheet <name>', 'the sheet to read (default: the first with the results header)')
-    .option('--dry-run', 'check and show what would change; write nothing')
-    .option('--json', 'JSON summary')
+  const imp = results.command('import <file>').description(t('results.cmd.import'))
+    .option('--sheet <name>', t('results.opt.sheet'))
+    .option('--dry-run', t('results.opt.dryRun'))
+    .option('--json', t('results.opt.jsonSummary'))
     .action(async (file: string, o: { sheet?: string; dryRun?: boolean; json?: boolean }) => {
       const db = app.openDb();
       const s = await importResults(db, file, { sheet: o.sheet, dryRun: o.dryRun, today: today() });
@@ -161,11 +167,11 @@ export function register(program: Command, app: App): void {
     'sj results import 桃城区-结果.csv --json',
   ]);
 
-  const list = results.command('list').description('list the current results of a quarter')
-    .option('-q, --quarter <Q>', 'quarter')
-    .option('--draw <id>', 'only this draw')
-    .option('--json', 'JSON')
-    .option('--csv', 'CSV on stdout')
+  const list = results.command('list').description(t('results.cmd.list'))
+    .option('-q, --quarter <Q>', t('results.opt.quarter'))
+    .option('--draw <id>', t('results.opt.draw'))
+    .option('--json', t('results.opt.json'))
+    .option('--csv', t('results.opt.csv'))
     .action((o: { quarter?: string; draw?: string; json?: boolean; csv?: boolean }) => {
       if (!o.quarter && !o.draw) throw new UsageError(t('results.template.needScope'));
       const q = o.quarter ? requireQuarter(o.quarter) : undefined;
@@ -177,24 +183,30 @@ export function register(program: Command, app: App): void {
         app.out.data(JSON.stringify({ results: rows.map((r) => resultJson(r, names, regions)) }, null, 2));
         return;
       }
+      // the CSV has the columns of the results form (Chinese, whatever --lang); the table on the terminal follows --lang
       const headers = ['任务编号', '检查对象', '统一社会信用代码', '区县', '检查日期', '检查方式', '检查结果', '罚款金额(元)', '是否整改完成', '是否涉密', '公示日期', '备注'];
-      const data = rows.map((r) => [
-        r.taskNo, names.get(r.objectId) ?? '', r.objectId, regions.name(r.objectRegion), r.date, RESULT_METHOD_ZH[r.method as ResultMethod] ?? r.method,
-        r.outcome, formatFen(r.fineFen), yn(r.rectified), yn(r.confidential), r.published ?? '', r.note,
-      ]);
+      const cells = (r: ResultView, method: (m: string) => string, yesNo: (b: boolean) => string) => [
+        r.taskNo, names.get(r.objectId) ?? '', r.objectId, regions.name(r.objectRegion), r.date, method(r.method),
+        r.outcome, formatFen(r.fineFen), yesNo(r.rectified), yesNo(r.confidential), r.published ?? '', r.note,
+      ];
       if (o.csv) {
-        app.out.data(toCsv(headers, data).replace(/\r\n$/, ''));
+        app.out.data(toCsv(headers, rows.map((r) => cells(r, (m) => RESULT_METHOD_ZH[m as ResultMethod] ?? m, yn))).replace(/\r\n$/, ''));
         return;
       }
       if (!rows.length) return app.out.info(t('results.none'));
-      app.out.data(textTable(headers, data));
+      const method = (m: string) => (m in RESULT_METHOD_ZH ? t(`draw.method.${m}`) : m);
+      const yesNo = (b: boolean) => t(b ? 'results.yes' : 'results.no');
+      app.out.data(textTable(
+        ['task', 'object', 'objectId', 'region', 'date', 'method', 'outcome', 'fine', 'rectified', 'confidential', 'published', 'note'].map((h) => t(`results.h.${h}`)),
+        rows.map((r) => cells(r, method, yesNo)),
+      ));
       app.out.info(t('results.listCount', { n: rows.length }));
     });
   examples(list, ['sj results list --quarter 2023Q2', 'sj results list --quarter 2023Q2 --csv > 2023Q2-results.csv', 'sj results list --draw 2023Q2-county-01 --json']);
 
-  const open = results.command('open').description('problems found and not yet rectified, with their age in working days, oldest first')
-    .option('--region <r>', 'county (code or name), repeatable', collect, [])
-    .option('--json', 'JSON')
+  const open = results.command('open').description(t('results.cmd.open'))
+    .option('--region <r>', t('results.opt.region'), collect, [])
+    .option('--json', t('results.opt.json'))
     .action((o: { region: string[]; json?: boolean }) => {
       const db = app.openDb();
       const regions = Regions.load(db);
@@ -214,9 +226,8 @@ export function register(program: Command, app: App): void {
         return;
       }
       if (!rows.length) return app.out.info(t('results.open.none'));
-      const zh = app.lang === 'zh';
       app.out.data(textTable(
-        zh ? ['任务编号', '检查对象', '区县', '检查日期', '检查结果', '罚款金额(元)', '已过工作日'] : ['task', 'object', 'region', 'inspected', 'outcome', 'fine (元)', 'age (working days)'],
+        ['task', 'object', 'region', 'date', 'outcome', 'fine', 'age'].map((h) => t(`results.h.${h}`)),
         rows.map((r) => [r.taskNo, names.get(r.objectId) ?? r.objectId, regions.name(r.objectRegion), r.date, r.outcome, formatFen(r.fineFen), r.age]),
       ));
       app.out.info(t('results.open.count', { n: rows.length }));

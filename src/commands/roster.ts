@@ -53,7 +53,7 @@ export function parseRegionFlag(regions: Regions, v: string | undefined): string
   return r.code;
 }
 
-const yes = (b: boolean) => (b ? '是' : '否');
+const yes = (b: boolean) => t(b ? 'roster.yes' : 'roster.no');
 const classLabel = (c: string) => t(`roster.class.${c}`);
 
 /** The columns shown by `roster list` (table and CSV): header → value. */
@@ -233,8 +233,9 @@ function printStats(app: App, s: RosterStats, regions: Regions): void {
   out.push(textTable([t('roster.col.region'), ...lines, t('roster.col.total'), t('roster.col.eligible')], irows), '');
   out.push(t('roster.stats.expiring', { days: 90, from: s.date, to: addDays(s.date, 90) }));
   const certRows = (l: RosterStats['expiring']) => l.map((e) => [e.id, e.name, regions.name(e.region), e.certExpiry]);
-  out.push(s.expiring.length ? textTable(['id', 'name', 'region', 'certExpiry'], certRows(s.expiring)) : t('roster.stats.none'));
-  if (s.expired.length) out.push('', t('roster.stats.expired'), textTable(['id', 'name', 'region', 'certExpiry'], certRows(s.expired)));
+  const certHeader = [t('roster.col.id'), t('roster.col.name'), t('roster.col.region'), t('roster.col.certExpiry')];
+  out.push(s.expiring.length ? textTable(certHeader, certRows(s.expiring)) : t('roster.stats.none'));
+  if (s.expired.length) out.push('', t('roster.stats.expired'), textTable(certHeader, certRows(s.expired)));
   out.push('', t('roster.stats.fewEligible'));
   out.push(s.fewEligible.length ? s.fewEligible.map((r) => `⚠ ${r.name} (${r.region}): ${r.eligible}`).join('\n') : t('roster.stats.none'));
   app.out.data(out.join('\n'));
@@ -332,6 +333,12 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
 
 export function register(program: Command, app: App): void {
   const roster = program.command('roster').description(t('roster.description'));
+  examples(roster, [
+    'sj roster stats',
+    'sj roster list objects --region 桃城区 --as-of 2023-03-31',
+    'sj roster list inspectors --csv > 执法人员.csv',
+    'sj roster show 91131102507147431A',
+  ]);
 
   const list = roster
     .command('list')

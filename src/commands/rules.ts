@@ -134,6 +134,12 @@ export function rulesShowText(asked: number, s: StoredRules, cal: ReturnType<typ
 
 export function register(program: Command, app: App): void {
   const rules = program.command('rules').description(t('rules.cmd'));
+  examples(rules, [
+    'sj rules show --year 2023',
+    'sj rules check my-rules-2024.json',
+    'sj rules use my-rules-2024.json --year 2024',
+    'sj rules calendar --year 2024',
+  ]);
 
   const show = rules
     .command('show')

@@ -25,10 +25,10 @@ export function verifyEvidenceFile(file: string): { evidence?: Evidence; problem
 export function register(program: Command, app: App): void {
   const verify = program
     .command('verify [ids...]')
-    .description('校验：重算抽签与整条台账哈希链；或单独校验一份证据文件（无需数据库）')
-    .option('--evidence <file>', 'check one evidence file (sj-evidence/1) without a database')
-    .option('--head <hash>', 'the ledger head hash published earlier: must still be in the chain')
-    .option('--json', 'JSON')
+    .description(t('verify.cmd'))
+    .option('--evidence <file>', t('verify.opt.evidence'))
+    .option('--head <hash>', t('verify.opt.head'))
+    .option('--json', t('draw.opt.jsonShort'))
     .action((ids: string[], o: { evidence?: string; head?: string; json?: boolean }) => {
       if (o.evidence) {
         const { evidence, problems } = verifyEvidenceFile(o.evidence);
@@ -40,7 +40,7 @@ export function register(program: Command, app: App): void {
         return;
       }
       const db = app.openDb({ create: false });
-      const bar = progress('verify');
+      const bar = progress(t('verify.progress'));
       const rep = verifyDatabase(db, { drawIds: ids.length ? ids : undefined, head: o.head, progress: (d, n) => bar.update(d, n) });
       bar.done();
       if (o.json) app.out.data(JSON.stringify(rep, null, 2));
@@ -51,8 +51,9 @@ export function register(program: Command, app: App): void {
     });
   examples(verify, ['sj verify', 'sj verify 2023Q2-county-01', 'sj verify --evidence 2023Q2-county-01.evidence.json', 'sj verify --head 3f9c…(the hash published after the last draw)']);
 
-  const ledger = program.command('ledger').description('the hash-chained ledger (台账)');
-  const head = ledger.command('head').description('print the head hash, for publishing after each draw').option('--json', 'JSON')
+  const ledger = program.command('ledger').description(t('ledger.cmd'));
+  examples(ledger, ['sj ledger head', 'sj ledger head --json', 'sj ledger list', 'sj verify --head "$(sj ledger head)"']);
+  const head = ledger.command('head').description(t('ledger.cmd.head')).option('--json', t('draw.opt.jsonShort'))
     .action((o: { json?: boolean }) => {
       const db = app.openDb({ create: false });
       const h = ledgerHead(db);
@@ -60,13 +61,13 @@ export function register(program: Command, app: App): void {
       else app.out.data(h.hash);
     });
   examples(head, ['sj ledger head', 'sj ledger head --json']);
-  const list = ledger.command('list').description('list the ledger entries').option('--json', 'JSON')
+  const list = ledger.command('list').description(t('ledger.cmd.list')).option('--json', t('draw.opt.jsonShort'))
     .action((o: { json?: boolean }) => {
       const db = app.openDb({ create: false });
       const entries = readLedger(db);
       if (o.json) return app.out.data(JSON.stringify({ entries }, null, 2));
       if (!entries.length) return app.out.info(t('ledger.empty'));
-      app.out.data(textTable(['seq', 'type', 'ref', 'at', 'hash'], entries.map((e) => [e.seq, e.type, e.ref, e.at, e.hash])));
+      app.out.data(textTable(['seq', 'type', 'ref', 'at', 'hash'].map((h) => t(`ledger.h.${h}`)), entries.map((e) => [e.seq, e.type, e.ref, e.at, e.hash])));
     });
   examples(list, ['sj ledger list', 'sj ledger list --json']);
 }

@@ -26,11 +26,34 @@ export function numberText(n: number): string {
 /** The text of a cell, trimmed (full-width spaces too). Dates as YYYY-MM-DD. */
 export function cellText(v: Cell): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v.replace(/^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/gu, '');
+  if (typeof v === 'string') {
+    // fast path: nothing to trim at either end (the regex below is the rule)
+    if (v === '' || (!isSpaceCode(v.charCodeAt(0)) && !isSpaceCode(v.charCodeAt(v.length - 1)))) return v;
+    return v.replace(/^[\s\u3000\ufeff]+|[\s\u3000\ufeff]+$/gu, '');
+  }
   if (typeof v === 'number') return numberText(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : utcDate(v);
   return String(v);
+}
+
+/** May this UTF-16 code unit be matched by /[\s\u3000\ufeff]/u? (a superset is fine: it only picks the slow path) */
+function isSpaceCode(c: number): boolean {
+  return c <= 0x20 || (c >= 0x7f && c <= 0xa0) || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * Is `s` plain: no code unit that trimming, folding line breaks/tabs, the control check or the
+ * surrogate check could act on (inner U+0020 spaces are fine)? Then text() returns it unchanged.
+ */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x7f) {
+      if (c < 0x20 || ((i === 0 || i === s.length - 1) && c === 0x20)) return false;
+    } else if (isSpaceCode(c) || (c >= 0xd800 && c <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 function utcDate(d: Date): string {
@@ -49,6 +72,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  * folded to one space. Any other control character or a lone surrogate is a problem.
  */
 export function text(v: Cell): string | Bad {
+  if (typeof v === 'string' && isPlain(v)) return v;
   const s = cellText(v).replace(/[ \t]*[\r\n\t]+[ \t]*/g, ' ');
   const m = CONTROL.exec(s);
   if (m) return { bad: 'control-char', params: { code: `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` } };

@@ -15,14 +15,14 @@
  * New → insert. Full mode: current rows not in the file → close and insert a copy with
  * in_roster = 0. Never deleted.
  */
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { DB } from './db.js';
 import { Regions } from './regions.js';
 import { tierCodesInForce } from './rules-store.js';
-import { openTable, NoHeaderError, type Encoding } from './tabular.js';
-import { canonical } from '../core/canonical.js';
-import { H } from '../core/hash.js';
-import { convertRow, mapHeaders, fieldLabel, fieldNames, headerLabel, FIELDS, type ConvertCtx, type ImportKind } from '../core/roster-fields.js';
+import { NoHeaderError, type Encoding } from './tabular.js';
+import { COLUMNS, VALS_AT, openSource, openWorkerSource, regionResolver, stride, workerAvailable, type ObjClass, type RowIssue, type Source, type SourceParams } from './import-worker.js';
+import { mapHeaders, fieldLabel, fieldNames, headerLabel, FIELDS, type ImportKind } from '../core/roster-fields.js';
 import { SjError, UsageError, type RowProblem } from '../errors.js';
 import { t } from '../messages/index.js';
 import { isoUtc, now } from './clock.js';
@@ -40,7 +40,14 @@ export interface ImportOptions {
   onProgress?(rows: number): void;
   /** xlsx files above this size use the streaming reader */
   streamXlsxBytes?: number;
+  /** files of at least this size are read and converted in a worker thread (default WORKER_BYTES) */
+  workerBytes?: number;
 }
+
+/** Files this large are read in a worker thread, overlapping with the inserts. */
+export const WORKER_BYTES = 1 << 20;
+/** rows per multi-row INSERT */
+const INSERT_BATCH = 50;
 
 export interface ImportSummary {
   kind: ImportKind;
@@ -69,44 +76,8 @@ export type TaggedProblem = RowProblem & { code: string; value?: string; firstRo
 /** Problems kept in memory (and reported); beyond this only counted. */
 export const MAX_PROBLEMS = 1000;
 
-/** Data columns per roster (camelCase field → column), in table order. */
-export const COLUMNS: Record<ImportKind, string[]> = {
-  objects: ['name', 'region', 'class', 'classBy', 'tier', 'industry', 'tags', 'offsite', 'status', 'months', 'permit', 'address', 'contact', 'phone'],
-  inspectors: ['name', 'region', 'line', 'certified', 'certExpiry', 'specialties', 'status'],
-  experts: ['name', 'org', 'region', 'industries', 'status'],
-  items: ['name', 'basis', 'line', 'classes', 'industries', 'method', 'level'],
-  avoidance: ['person', 'object', 'reason'],
-};
+export { COLUMNS, regionResolver };
 export const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** A region resolver for import: Regions.find, then 分局/生态环境局 forms (衡水市生态环境局桃城区分局). */
-export function regionResolver(regions: Regions): ConvertCtx['region'] {
-  const cache = new Map<string, { code: string; level: 'city' | 'county' } | undefined>();
-  const cityName = regions.city.name;
-  const cityShort = cityName.replace(/市$/u, '');
-  return (s: string) => {
-    if (cache.has(s)) return cache.get(s);
-    const tries = [s];
-    let v = s.replace(/[\s\u3000]/gu, '');
-    for (const p of [`${cityName}生态环境局`, `${cityShort}市生态环境局`, '市生态环境局', cityName, cityShort]) {
-      if (v.startsWith(p) && v.length > p.length) {
-        v = v.slice(p.length);
-        break;
-      }
-    }
-    tries.push(v, v.replace(/(生态环境)?分局$/u, ''), v.replace(/(生态环境)?分局$/u, '').replace(/^(生态环境局)/u, ''));
-    let hit: { code: string; level: 'city' | 'county' } | undefined;
-    for (const x of tries) {
-      const r = x ? regions.find(x) : undefined;
-      if (r) {
-        hit = { code: r.code, level: r.level };
-        break;
-      }
-    }
-    cache.set(s, hit);
-    return hit;
-  };
-}
 
 export function parseMap(kind: ImportKind, entries: string[] = []): Record<string, string> {
   const map: Record<string, string> = {};
@@ -129,71 +100,24 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
   const map = opts.map ?? {};
   const file = basename(opts.path);
 
-  let table;
+  const sourceParams: SourceParams = { kind, path: opts.path, sheet: opts.sheet, encoding: opts.encoding, map, streamXlsxBytes: opts.streamXlsxBytes };
+  let size = 0;
   try {
-    table = await openTable(opts.path, {
-      sheet: opts.sheet,
-      encoding: opts.encoding,
-      isHeader: (h) => mapHeaders(kind, h, map).missing.length === 0,
-      score: (h) => mapHeaders(kind, h, map).fields.size,
-      streamXlsxBytes: opts.streamXlsxBytes,
-    });
-  } catch (e) {
-    if (e instanceof NoHeaderError) {
-      const hm = mapHeaders(kind, e.found, map);
-      const missing = hm.missing.length ? hm.missing : FIELDS[kind].filter((f) => f.required).map((f) => f.field);
-      const problems: TaggedProblem[] = missing.map((f) => ({
-        file,
-        sheet: e.sheet,
-        column: map[f] ?? FIELDS[kind].find((s) => s.field === f)!.headers[0]!,
-        problem: t('import.p.missing-column', { missing: fieldLabel(kind, f), found: e.found.map(headerLabel).join('、') || '—' }),
-        code: 'missing-column',
-      }));
-      throw new SjError(t('import.noHeader', { file }), {
-        problems,
-        hint: t('import.noHeaderHint', { required: FIELDS[kind].filter((f) => f.required).map((f) => fieldLabel(kind, f.field)).join('，') }),
-      });
-    }
-    throw e;
+    size = statSync(opts.path).size;
+  } catch {
+    // openTable names the missing file
   }
-  const hm = mapHeaders(kind, table.headers, map);
-  for (const [field, header] of Object.entries(map)) {
-    if (!hm.fields.has(field)) {
-      throw new UsageError(t('import.mapNotFound', { field, header, found: table.headers.filter(Boolean).map(headerLabel).join('、') }));
-    }
-  }
-
-  const sheet = table.sheet;
-  const problems: TaggedProblem[] = [];
-  let problemCount = 0;
-  const problem = (p: Omit<TaggedProblem, 'file' | 'sheet' | 'problem'> & { params?: Record<string, string | number> }) => {
-    problemCount++;
-    if (problems.length >= MAX_PROBLEMS) return;
-    const { params, ...rest } = p;
-    const out: TaggedProblem = { file, ...(sheet !== undefined ? { sheet } : {}), ...rest, problem: t(`import.p.${p.code}`, params ?? {}) };
-    if (params?.value !== undefined) out.value = String(params.value);
-    if (params?.firstRow !== undefined) out.firstRow = Number(params.firstRow);
-    problems.push(out);
-  };
-
-  // persons and objects an avoidance pair may name
-  let persons: Set<string> | undefined;
-  let objectIds: Set<string> | undefined;
-  if (kind === 'avoidance') {
-    persons = new Set([
-      ...(db.prepare('SELECT id FROM inspectors WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]),
-      ...(db.prepare('SELECT id FROM experts WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]),
-    ]);
-    objectIds = new Set(db.prepare('SELECT id FROM objects WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]);
-  }
+  const useWorker = workerAvailable && size >= (opts.workerBytes ?? WORKER_BYTES);
 
   const at = isoUtc(now());
   const cols = COLUMNS[kind];
   const dbCols = cols.map(snake);
-  const insert = db.prepare(
-    `INSERT INTO ${kind} (id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra)
-     VALUES (?, ?, NULL, ?, 1, ?, ${dbCols.map(() => '?').join(', ')}, ?)`,
-  );
+  const nVals = 4 + cols.length + 1;
+  const oneRow = `(?, ?, NULL, ?, 1, ?, ${dbCols.map(() => '?').join(', ')}, ?)`;
+  const insertSql = (n: number) =>
+    `INSERT INTO ${kind} (id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra) VALUES ${Array.from({ length: n }, () => oneRow).join(', ')}`;
+  const insert = db.prepare(insertSql(1));
+  let insertMany: ReturnType<DB['prepare']> | undefined;
   const close = db.prepare(`UPDATE ${kind} SET valid_to = ? WHERE vid = ?`);
   const copyRemoved = db.prepare(
     `INSERT INTO ${kind} (id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra)
@@ -204,9 +128,64 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
   // first use (e.g. the bundled rules stored by tierCodesInForce) is undone with it
   db.exec(dryRun ? 'BEGIN' : 'BEGIN IMMEDIATE');
   let inTx = !dryRun;
+  let source: Source | undefined;
   try {
-    const regions = Regions.load(db);
-    const ctx: ConvertCtx = { region: regionResolver(regions), tiers: tierCodesInForce(db) };
+    // the file is read only now (the conversion needs the regions and tiers, read under the lock)
+    const ctxData = { regions: Regions.load(db).all, tiers: [...tierCodesInForce(db)] };
+    try {
+      source = useWorker ? await openWorkerSource(sourceParams, ctxData) : await openSource(sourceParams, ctxData);
+    } catch (e) {
+      if (e instanceof NoHeaderError) {
+        const hm = mapHeaders(kind, e.found, map);
+        const missing = hm.missing.length ? hm.missing : FIELDS[kind].filter((f) => f.required).map((f) => f.field);
+        const problems: TaggedProblem[] = missing.map((f) => ({
+          file,
+          sheet: e.sheet,
+          column: map[f] ?? FIELDS[kind].find((s) => s.field === f)!.headers[0]!,
+          problem: t('import.p.missing-column', { missing: fieldLabel(kind, f), found: e.found.map(headerLabel).join('、') || '—' }),
+          code: 'missing-column',
+        }));
+        throw new SjError(t('import.noHeader', { file }), {
+          problems,
+          hint: t('import.noHeaderHint', { required: FIELDS[kind].filter((f) => f.required).map((f) => fieldLabel(kind, f.field)).join('，') }),
+        });
+      }
+      throw e;
+    }
+    const head = source.head;
+    const hm = mapHeaders(kind, head.headers, map);
+    for (const [field, header] of Object.entries(map)) {
+      if (!hm.fields.has(field)) {
+        throw new UsageError(t('import.mapNotFound', { field, header, found: head.headers.filter(Boolean).map(headerLabel).join('、') }));
+      }
+    }
+
+    const sheet = head.sheet;
+    const problems: TaggedProblem[] = [];
+    let problemCount = 0;
+    const problem = (p: Omit<TaggedProblem, 'file' | 'sheet' | 'problem'> & { params?: Record<string, string | number> }) => {
+      problemCount++;
+      if (problems.length >= MAX_PROBLEMS) return;
+      const { params, ...rest } = p;
+      const out: TaggedProblem = { file, ...(sheet !== undefined ? { sheet } : {}), ...rest, problem: t(`import.p.${p.code}`, params ?? {}) };
+      if (params?.value !== undefined) out.value = String(params.value);
+      if (params?.firstRow !== undefined) out.firstRow = Number(params.firstRow);
+      problems.push(out);
+    };
+
+    // persons and objects an avoidance pair may name
+    let persons: Set<string> | undefined;
+    let objectIds: Set<string> | undefined;
+    let objectColumn = '';
+    if (kind === 'avoidance') {
+      persons = new Set([
+        ...(db.prepare('SELECT id FROM inspectors WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]),
+        ...(db.prepare('SELECT id FROM experts WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]),
+      ]);
+      objectIds = new Set(db.prepare('SELECT id FROM objects WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]);
+      objectColumn = headerLabel(head.headers[hm.fields.get('object')!] ?? '');
+    }
+
     // current versions, read under the write lock
     const current = new Map<string, { vid: number; hash: string; inRoster: boolean }>();
     for (const r of db.prepare(`SELECT id, vid, hash, in_roster FROM ${kind} WHERE valid_to IS NULL`).raw().iterate() as Iterable<[string, number, string, number]>) {
@@ -221,54 +200,76 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
       );
     }
 
-    const seen = new Map<string, number>();
+    // rows to insert, INSERT_BATCH at a time (a replaced version is closed at once, before its
+    // successor is inserted; ids within the file are distinct, so the order is otherwise kept)
+    let pending: unknown[] = [];
+    let nPending = 0;
+    const flush = () => {
+      if (nPending === INSERT_BATCH) (insertMany ??= db.prepare(insertSql(INSERT_BATCH))).run(pending);
+      else for (let i = 0; i < nPending; i++) insert.run(pending.slice(i * nVals, (i + 1) * nVals));
+      pending = [];
+      nPending = 0;
+    };
+
+    const seen = new IdRows();
     const s = { added: 0, updated: 0, unchanged: 0, deactivated: 0, byPrecedence: 0, rows: 0 };
     const byRegion: Record<string, Record<string, number> | number> = {};
-    for await (const row of table.rows) {
-      s.rows++;
-      if (opts.onProgress && (s.rows & 4095) === 0) opts.onProgress(s.rows);
-      const c = convertRow(kind, row.cells, hm, table.headers, ctx);
-      for (const p of c.issues) problem({ row: row.rowNumber, column: p.column, code: p.tag, params: p.params });
-      if (kind === 'avoidance' && c.id) {
-        const d = c.data as { person: string; object: string };
-        if (!persons!.has(d.person)) problem({ row: row.rowNumber, column: c.idColumn, code: 'unknown-person', params: { value: d.person } });
-        if (!objectIds!.has(d.object)) {
-          const oi = hm.fields.get('object')!;
-          problem({ row: row.rowNumber, column: headerLabel(table.headers[oi] ?? ''), code: 'unknown-object', params: { value: d.object } });
+    let nextProgress = 4096;
+    const width = stride(kind);
+    const idColumn = head.idColumn;
+    for await (const batch of source.batches) {
+      for (let o = 0; o < batch.length; o += width) {
+        s.rows++;
+        if (opts.onProgress && s.rows >= nextProgress) {
+          nextProgress += 4096;
+          opts.onProgress(s.rows);
         }
-      }
-      if (!c.id) continue;
-      const first = seen.get(c.id);
-      if (first !== undefined) {
-        problem({ row: row.rowNumber, column: c.idColumn, code: kind === 'avoidance' ? 'duplicate-pair' : 'duplicate-id', params: { value: c.id, firstRow: first } });
-        continue;
-      }
-      seen.set(c.id, row.rowNumber);
-      if (c.issues.length) continue;
-      if (c.region) {
-        if (kind === 'objects') {
-          const r = (byRegion[c.region] ??= { special: 0, key: 0, positive: 0, general: 0 }) as Record<string, number>;
-          r[c.cls!] = (r[c.cls!] ?? 0) + 1;
-        } else byRegion[c.region] = ((byRegion[c.region] as number) ?? 0) + 1;
-      }
-      if (c.classBy === 'precedence') s.byPrecedence++;
-      const hash = H(canonical(c.data));
-      const cur = current.get(c.id);
-      let write = false;
-      if (!cur) {
-        s.added++;
-        write = true;
-      } else if (cur.hash === hash && cur.inRoster) {
-        s.unchanged++;
-      } else {
-        if (cur.inRoster) s.updated++;
-        else s.added++;
-        write = true;
-      }
-      if (write && inTx && problemCount === 0) {
-        if (cur) close.run(at, cur.vid);
-        const vals = cols.map((k) => dbValue(c.data[k]));
-        insert.run(c.id, at, importId, hash, ...vals, JSON.stringify(c.data.extra ?? {}));
+        const rowNumber = batch[o] as number;
+        const id = batch[o + 1] as string;
+        const issues = batch[o + 2] as RowIssue[] | null;
+        if (issues) for (const p of issues) problem({ row: rowNumber, column: p.column, code: p.tag, params: p.params });
+        if (kind === 'avoidance' && id) {
+          const person = batch[o + VALS_AT] as string;
+          const object = batch[o + VALS_AT + 1] as string;
+          if (!persons!.has(person)) problem({ row: rowNumber, column: idColumn, code: 'unknown-person', params: { value: person } });
+          if (!objectIds!.has(object)) problem({ row: rowNumber, column: objectColumn, code: 'unknown-object', params: { value: object } });
+        }
+        if (!id) continue;
+        const first = seen.get(id);
+        if (first !== undefined) {
+          problem({ row: rowNumber, column: idColumn, code: kind === 'avoidance' ? 'duplicate-pair' : 'duplicate-id', params: { value: id, firstRow: first } });
+          continue;
+        }
+        seen.set(id, rowNumber);
+        if (issues) continue;
+        const region = batch[o + 3] as string | null;
+        if (region) {
+          if (kind === 'objects') {
+            const cls = batch[o + 4] as ObjClass;
+            const r = (byRegion[region] ??= { special: 0, key: 0, positive: 0, general: 0 }) as Record<string, number>;
+            r[cls] = (r[cls] ?? 0) + 1;
+          } else byRegion[region] = ((byRegion[region] as number) ?? 0) + 1;
+        }
+        if (batch[o + 5] === 'precedence') s.byPrecedence++;
+        const hash = batch[o + 6] as string;
+        const cur = current.get(id);
+        let write = false;
+        if (!cur) {
+          s.added++;
+          write = true;
+        } else if (cur.hash === hash && cur.inRoster) {
+          s.unchanged++;
+        } else {
+          if (cur.inRoster) s.updated++;
+          else s.added++;
+          write = true;
+        }
+        if (write && inTx && problemCount === 0) {
+          if (cur) close.run(at, cur.vid);
+          pending.push(id, at, importId, hash);
+          for (let i = o + VALS_AT, end = o + width; i < end; i++) pending.push(batch[i]);
+          if (++nPending === INSERT_BATCH) flush();
+        }
       }
     }
     if (s.rows === 0 && problemCount === 0) {
@@ -281,6 +282,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
         hint: problemCount > problems.length ? t('import.tooMany', { n: problems.length }) : t('import.failedHint'),
       });
     }
+    if (inTx) flush();
     if (mode === 'full') {
       for (const [id, cur] of current) {
         if (!cur.inRoster || seen.has(id)) continue;
@@ -300,28 +302,97 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
       dryRun,
       ...s,
       byRegion: sortKeys(byRegion),
-      headerRow: table.headerRow,
-      encoding: table.encoding ?? null,
+      headerRow: head.headerRow,
+      encoding: head.encoding ?? null,
       extraColumns: [...hm.extra.values()],
       importId,
     };
     if (inTx) {
       const { importId: _i, ...stored } = summary;
-      db.prepare('UPDATE imports SET file_sha256 = ?, summary = ? WHERE id = ?').run(table.sha256(), JSON.stringify(stored), importId);
+      db.prepare('UPDATE imports SET file_sha256 = ?, summary = ? WHERE id = ?').run(source.sha256(), JSON.stringify(stored), importId);
       db.exec('COMMIT');
       inTx = false;
     }
     return summary;
   } finally {
+    source?.close();
     if ((inTx || dryRun) && db.inTransaction) db.exec('ROLLBACK');
   }
 }
 
-function dbValue(v: unknown): unknown {
-  if (Array.isArray(v)) return JSON.stringify(v);
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (v === undefined) return null;
-  return v;
+/**
+ * id → the row it was first seen on, compact (a million ids take ~40 MB, not the ~150 MB of a
+ * Map of strings): ids as UTF-8 in one growing arena, an open-addressing table of offsets.
+ */
+class IdRows {
+  private arena = Buffer.allocUnsafe(1 << 20);
+  private used = 0;
+  private slots = new Int32Array(1 << 16).fill(-1); // arena offset of the entry, -1 = empty
+  private rows = new Int32Array(1 << 16);
+  private n = 0;
+
+  private static hash(s: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    return h >>> 0;
+  }
+  /** the slot of `id`: its own, or the empty one it would go to */
+  private find(id: string, bytes: Buffer): number {
+    const mask = this.slots.length - 1;
+    for (let i = IdRows.hash(id) & mask; ; i = (i + 1) & mask) {
+      const off = this.slots[i]!;
+      if (off < 0) return i;
+      const len = this.arena.readUInt16LE(off);
+      if (len === bytes.length && this.arena.compare(bytes, 0, len, off + 2, off + 2 + len) === 0) return i;
+    }
+  }
+  get(id: string): number | undefined {
+    const i = this.find(id, Buffer.from(id, 'utf8'));
+    return this.slots[i]! < 0 ? undefined : this.rows[i];
+  }
+  has(id: string): boolean {
+    return this.get(id) !== undefined;
+  }
+  set(id: string, row: number): void {
+    const bytes = Buffer.from(id, 'utf8');
+    if (bytes.length > 0xffff) throw new Error('id too long');
+    let i = this.find(id, bytes);
+    if (this.slots[i]! >= 0) {
+      this.rows[i] = row;
+      return;
+    }
+    if ((this.n + 1) * 2 > this.slots.length) {
+      this.grow();
+      i = this.find(id, bytes);
+    }
+    if (this.used + 2 + bytes.length > this.arena.length) {
+      const a = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.used + 2 + bytes.length));
+      this.arena.copy(a, 0, 0, this.used);
+      this.arena = a;
+    }
+    this.arena.writeUInt16LE(bytes.length, this.used);
+    bytes.copy(this.arena, this.used + 2);
+    this.slots[i] = this.used;
+    this.rows[i] = row;
+    this.used += 2 + bytes.length;
+    this.n++;
+  }
+  private grow(): void {
+    const oldSlots = this.slots;
+    const oldRows = this.rows;
+    this.slots = new Int32Array(oldSlots.length * 2).fill(-1);
+    this.rows = new Int32Array(oldSlots.length * 2);
+    const mask = this.slots.length - 1;
+    for (let j = 0; j < oldSlots.length; j++) {
+      const off = oldSlots[j]!;
+      if (off < 0) continue;
+      const len = this.arena.readUInt16LE(off);
+      let i = IdRows.hash(this.arena.toString('utf8', off + 2, off + 2 + len)) & mask;
+      while (this.slots[i]! >= 0) i = (i + 1) & mask;
+      this.slots[i] = off;
+      this.rows[i] = oldRows[j]!;
+    }
+  }
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

@@ -13,9 +13,9 @@
  * - Row numbers are as Excel numbers them; for CSV the line the record starts on.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, statSync, createReadStream } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { isUtf8 } from 'node:buffer';
 import type ExcelJS from 'exceljs';
@@ -42,6 +42,8 @@ export interface Table {
   headers: string[];
   /** the non-empty rows below the header row; iterate once */
   rows: AsyncIterable<TableRow>;
+  /** the same rows in batches (cheaper per row); iterate this or `rows`, once */
+  batches?(): AsyncIterable<TableRow[]>;
   /** SHA-256 of the file's bytes (complete once `rows` has been read to the end) */
   sha256(): string;
 }
@@ -102,7 +104,7 @@ export async function openTable(path: string, opts: TableOptions): Promise<Table
       await csv.rows.return?.(undefined);
       throw noHeader(file, undefined, csv.best);
     }
-    return { file, format, encoding: csv.encoding, headerRow: found.headerRow, headers: found.headers, rows: iterable(csv.rows), sha256: csv.sha256 };
+    return { file, format, encoding: csv.encoding, headerRow: found.headerRow, headers: found.headers, rows: iterable(csv.rows), batches: csv.batches, sha256: csv.sha256 };
   }
 
   const big = size > (opts.streamXlsxBytes ?? STREAM_XLSX_BYTES);
@@ -357,6 +359,7 @@ export function detectEncoding(head: Buffer, whole: boolean): 'utf8' | 'gb18030'
 interface CsvSource {
   encoding: 'utf8' | 'gb18030';
   rows: AsyncIterator<TableRow>;
+  batches(): AsyncIterable<TableRow[]>;
   sha256(): string;
   best: Best;
 }
@@ -378,52 +381,111 @@ function openCsv(path: string, enc: Encoding): CsvSource {
 
   const hash = createHash('sha256');
   let digest: string | undefined;
-  const decoder = new TextDecoder(encoding === 'utf8' ? 'utf-8' : 'gb18030', { fatal: encoding === 'utf8' });
-  async function* decoded(): AsyncGenerator<string> {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      try {
-        const s = decoder.decode(chunk as Buffer, { stream: true });
-        if (s) yield s;
-      } catch {
-        throw new SjError(t('import.badUtf8', { file }), { hint: t('import.badUtf8Hint') });
+  const badUtf8 = () => new SjError(t('import.badUtf8', { file }), { hint: t('import.badUtf8Hint') });
+  // csv-parse's parser core, driven directly (no stream, no per-record info object): records
+  // arrive synchronously through `push`, and api.info.lines is then the line the record ends on
+  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true }) as unknown as {
+    api: { parse(buf: Buffer | undefined, end: boolean, push: (r: string[]) => void, close: () => void): Error | undefined; info: { lines: number } };
+  };
+  const api = parser.api;
+  // UTF-8 bytes go to the parser as they are (validated per chunk, a sequence cut at the chunk's
+  // end carried over); GB18030 is decoded, then handed over as UTF-8
+  const decoder = encoding === 'utf8' ? undefined : new TextDecoder('gb18030');
+  let carry: Buffer | undefined;
+  const toUtf8 = (chunk: Buffer, last: boolean): Buffer => {
+    if (decoder) return Buffer.from(decoder.decode(chunk, { stream: !last }), 'utf8');
+    let b = carry ? Buffer.concat([carry, chunk]) : chunk;
+    carry = undefined;
+    if (!last) {
+      let i = b.length - 1;
+      let back = 0;
+      while (i >= 0 && back < 3 && (b[i]! & 0xc0) === 0x80) {
+        i--;
+        back++;
+      }
+      if (i >= 0 && b[i]! >= 0xc0) {
+        carry = Buffer.from(b.subarray(i));
+        b = b.subarray(0, i);
       }
     }
-    try {
-      const s = decoder.decode();
-      if (s) yield s;
-    } catch {
-      throw new SjError(t('import.badUtf8', { file }), { hint: t('import.badUtf8Hint') });
-    }
-    digest = hash.digest('hex');
-  }
-  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true });
-  const source = Readable.from(decoded());
-  // pipe() does not forward errors: a decoding error must end the parser's iteration
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
-  async function* records(): AsyncGenerator<TableRow> {
-    let lastLine = 0;
-    try {
-      for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        const start = lastLine + 1;
-        lastLine = rec.info.lines;
-        const cells = rec.record;
-        let any = false;
-        for (let i = 0; i < cells.length; i++) {
-          if (cells[i] !== '' && cells[i]!.trim() !== '') {
-            any = true;
-            break;
-          }
+    if (!isUtf8(b)) throw badUtf8();
+    return b;
+  };
+  let fd: number | undefined;
+  let done = false;
+  let lastLine = 0;
+  /** the next batch of non-empty records (empty only at the end of the file) */
+  const nextBatch = (): TableRow[] => {
+    const out: TableRow[] = [];
+    const push = (cells: string[]) => {
+      const start = lastLine + 1;
+      lastLine = api.info.lines;
+      for (let i = 0; i < cells.length; i++) {
+        const c = cells[i]!;
+        if (c !== '' && c.trim() !== '') {
+          out.push({ rowNumber: start, cells });
+          return;
         }
-        if (any) yield { rowNumber: start, cells };
+      }
+    };
+    const close = () => {};
+    try {
+      while (!done && out.length === 0) {
+        fd ??= openSync(path, 'r');
+        // a fresh buffer per read: the parser may keep a reference to the unparsed tail
+        const buf = Buffer.allocUnsafe(1 << 20);
+        const n = readSync(fd, buf, 0, buf.length, null);
+        const last = n === 0;
+        const chunk = buf.subarray(0, n);
+        if (n) hash.update(chunk);
+        const data = toUtf8(chunk, last);
+        if (last) {
+          done = true;
+          closeSync(fd);
+          digest = hash.digest('hex');
+        }
+        const err = api.parse(data.length ? data : undefined, last, push, close);
+        if (err) throw err;
       }
     } catch (e) {
+      done = true;
+      if (fd !== undefined && digest === undefined) closeSync(fd);
+      digest ??= '';
       if (e instanceof SjError) throw e;
       throw new SjError(t('import.badCsv', { file, message: (e as Error).message }));
     }
+    return out;
+  };
+  let pending: TableRow[] = [];
+  let at = 0;
+  const rows: AsyncIterator<TableRow> = {
+    async next() {
+      if (at >= pending.length) {
+        pending = nextBatch();
+        at = 0;
+        if (pending.length === 0) return { done: true, value: undefined };
+      }
+      return { done: false, value: pending[at++]! };
+    },
+    async return() {
+      if (!done) {
+        done = true;
+        if (fd !== undefined) closeSync(fd);
+      }
+      return { done: true, value: undefined };
+    },
+  };
+  async function* batches(): AsyncGenerator<TableRow[]> {
+    if (at < pending.length) yield pending.slice(at);
+    pending = [];
+    at = 0;
+    for (;;) {
+      const b = nextBatch();
+      if (b.length === 0) return;
+      yield b;
+    }
   }
-  return { encoding, rows: records(), sha256: () => digest ?? '', best: { score: -1 } };
+  return { encoding, rows, batches, sha256: () => digest ?? '', best: { score: -1 } };
 }
 
 function fstatSize(path: string): number {

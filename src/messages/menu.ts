@@ -65,6 +65,8 @@ export const menuMessages: Catalogue = {
   'menu.ask.resultsStep': { zh: '哪一步？', en: 'Which step?' },
   'menu.results.template': { zh: '生成结果录入表（发给各县市区填写）', en: 'write the results form (for the counties to fill in)' },
   'menu.results.import': { zh: '导入填好的结果表', en: 'import a filled-in results form' },
+  'menu.default.resultsFile': { zh: '检查结果-{quarter}.xlsx', en: 'results-{quarter}.xlsx' },
+  'menu.default.reportFile': { zh: '统计表-{period}.xlsx', en: 'statistics-{period}.xlsx' },
   'menu.ask.outFile': { zh: '保存为', en: 'Save as' },
   'menu.results.fillThen': { zh: '填写 {file} 后，再选“录入检查结果 → 导入填好的结果表”', en: 'fill in {file}, then choose "Record inspection results → import a filled-in results form"' },
   'menu.ask.resultsFile': { zh: '填好的结果表（xlsx 或 csv）', en: 'The filled-in results form (xlsx or csv)' },

@@ -7,6 +7,7 @@ export const reportMessages: Catalogue = {
   'report.opt.year': { zh: '统计年度，如 2023', en: 'year, e.g. 2023' },
   'report.opt.format': { zh: '输出格式（默认按 --out 扩展名；无 --out 时输出文本表格）', en: 'output format (default: from the --out extension; text table without --out)' },
   'report.opt.out': { zh: '输出文件（.xlsx / .csv / .json）', en: 'output file (.xlsx / .csv / .json)' },
+  'report.opt.json': { zh: '同 --format json', en: 'same as --format json' },
   'report.needPeriod': { zh: '请指定 --quarter 或 --year 之一', en: 'give one of --quarter or --year' },
   'report.badYear': { zh: '年度无效：{value}', en: 'not a year: {value}' },
   'report.badFormat': { zh: '无法从文件名判断格式：{file}', en: 'cannot tell the format from the file name: {file}' },

@@ -1,6 +1,67 @@
 import type { Catalogue } from './index.js';
 
 export const resultsMessages: Catalogue = {
+  // sj results: help
+  'results.cmd': { zh: '检查结果：生成录入表、导入、查询、待整改跟踪', en: 'inspection results: the form, import, listing, open problems' },
+  'results.cmd.template': {
+    zh: '生成检查结果录入表（每项任务一行，带下拉选项），发给各县市区填写',
+    en: 'write the results form (one row per task, drop-down lists) for the counties to fill in',
+  },
+  'results.cmd.import': {
+    zh: '导入填好的检查结果表（xlsx 或 csv）：全部导入或全部不导入，写入一条台账记录',
+    en: 'import a filled-in results file (xlsx or csv): all rows or none, one ledger entry',
+  },
+  'results.cmd.list': { zh: '列出某季度（或某次抽签）当前的检查结果', en: 'list the current results of a quarter (or a draw)' },
+  'results.cmd.open': {
+    zh: '发现问题且尚未整改完成的任务，及已过的工作日数，按检查日期由早到晚',
+    en: 'problems found and not yet rectified, with their age in working days, oldest first',
+  },
+  'results.opt.quarter': { zh: '季度：2023Q2、2023-Q2、2023年第二季度', en: 'quarter: 2023Q2, 2023-Q2, 2023年第二季度' },
+  'results.opt.draw': { zh: '只含此次抽签', en: 'only this draw' },
+  'results.opt.out': { zh: '输出文件', en: 'output file' },
+  'results.opt.jsonSummary': { zh: '以 JSON 输出摘要', en: 'JSON summary' },
+  'results.opt.json': { zh: '输出 JSON', en: 'JSON output' },
+  'results.opt.sheet': { zh: '读取的工作表（默认：第一个含检查结果表头的工作表）', en: 'the sheet to read (default: the first with the results header)' },
+  'results.opt.dryRun': { zh: '只校验并显示将发生的变更，不写入', en: 'check and show what would change; write nothing' },
+  'results.opt.csv': { zh: '在标准输出打印 CSV', en: 'CSV on stdout' },
+  'results.opt.region': { zh: '区县（代码或名称），可重复', en: 'county (code or name), repeatable' },
+  // sj results list / open: tables on the terminal
+  'results.h.task': { zh: '任务编号', en: 'task' },
+  'results.h.object': { zh: '检查对象', en: 'object' },
+  'results.h.objectId': { zh: '统一社会信用代码', en: 'credit code' },
+  'results.h.region': { zh: '区县', en: 'region' },
+  'results.h.date': { zh: '检查日期', en: 'inspected' },
+  'results.h.method': { zh: '检查方式', en: 'method' },
+  'results.h.outcome': { zh: '检查结果', en: 'outcome' },
+  'results.h.fine': { zh: '罚款金额(元)', en: 'fine (yuan)' },
+  'results.h.rectified': { zh: '是否整改完成', en: 'rectified' },
+  'results.h.confidential': { zh: '是否涉密', en: 'confidential' },
+  'results.h.published': { zh: '公示日期', en: 'published' },
+  'results.h.note': { zh: '备注', en: 'note' },
+  'results.h.age': { zh: '已过工作日', en: 'age (working days)' },
+  'results.yes': { zh: '是', en: 'yes' },
+  'results.no': { zh: '否', en: 'no' },
+  // sj publish: help and tables
+  'publish.cmd': {
+    zh: '公示：生成季度抽查结果公示清单（不含执法人员姓名、不含涉密结果）并登记公示日期；--overdue 列出逾期或临期未公示的结果',
+    en: 'publication: the public list of a quarter\'s results (no inspector names, no confidential results), stamping the publication date; --overdue lists results past or near their deadline',
+  },
+  'publish.opt.out': { zh: '写出公示清单（.xlsx，或带 BOM 的 .csv）', en: 'write the public list (.xlsx, or .csv with BOM)' },
+  'publish.opt.dryRun': { zh: '只显示清单，不登记公示日期', en: 'show the list; stamp nothing' },
+  'publish.opt.overdue': {
+    zh: '列出已逾期或 {n} 个工作日内到期的未公示结果',
+    en: 'list unpublished results past the deadline or within {n} working days of it',
+  },
+  'publish.h.task': { zh: '抽查任务', en: 'task' },
+  'publish.h.items': { zh: '抽查事项', en: 'items' },
+  'publish.h.object': { zh: '检查对象', en: 'object' },
+  'publish.h.objectId': { zh: '统一社会信用代码', en: 'credit code' },
+  'publish.h.date': { zh: '检查日期', en: 'inspected' },
+  'publish.h.method': { zh: '检查方式', en: 'method' },
+  'publish.h.outcome': { zh: '检查结果', en: 'outcome' },
+  'publish.h.disposition': { zh: '处理情况', en: 'action taken' },
+  'publish.h.due': { zh: '公示截止', en: 'due' },
+  'publish.h.state': { zh: '状态', en: 'state' },
   // reading a results file
   'results.noHeader': {
     zh: '{file} 中找不到检查结果表头（需要「任务编号」或「抽签编号」+「统一社会信用代码」，以及「检查日期」「检查结果」）',

@@ -219,6 +219,8 @@ export const rulesMessages: Catalogue = {
   },
   'plan.crossOn': { zh: '异地交叉执法', en: 'cross-region teams' },
   'plan.crossOff': { zh: '本地执法', en: 'local teams' },
+  'plan.staffingOk': { zh: '可配齐', en: 'OK' },
+  'plan.problemSep': { zh: '；', en: '; ' },
   'plan.problem.too-few': { zh: '可派人员少于检查组人数', en: 'fewer candidates than the team size' },
   'plan.problem.one-line': { zh: '只有一个业务条线，无法组成内部联合检查组', en: 'one business line only: no internal joint team' },
   'plan.problem.load-cap': { zh: '任务上限不足以配齐检查组', en: 'the load cap leaves too few team places' },

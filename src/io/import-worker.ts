@@ -1,0 +1,396 @@
+/**
+ * The reading half of a roster import (io/roster-write.ts): open the file (io/tabular.ts), find
+ * the header, convert every row (core/roster-fields.ts), hash it and lay out its column values,
+ * and hand the rows out in batches. Pure with respect to the database: what it needs from the
+ * database (regions, tier codes) is passed in as plain data.
+ *
+ * It runs either in the importing thread (small files, and under test runners that load the
+ * TypeScript sources) or in a worker thread (large files), so that reading and converting
+ * overlap with the SQLite inserts of the importing thread. The worker posts batches of
+ * converted rows and waits for acknowledgements beyond a few batches in flight, so memory stays
+ * flat however slowly the inserts go.
+ */
+import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { Regions, type Region } from './regions.js';
+import { openTable, NoHeaderError, type Encoding, type TableRow } from './tabular.js';
+import { canonical, compareCodePoints } from '../core/canonical.js';
+import { H } from '../core/hash.js';
+import { convertRow, mapHeaders, type ConvertCtx, type HeaderMap, type ImportKind, type RowIssue } from '../core/roster-fields.js';
+import type { ObjClass } from '../core/types.js';
+import { SjError, UsageError, type ExitCode, type RowProblem } from '../errors.js';
+import { getLang, setLang, type Lang } from '../messages/index.js';
+
+/** Data columns per roster (camelCase field → column), in table order. */
+export const COLUMNS: Record<ImportKind, string[]> = {
+  objects: ['name', 'region', 'class', 'classBy', 'tier', 'industry', 'tags', 'offsite', 'status', 'months', 'permit', 'address', 'contact', 'phone'],
+  inspectors: ['name', 'region', 'line', 'certified', 'certExpiry', 'specialties', 'status'],
+  experts: ['name', 'org', 'region', 'industries', 'status'],
+  items: ['name', 'basis', 'line', 'classes', 'industries', 'method', 'level'],
+  avoidance: ['person', 'object', 'reason'],
+};
+
+export interface SourceParams {
+  kind: ImportKind;
+  path: string;
+  sheet?: string;
+  encoding?: Encoding;
+  map: Record<string, string>;
+  streamXlsxBytes?: number;
+}
+
+/** What the conversion needs from the database, as plain data. */
+export interface CtxData {
+  regions: Region[];
+  tiers: string[];
+}
+
+export interface SourceHead {
+  /** the column naming a row's key in problems */
+  idColumn: string;
+  sheet?: string;
+  headerRow: number;
+  headers: string[];
+  encoding?: 'utf8' | 'gb18030';
+}
+
+/**
+ * A batch of converted rows, packed flat (cheap to post between threads): per row, `STRIDE(kind)`
+ * slots: rowNumber, id ('' when the row has no valid id), issues (RowIssue[] or null), region
+ * code, class, classBy (or null), hash = H(canonical(data)) ('' unless id and no issues), then
+ * the data columns in COLUMNS order as stored, then extra as JSON.
+ */
+export type SourceBatch = unknown[];
+export const VALS_AT = 7;
+export const stride = (kind: ImportKind) => VALS_AT + COLUMNS[kind].length + 1;
+export type { RowIssue, ObjClass };
+
+export interface Source {
+  head: SourceHead;
+  batches: AsyncIterable<SourceBatch>;
+  /** SHA-256 of the file's bytes, once `batches` has been read to the end */
+  sha256(): string;
+  /** stop reading (early exit) */
+  close(): void;
+}
+
+const BATCH = 1000;
+
+/** A region resolver for import: Regions.find, then 分局/生态环境局 forms (衡水市生态环境局桃城区分局). */
+export function regionResolver(regions: Regions): ConvertCtx['region'] {
+  const cache = new Map<string, { code: string; level: 'city' | 'county' } | undefined>();
+  const cityName = regions.city.name;
+  const cityShort = cityName.replace(/市$/u, '');
+  return (s: string) => {
+    if (cache.has(s)) return cache.get(s);
+    const tries = [s];
+    let v = s.replace(/[\s\u3000]/gu, '');
+    for (const p of [`${cityName}生态环境局`, `${cityShort}市生态环境局`, '市生态环境局', cityName, cityShort]) {
+      if (v.startsWith(p) && v.length > p.length) {
+        v = v.slice(p.length);
+        break;
+      }
+    }
+    tries.push(v, v.replace(/(生态环境)?分局$/u, ''), v.replace(/(生态环境)?分局$/u, '').replace(/^(生态环境局)/u, ''));
+    let hit: { code: string; level: 'city' | 'county' } | undefined;
+    for (const x of tries) {
+      const r = x ? regions.find(x) : undefined;
+      if (r) {
+        hit = { code: r.code, level: r.level };
+        break;
+      }
+    }
+    cache.set(s, hit);
+    return hit;
+  };
+}
+
+// ---- hashing a row ---------------------------------------------------------------------
+
+/**
+ * canonical(data) for a converted row, without the general walk: the keys of a kind are the
+ * same on every row, so they are sorted once. Any value of a shape not seen in rows (or a key
+ * set that differs) falls back to canonical(), so the result is always equal to canonical(data).
+ */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+/** JSON.stringify(s), without the call for the common string that needs no escape */
+const quote = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"');
+
+export function rowCanonicalizer(): (data: Record<string, unknown>) => string {
+  let keys: string[] = [];
+  let keySet = new Set<string>();
+  let names: string[] = [];
+  return (data) => {
+    const own = Object.keys(data);
+    let same = own.length === keys.length;
+    for (let i = 0; same && i < own.length; i++) same = keySet.has(own[i]!);
+    if (!same) {
+      keys = own.slice().sort(compareCodePoints);
+      keySet = new Set(keys);
+      names = keys.map((k) => JSON.stringify(k) + ':');
+    }
+    let out = '{';
+    for (let i = 0; i < keys.length; i++) {
+      const v = data[keys[i]!];
+      let s: string | undefined;
+      if (typeof v === 'string') s = quote(v);
+      else if (typeof v === 'boolean') s = v ? 'true' : 'false';
+      else if (v === null) s = 'null';
+      else if (Array.isArray(v)) {
+        s = '[';
+        for (let j = 0; j < v.length; j++) {
+          const e = v[j];
+          if (typeof e !== 'string') return canonical(data);
+          s += (j ? ',' : '') + quote(e);
+        }
+        s += ']';
+      } else if (typeof v === 'object' && v !== undefined && Object.getPrototypeOf(v) === Object.prototype) {
+        const ek = Object.keys(v);
+        if (ek.length === 0) s = '{}';
+        else {
+          ek.sort(compareCodePoints);
+          s = '{';
+          for (let j = 0; j < ek.length; j++) {
+            const e = (v as Record<string, unknown>)[ek[j]!];
+            if (typeof e !== 'string') return canonical(data);
+            s += (j ? ',' : '') + quote(ek[j]!) + ':' + quote(e);
+          }
+          s += '}';
+        }
+      } else return canonical(data);
+      out += (i ? ',' : '') + names[i]! + s;
+    }
+    return out + '}';
+  };
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+function dbValue(v: unknown): unknown {
+  if (Array.isArray(v)) return JSON.stringify(v);
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (v === undefined) return null;
+  return v;
+}
+
+// ---- the source, in this thread --------------------------------------------------------
+
+/** Open the file and find the header (throws NoHeaderError and the like), then convert rows lazily. */
+export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Source & { hm: HeaderMap }> {
+  const { kind, map } = p;
+  const table = await openTable(p.path, {
+    sheet: p.sheet,
+    encoding: p.encoding,
+    isHeader: (h) => mapHeaders(kind, h, map).missing.length === 0,
+    score: (h) => mapHeaders(kind, h, map).fields.size,
+    streamXlsxBytes: p.streamXlsxBytes,
+  });
+  const hm = mapHeaders(kind, table.headers, map);
+  const ctx: ConvertCtx = { region: regionResolver(new Regions(ctxData.regions)), tiers: ctxData.tiers };
+  const cols = COLUMNS[kind];
+  const headers = table.headers;
+  const canon = rowCanonicalizer();
+  const nCols = cols.length;
+  const width = stride(kind);
+  const convert = (row: TableRow, out: unknown[], o: number): void => {
+    const c = convertRow(kind, row.cells, hm, headers, ctx);
+    const data = c.data;
+    out[o] = row.rowNumber;
+    out[o + 1] = c.id;
+    out[o + 2] = c.issues.length ? c.issues : null;
+    out[o + 3] = c.region ?? null;
+    out[o + 4] = c.cls ?? null;
+    out[o + 5] = c.classBy ?? null;
+    out[o + 6] = c.id && c.issues.length === 0 ? H(canon(data)) : '';
+    for (let i = 0; i < nCols; i++) out[o + VALS_AT + i] = dbValue(data[cols[i]!]);
+    const extra = data.extra as Record<string, string> | undefined;
+    out[o + VALS_AT + nCols] = extra === undefined || isEmpty(extra) ? '{}' : JSON.stringify(extra);
+  };
+  let closed = false;
+  const pack = (rows: TableRow[]): SourceBatch => {
+    const out = new Array<unknown>(rows.length * width);
+    for (let i = 0; i < rows.length; i++) convert(rows[i]!, out, i * width);
+    return out;
+  };
+  async function* batches(): AsyncGenerator<SourceBatch> {
+    if (table.batches) {
+      for await (const b of table.batches()) {
+        if (closed) return;
+        yield pack(b);
+      }
+      return;
+    }
+    let rows: TableRow[] = [];
+    for await (const row of table.rows) {
+      if (closed) return;
+      rows.push(row);
+      if (rows.length >= BATCH) {
+        yield pack(rows);
+        rows = [];
+      }
+    }
+    if (rows.length) yield pack(rows);
+  }
+  // the id column's label, as convertRow names it (the same on every row)
+  const idColumn = convertRow(kind, [], hm, headers, ctx).idColumn;
+  return {
+    hm,
+    head: { idColumn, sheet: table.sheet, headerRow: table.headerRow, headers: table.headers, encoding: table.encoding },
+    batches: batches(),
+    sha256: () => table.sha256(),
+    close: () => {
+      closed = true;
+    },
+  };
+}
+
+// ---- the source, in a worker thread ----------------------------------------------------
+
+/** batches posted and not yet acknowledged before the worker waits */
+const IN_FLIGHT = 4;
+
+type ToMain =
+  | { t: 'head'; head: SourceHead }
+  | { t: 'rows'; rows: SourceBatch }
+  | { t: 'end'; sha256: string }
+  | { t: 'error'; error: SerializedError };
+
+interface SerializedError {
+  name: string;
+  message: string;
+  stack?: string;
+  exitCode?: ExitCode;
+  hint?: string;
+  problems?: RowProblem[];
+  details?: Record<string, unknown>;
+  noHeader?: { file: string; sheet: string | undefined; found: string[]; foundRow: number | undefined };
+}
+
+function serializeError(e: unknown): SerializedError {
+  if (e instanceof NoHeaderError) {
+    return { name: e.name, message: e.message, noHeader: { file: e.file, sheet: e.sheet, found: e.found, foundRow: e.foundRow } };
+  }
+  if (e instanceof SjError) {
+    return { name: e.name, message: e.message, exitCode: e.exitCode, hint: e.hint, problems: e.problems, details: e.details };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { name: err.name, message: err.message, stack: err.stack };
+}
+
+function deserializeError(s: SerializedError): Error {
+  if (s.noHeader) return new NoHeaderError(s.noHeader.file, s.noHeader.sheet, s.noHeader.found, s.noHeader.foundRow, s.message);
+  if (s.name === 'UsageError') return new UsageError(s.message, s.hint);
+  if (s.exitCode !== undefined) return new SjError(s.message, { exitCode: s.exitCode, hint: s.hint, problems: s.problems, details: s.details });
+  const e = new Error(s.message);
+  e.name = s.name;
+  if (s.stack) e.stack = s.stack;
+  return e;
+}
+
+/** Can this module run as a worker (compiled JavaScript, not TypeScript loaded by a test runner)? */
+export const workerAvailable = import.meta.url.endsWith('.js');
+
+/** The same source, read and converted in a worker thread. */
+export function openWorkerSource(p: SourceParams, ctxData: CtxData): Promise<Source> {
+  const w = new Worker(new URL(import.meta.url), { workerData: { sjImportWorker: true, params: p, ctx: ctxData, lang: getLang() } });
+  const queue: ToMain[] = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  let finished = false;
+  let digest = '';
+  w.on('message', (m: ToMain) => {
+    queue.push(m);
+    wake?.();
+  });
+  w.on('error', (e) => {
+    failure ??= e;
+    wake?.();
+  });
+  w.on('exit', (code) => {
+    if (!finished) failure ??= new Error(`import worker exited (${code})`);
+    wake?.();
+  });
+  const next = async (): Promise<ToMain> => {
+    for (;;) {
+      const m = queue.shift();
+      if (m) return m;
+      if (failure) throw failure;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+  };
+  const close = () => {
+    if (!finished) {
+      finished = true;
+      void w.terminate();
+    }
+  };
+  async function* batches(): AsyncGenerator<SourceBatch> {
+    try {
+      for (;;) {
+        const m = await next();
+        if (m.t === 'rows') {
+          w.postMessage('ack');
+          yield m.rows;
+        } else if (m.t === 'end') {
+          digest = m.sha256;
+          finished = true;
+          return;
+        } else if (m.t === 'error') throw deserializeError(m.error);
+      }
+    } finally {
+      close();
+    }
+  }
+  return (async () => {
+    let m: ToMain;
+    try {
+      m = await next();
+    } catch (e) {
+      close();
+      throw e;
+    }
+    if (m.t === 'error') {
+      close();
+      throw deserializeError(m.error);
+    }
+    if (m.t !== 'head') {
+      close();
+      throw new Error('import worker: no header');
+    }
+    return { head: m.head, batches: batches(), sha256: () => digest, close };
+  })();
+}
+
+async function workerMain(): Promise<void> {
+  const port = parentPort!;
+  const { params, ctx, lang } = workerData as { params: SourceParams; ctx: CtxData; lang: Lang };
+  setLang(lang);
+  let inFlight = 0;
+  let resume: (() => void) | undefined;
+  port.on('message', () => {
+    inFlight--;
+    resume?.();
+  });
+  const post = (m: ToMain) => port.postMessage(m);
+  try {
+    const src = await openSource(params, ctx);
+    post({ t: 'head', head: src.head });
+    for await (const rows of src.batches) {
+      while (inFlight >= IN_FLIGHT) {
+        await new Promise<void>((r) => (resume = r));
+        resume = undefined;
+      }
+      inFlight++;
+      post({ t: 'rows', rows });
+    }
+    post({ t: 'end', sha256: src.sha256() });
+  } catch (e) {
+    post({ t: 'error', error: serializeError(e) });
+  }
+  port.close();
+}
+
+if (!isMainThread && (workerData as { sjImportWorker?: boolean } | null)?.sjImportWorker) void workerMain();
