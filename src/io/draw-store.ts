@@ -101,9 +101,14 @@ const drawRow = (r: Record<string, unknown>): DrawRow => ({
 const DRAW_SELECT = `SELECT d.id, d.seq, d.quarter, d.level, d.kind, d.regions, d.rules_id, d.recorded_at,
   v.reason AS void_reason, v.at AS void_at, v.seq AS void_seq FROM draws d LEFT JOIN voids v ON v.draw_id = d.id`;
 
-export function listDraws(db: DB, opts: { quarter?: string; year?: number; includeVoided?: boolean } = {}): DrawRow[] {
+/** WHERE conditions on draws `d` by id, quarter, year and void status, with their parameters. */
+function drawConditions(opts: { drawId?: string; quarter?: string; year?: number; live?: boolean }): { conds: string[]; p: Record<string, unknown> } {
   const conds: string[] = [];
   const p: Record<string, unknown> = {};
+  if (opts.drawId) {
+    conds.push('d.id = @drawId');
+    p.drawId = opts.drawId;
+  }
   if (opts.quarter) {
     conds.push('d.quarter = @quarter');
     p.quarter = opts.quarter;
@@ -112,7 +117,12 @@ export function listDraws(db: DB, opts: { quarter?: string; year?: number; inclu
     conds.push('substr(d.quarter, 1, 4) = @year');
     p.year = String(opts.year);
   }
-  if (opts.includeVoided === false) conds.push('v.draw_id IS NULL');
+  if (opts.live) conds.push('NOT EXISTS (SELECT 1 FROM voids vv WHERE vv.draw_id = d.id)');
+  return { conds, p };
+}
+
+export function listDraws(db: DB, opts: { quarter?: string; year?: number; includeVoided?: boolean } = {}): DrawRow[] {
+  const { conds, p } = drawConditions({ quarter: opts.quarter, year: opts.year, live: opts.includeVoided === false });
   return (db.prepare(`${DRAW_SELECT} ${conds.length ? 'WHERE ' + conds.join(' AND ') : ''} ORDER BY d.seq`).all(p) as Record<string, unknown>[]).map(drawRow);
 }
 
@@ -183,21 +193,7 @@ export interface EffectiveTask {
 
 /** Effective tasks of draws (all, or of a quarter/year/draw), in draw then task order. */
 export function effectiveTasks(db: DB, opts: { drawId?: string; quarter?: string; year?: number; includeVoided?: boolean } = {}): EffectiveTask[] {
-  const conds: string[] = [];
-  const p: Record<string, unknown> = {};
-  if (opts.drawId) {
-    conds.push('d.id = @drawId');
-    p.drawId = opts.drawId;
-  }
-  if (opts.quarter) {
-    conds.push('d.quarter = @quarter');
-    p.quarter = opts.quarter;
-  }
-  if (opts.year) {
-    conds.push('substr(d.quarter, 1, 4) = @year');
-    p.year = String(opts.year);
-  }
-  if (!opts.includeVoided) conds.push('NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)');
+  const { conds, p } = drawConditions({ ...opts, live: !opts.includeVoided });
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
   const draws = db.prepare(`SELECT d.id, d.quarter, d.level, d.kind, json_extract(d.evidence, '$.draw.joint') AS joint,
       json_extract(d.evidence, '$.draw.createdAt') AS created, json_extract(d.evidence, '$.snapshot.rules.tiered') AS tiered,
