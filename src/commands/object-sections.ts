@@ -2,10 +2,21 @@
 import { formatFen } from '../core/results.js';
 import { t } from '../messages/index.js';
 import { objectHistory } from '../io/results-store.js';
+import type { DB } from '../io/db.js';
 import { OBJECT_SECTIONS } from './roster.js';
 
-OBJECT_SECTIONS.push((db, id) => {
+/** Both sections read the same history: read it once per object shown. */
+const last = new WeakMap<DB, { id: string; h: ReturnType<typeof objectHistory> }>();
+function historyOf(db: DB, id: string): ReturnType<typeof objectHistory> {
+  const hit = last.get(db);
+  if (hit && hit.id === id) return hit.h;
   const h = objectHistory(db, id);
+  last.set(db, { id, h });
+  return h;
+}
+
+OBJECT_SECTIONS.push((db, id) => {
+  const h = historyOf(db, id);
   return {
     key: 'inspections',
     title: t('roster.show.inspections'),
@@ -21,7 +32,7 @@ OBJECT_SECTIONS.push((db, id) => {
 });
 
 OBJECT_SECTIONS.push((db, id) => {
-  const h = objectHistory(db, id);
+  const h = historyOf(db, id);
   return {
     key: 'credit',
     title: t('roster.show.credit'),
