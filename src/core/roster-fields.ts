@@ -191,13 +191,62 @@ export interface Converted {
 
 /** Convert one data row of a roster file; problems are collected, never thrown. */
 export function convertRow(kind: ImportKind, cells: Cell[], hm: HeaderMap, headers: string[], ctx: ConvertCtx): Converted {
-  const issues: RowIssue[] = [];
-  const col = (field: string) => {
-    const i = hm.fields.get(field);
-    return i === undefined ? '' : headerLabel(headers[i] ?? '');
+  return rowConverter(kind, hm, headers, ctx)(cells);
+}
+
+/** distinct string values remembered per memoised column */
+const MEMO_MAX = 512;
+
+/**
+ * `fn` remembering its results for string cells. For the columns whose values repeat (category,
+ * yes/no, tier, status, months, tags, region …): a 100k-row roster has a handful of distinct
+ * values there, and parsing each once is most of the saving. Results are never mutated.
+ */
+function memo<T>(fn: (c: Cell) => T): (c: Cell) => T {
+  const cache = new Map<string, T>();
+  return (c) => {
+    if (typeof c !== 'string') return fn(c);
+    const r = cache.get(c);
+    if (r !== undefined || cache.has(c)) return r as T;
+    const v = fn(c);
+    if (cache.size < MEMO_MAX) cache.set(c, v);
+    return v;
   };
+}
+
+/**
+ * The converter of one file: `convertRow` for every row of it, with what is the same on every
+ * row (column labels, the parsers of repeating columns) set up once.
+ */
+export function rowConverter(kind: ImportKind, hm: HeaderMap, headers: string[], ctx: ConvertCtx): (cells: Cell[]) => Converted {
+  const labels = new Map<string, string>();
+  const col = (field: string) => {
+    let l = labels.get(field);
+    if (l === undefined) {
+      const i = hm.fields.get(field);
+      l = i === undefined ? '' : headerLabel(headers[i] ?? '');
+      labels.set(field, l);
+    }
+    return l;
+  };
+  const at = new Map<string, number>(hm.fields);
+  const extraCols = [...hm.extra].map(([i, header]) => ({ i, header, label: headerLabel(headers[i] ?? header) }));
+  const memoText = memo(N.text);
+  const memoList = memo(N.list);
+  const yesNo = [memo((c: Cell) => N.yesNo(c, false)), memo((c: Cell) => N.yesNo(c, true))] as const;
+  const category = memo(N.category);
+  const tier = memo((c: Cell) => N.tier(c, ctx.tiers));
+  const objectStatus = memo(N.objectStatus);
+  const personStatus = memo(N.personStatus);
+  const months = memo(N.months);
+  const itemClasses = memo(N.itemClasses);
+  const itemLevel = memo(N.itemLevel);
+
+  // the row being converted
+  let cells: Cell[] = [];
+  let issues: RowIssue[] = [];
   const cell = (field: string): Cell => {
-    const i = hm.fields.get(field);
+    const i = at.get(field);
     return i === undefined ? null : (cells[i] ?? null);
   };
   function take<T>(field: string, r: T | Bad, dflt: T): T {
@@ -208,16 +257,18 @@ export function convertRow(kind: ImportKind, cells: Cell[], hm: HeaderMap, heade
     return r;
   }
   const txt = (field: string) => take(field, N.text(cell(field)), '');
-  const required = (field: string) => {
-    const v = txt(field);
+  /** text of a column whose values repeat */
+  const rtxt = (field: string) => take(field, memoText(cell(field)), '');
+  const required = (field: string, repeating = false) => {
+    const v = repeating ? rtxt(field) : txt(field);
     if (v === '' && !issues.some((p) => p.column === col(field))) issues.push({ column: col(field), tag: 'missing-value' });
     return v;
   };
   const idOf = (field: string) => take(field, N.id(cell(field)), '');
-  const list = (field: string) => take<string[]>(field, N.list(cell(field)), []);
-  const yn = (field: string, d: boolean) => take(field, N.yesNo(cell(field), d), d);
+  const list = (field: string) => take<string[]>(field, memoList(cell(field)), []);
+  const yn = (field: string, d: boolean) => take(field, yesNo[d ? 1 : 0](cell(field)), d);
   const region = (field: string, allowCity: boolean, optional = false): string => {
-    const v = optional ? txt(field) : required(field);
+    const v = optional ? rtxt(field) : required(field, true);
     if (v === '') return '';
     const r = ctx.region(v);
     if (!r) {
@@ -231,90 +282,94 @@ export function convertRow(kind: ImportKind, cells: Cell[], hm: HeaderMap, heade
     return r.code;
   };
 
-  let id = '';
-  let idColumn = col('id');
-  const data: Record<string, unknown> = {};
-  const out: Converted = { id: '', idColumn, data, issues };
-  switch (kind) {
-    case 'objects': {
-      id = idOf('id');
-      data.name = required('name');
-      data.region = out.region = region('region', false);
-      const category = take<N.Category | null>('category', N.category(cell('category')), null);
-      const c = N.deriveClass({
-        category,
-        special: yn('specialCondition', false),
-        key: yn('keyCondition', false),
-        general: yn('generalCondition', false),
-        positive: yn('positive', false),
-      });
-      data.class = out.cls = c.cls;
-      data.classBy = out.classBy = c.by;
-      data.tier = take<string | null>('tier', N.tier(cell('tier'), ctx.tiers), null);
-      data.industry = txt('industry');
-      data.tags = list('tags');
-      data.offsite = yn('offsite', false);
-      data.status = take('status', N.objectStatus(cell('status')), 'active');
-      data.months = take('months', N.months(cell('months')), '');
-      data.permit = txt('permit');
-      data.address = txt('address');
-      data.contact = txt('contact');
-      data.phone = txt('phone');
-      break;
+  return (row: Cell[]): Converted => {
+    cells = row;
+    issues = [];
+    let id = '';
+    let idColumn = col('id');
+    const data: Record<string, unknown> = {};
+    const out: Converted = { id: '', idColumn, data, issues };
+    switch (kind) {
+      case 'objects': {
+        id = idOf('id');
+        data.name = required('name');
+        data.region = out.region = region('region', false);
+        const cat = take<N.Category | null>('category', category(cell('category')), null);
+        const c = N.deriveClass({
+          category: cat,
+          special: yn('specialCondition', false),
+          key: yn('keyCondition', false),
+          general: yn('generalCondition', false),
+          positive: yn('positive', false),
+        });
+        data.class = out.cls = c.cls;
+        data.classBy = out.classBy = c.by;
+        data.tier = take<string | null>('tier', tier(cell('tier')), null);
+        data.industry = rtxt('industry');
+        data.tags = list('tags');
+        data.offsite = yn('offsite', false);
+        data.status = take('status', objectStatus(cell('status')), 'active');
+        data.months = take('months', months(cell('months')), '');
+        data.permit = rtxt('permit');
+        data.address = txt('address');
+        data.contact = txt('contact');
+        data.phone = txt('phone');
+        break;
+      }
+      case 'inspectors': {
+        id = idOf('id');
+        data.name = required('name');
+        data.region = out.region = region('region', true);
+        data.line = rtxt('line') || '执法';
+        data.certified = yn('certified', true);
+        const exp = cell('certExpiry');
+        data.certExpiry = /^(长期|永久|长期有效|无期限)$/u.test(N.cellText(exp)) ? '' : take('certExpiry', N.date(exp), '');
+        data.specialties = list('specialties');
+        data.status = take('status', personStatus(cell('status')), 'active');
+        break;
+      }
+      case 'experts': {
+        id = idOf('id');
+        data.name = required('name');
+        data.org = txt('org');
+        data.region = out.region = region('region', true, true);
+        data.industries = list('industries');
+        data.status = take('status', personStatus(cell('status')), 'active');
+        break;
+      }
+      case 'items': {
+        id = idOf('id');
+        data.name = required('name');
+        data.basis = txt('basis');
+        data.line = rtxt('line');
+        data.classes = take<string[]>('classes', itemClasses(cell('classes')), []);
+        data.industries = list('industries');
+        data.method = rtxt('method');
+        data.level = take('level', itemLevel(cell('level')), 'both');
+        break;
+      }
+      case 'avoidance': {
+        const person = idOf('person');
+        const object = idOf('object');
+        data.person = person;
+        data.object = object;
+        data.reason = txt('reason');
+        id = person && object ? `${person}|${object}` : '';
+        idColumn = col('person');
+        break;
+      }
     }
-    case 'inspectors': {
-      id = idOf('id');
-      data.name = required('name');
-      data.region = out.region = region('region', true);
-      data.line = txt('line') || '执法';
-      data.certified = yn('certified', true);
-      const exp = cell('certExpiry');
-      data.certExpiry = /^(长期|永久|长期有效|无期限)$/u.test(N.cellText(exp)) ? '' : take('certExpiry', N.date(exp), '');
-      data.specialties = list('specialties');
-      data.status = take('status', N.personStatus(cell('status')), 'active');
-      break;
+    const extra: Record<string, string> = {};
+    for (const { i, header, label } of extraCols) {
+      const r = N.text(cells[i] ?? null);
+      if (N.isBad(r)) issues.push({ column: label, tag: r.bad, params: r.params });
+      else if (r !== '') extra[header] = r;
     }
-    case 'experts': {
-      id = idOf('id');
-      data.name = required('name');
-      data.org = txt('org');
-      data.region = out.region = region('region', true, true);
-      data.industries = list('industries');
-      data.status = take('status', N.personStatus(cell('status')), 'active');
-      break;
-    }
-    case 'items': {
-      id = idOf('id');
-      data.name = required('name');
-      data.basis = txt('basis');
-      data.line = txt('line');
-      data.classes = take<string[]>('classes', N.itemClasses(cell('classes')), []);
-      data.industries = list('industries');
-      data.method = txt('method');
-      data.level = take('level', N.itemLevel(cell('level')), 'both');
-      break;
-    }
-    case 'avoidance': {
-      const person = idOf('person');
-      const object = idOf('object');
-      data.person = person;
-      data.object = object;
-      data.reason = txt('reason');
-      id = person && object ? `${person}|${object}` : '';
-      idColumn = col('person');
-      break;
-    }
-  }
-  const extra: Record<string, string> = {};
-  for (const [i, header] of hm.extra) {
-    const r = N.text(cells[i] ?? null);
-    if (N.isBad(r)) issues.push({ column: headerLabel(headers[i] ?? header), tag: r.bad, params: r.params });
-    else if (r !== '') extra[header] = r;
-  }
-  data.extra = extra;
-  out.id = id;
-  out.idColumn = idColumn;
-  return out;
+    data.extra = extra;
+    out.id = id;
+    out.idColumn = idColumn;
+    return out;
+  };
 }
 
 /** A header as shown in messages: as written, line breaks folded. */

@@ -12,10 +12,11 @@
  */
 import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
 import { Regions, type Region } from './regions.js';
+import { IdRows } from './id-rows.js';
 import { openTable, NoHeaderError, type Encoding, type TableRow } from './tabular.js';
 import { canonical, compareCodePoints } from '../core/canonical.js';
 import { H } from '../core/hash.js';
-import { convertRow, mapHeaders, type ConvertCtx, type HeaderMap, type ImportKind, type RowIssue } from '../core/roster-fields.js';
+import { mapHeaders, rowConverter, type ConvertCtx, type HeaderMap, type ImportKind, type RowIssue } from '../core/roster-fields.js';
 import type { ObjClass } from '../core/types.js';
 import { SjError, UsageError, type ExitCode, type RowProblem } from '../errors.js';
 import { getLang, setLang, type Lang } from '../messages/index.js';
@@ -54,13 +55,15 @@ export interface SourceHead {
 }
 
 /**
- * A batch of converted rows, packed flat (cheap to post between threads): per row, `STRIDE(kind)`
- * slots: rowNumber, id ('' when the row has no valid id), issues (RowIssue[] or null), region
- * code, class, classBy (or null), hash = H(canonical(data)) ('' unless id and no issues), then
- * the data columns in COLUMNS order as stored, then extra as JSON.
+ * A batch of converted rows, packed flat (cheap to post between threads): per row, `stride(kind)`
+ * slots: rowNumber, the row its id was first seen on when this row repeats it (else 0), issues
+ * (RowIssue[] or null), region code, class, classBy (or null), then, from INSERT_AT on, what a
+ * new version stores: id ('' when the row has no valid id), hash = H(canonical(data)) ('' unless
+ * id and no issues), the data columns in COLUMNS order as stored, extra as JSON.
  */
 export type SourceBatch = unknown[];
-export const VALS_AT = 7;
+export const INSERT_AT = 6;
+export const VALS_AT = 8;
 export const stride = (kind: ImportKind) => VALS_AT + COLUMNS[kind].length + 1;
 export type { RowIssue, ObjClass };
 
@@ -192,18 +195,23 @@ export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Sou
   const cols = COLUMNS[kind];
   const headers = table.headers;
   const canon = rowCanonicalizer();
+  const toRow = rowConverter(kind, hm, headers, ctx);
+  // ids seen so far: a repeated id is reported with the row that had it first
+  const seen = new IdRows();
   const nCols = cols.length;
   const width = stride(kind);
   const convert = (row: TableRow, out: unknown[], o: number): void => {
-    const c = convertRow(kind, row.cells, hm, headers, ctx);
+    const c = toRow(row.cells);
     const data = c.data;
     out[o] = row.rowNumber;
-    out[o + 1] = c.id;
+    const firstRow = c.id ? seen.claim(c.id, row.rowNumber) : 0;
+    out[o + 1] = firstRow;
     out[o + 2] = c.issues.length ? c.issues : null;
     out[o + 3] = c.region ?? null;
     out[o + 4] = c.cls ?? null;
     out[o + 5] = c.classBy ?? null;
-    out[o + 6] = c.id && c.issues.length === 0 ? H(canon(data)) : '';
+    out[o + INSERT_AT] = c.id;
+    out[o + INSERT_AT + 1] = c.id && c.issues.length === 0 && !firstRow ? H(canon(data)) : '';
     for (let i = 0; i < nCols; i++) out[o + VALS_AT + i] = dbValue(data[cols[i]!]);
     const extra = data.extra as Record<string, string> | undefined;
     out[o + VALS_AT + nCols] = extra === undefined || isEmpty(extra) ? '{}' : JSON.stringify(extra);
@@ -234,7 +242,7 @@ export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Sou
     if (rows.length) yield pack(rows);
   }
   // the id column's label, as convertRow names it (the same on every row)
-  const idColumn = convertRow(kind, [], hm, headers, ctx).idColumn;
+  const idColumn = rowConverter(kind, hm, headers, ctx)([]).idColumn;
   return {
     hm,
     head: { idColumn, sheet: table.sheet, headerRow: table.headerRow, headers: table.headers, encoding: table.encoding },

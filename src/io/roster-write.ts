@@ -21,7 +21,7 @@ import type { DB } from './db.js';
 import { Regions } from './regions.js';
 import { tierCodesInForce } from './rules-store.js';
 import { NoHeaderError, type Encoding } from './tabular.js';
-import { COLUMNS, VALS_AT, openSource, openWorkerSource, regionResolver, stride, workerAvailable, type ObjClass, type RowIssue, type Source, type SourceParams } from './import-worker.js';
+import { COLUMNS, VALS_AT, INSERT_AT, openSource, openWorkerSource, regionResolver, stride, workerAvailable, type ObjClass, type RowIssue, type Source, type SourceParams } from './import-worker.js';
 import { mapHeaders, fieldLabel, fieldNames, headerLabel, FIELDS, type ImportKind } from '../core/roster-fields.js';
 import { SjError, UsageError, type RowProblem } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -112,10 +112,12 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
   const at = isoUtc(now());
   const cols = COLUMNS[kind];
   const dbCols = cols.map(snake);
-  const nVals = 4 + cols.length + 1;
-  const oneRow = `(?, ?, NULL, ?, 1, ?, ${dbCols.map(() => '?').join(', ')}, ?)`;
+  // per row: id, hash, the data columns, extra (as the source lays them out from INSERT_AT on);
+  // the version's start and the import are the same on every row
+  const nVals = 2 + cols.length + 1;
+  const oneRow = `(?, ?, ${dbCols.map(() => '?').join(', ')}, ?, @at, NULL, @imp, 1)`;
   const insertSql = (n: number) =>
-    `INSERT INTO ${kind} (id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra) VALUES ${Array.from({ length: n }, () => oneRow).join(', ')}`;
+    `INSERT INTO ${kind} (id, hash, ${dbCols.join(', ')}, extra, valid_from, valid_to, import_id, in_roster) VALUES ${Array.from({ length: n }, () => oneRow).join(', ')}`;
   const insert = db.prepare(insertSql(1));
   let insertMany: ReturnType<DB['prepare']> | undefined;
   const close = db.prepare(`UPDATE ${kind} SET valid_to = ? WHERE vid = ?`);
@@ -187,9 +189,19 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     }
 
     // current versions, read under the write lock
-    const current = new Map<string, { vid: number; hash: string; inRoster: boolean }>();
+    const current = new Map<string, { vid: number; hash: string; inRoster: boolean; seen: boolean }>();
     for (const r of db.prepare(`SELECT id, vid, hash, in_roster FROM ${kind} WHERE valid_to IS NULL`).raw().iterate() as Iterable<[string, number, string, number]>) {
-      current.set(r[0], { vid: r[1], hash: r[2], inRoster: r[3] === 1 });
+      current.set(r[0], { vid: r[1], hash: r[2], inRoster: r[3] === 1, seen: false });
+    }
+    // the first import into an empty table is a bulk load: its indexes are dropped and built
+    // again once the rows are in (sorting once is much cheaper than a random B-tree insert per
+    // row); inside the transaction, so a failed import gets them back with everything else
+    let rebuild: string[] = [];
+    if (!dryRun && db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${kind})`).pluck().get() === 1) {
+      rebuild = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").pluck().all(kind) as string[];
+      for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").pluck().all(kind) as string[]) {
+        db.exec(`DROP INDEX "${name}"`);
+      }
     }
     let importId: number | null = null;
     if (!dryRun) {
@@ -204,14 +216,14 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     // successor is inserted; ids within the file are distinct, so the order is otherwise kept)
     let pending: unknown[] = [];
     let nPending = 0;
+    const constants = { at, imp: importId };
     const flush = () => {
-      if (nPending === INSERT_BATCH) (insertMany ??= db.prepare(insertSql(INSERT_BATCH))).run(pending);
-      else for (let i = 0; i < nPending; i++) insert.run(pending.slice(i * nVals, (i + 1) * nVals));
+      if (nPending === INSERT_BATCH) (insertMany ??= db.prepare(insertSql(INSERT_BATCH))).run(pending, constants);
+      else for (let i = 0; i < nPending; i++) insert.run(pending.slice(i * nVals, (i + 1) * nVals), constants);
       pending = [];
       nPending = 0;
     };
 
-    const seen = new IdRows();
     const s = { added: 0, updated: 0, unchanged: 0, deactivated: 0, byPrecedence: 0, rows: 0 };
     const byRegion: Record<string, Record<string, number> | number> = {};
     let nextProgress = 4096;
@@ -225,8 +237,9 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           opts.onProgress(s.rows);
         }
         const rowNumber = batch[o] as number;
-        const id = batch[o + 1] as string;
+        const firstRow = batch[o + 1] as number;
         const issues = batch[o + 2] as RowIssue[] | null;
+        const id = batch[o + INSERT_AT] as string;
         if (issues) for (const p of issues) problem({ row: rowNumber, column: p.column, code: p.tag, params: p.params });
         if (kind === 'avoidance' && id) {
           const person = batch[o + VALS_AT] as string;
@@ -235,12 +248,12 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           if (!objectIds!.has(object)) problem({ row: rowNumber, column: objectColumn, code: 'unknown-object', params: { value: object } });
         }
         if (!id) continue;
-        const first = seen.get(id);
-        if (first !== undefined) {
-          problem({ row: rowNumber, column: idColumn, code: kind === 'avoidance' ? 'duplicate-pair' : 'duplicate-id', params: { value: id, firstRow: first } });
+        if (firstRow) {
+          problem({ row: rowNumber, column: idColumn, code: kind === 'avoidance' ? 'duplicate-pair' : 'duplicate-id', params: { value: id, firstRow } });
           continue;
         }
-        seen.set(id, rowNumber);
+        const cur = current.get(id);
+        if (cur) cur.seen = true;
         if (issues) continue;
         const region = batch[o + 3] as string | null;
         if (region) {
@@ -251,8 +264,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           } else byRegion[region] = ((byRegion[region] as number) ?? 0) + 1;
         }
         if (batch[o + 5] === 'precedence') s.byPrecedence++;
-        const hash = batch[o + 6] as string;
-        const cur = current.get(id);
+        const hash = batch[o + INSERT_AT + 1] as string;
         let write = false;
         if (!cur) {
           s.added++;
@@ -266,8 +278,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
         }
         if (write && inTx && problemCount === 0) {
           if (cur) close.run(at, cur.vid);
-          pending.push(id, at, importId, hash);
-          for (let i = o + VALS_AT, end = o + width; i < end; i++) pending.push(batch[i]);
+          for (let i = o + INSERT_AT, end = o + width; i < end; i++) pending.push(batch[i]);
           if (++nPending === INSERT_BATCH) flush();
         }
       }
@@ -282,10 +293,13 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
         hint: problemCount > problems.length ? t('import.tooMany', { n: problems.length }) : t('import.failedHint'),
       });
     }
-    if (inTx) flush();
+    if (inTx) {
+      flush();
+      for (const sql of rebuild) db.exec(sql);
+    }
     if (mode === 'full') {
       for (const [id, cur] of current) {
-        if (!cur.inRoster || seen.has(id)) continue;
+        if (!cur.inRoster || cur.seen) continue;
         s.deactivated++;
         if (inTx) {
           close.run(at, cur.vid);
@@ -317,81 +331,6 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
   } finally {
     source?.close();
     if ((inTx || dryRun) && db.inTransaction) db.exec('ROLLBACK');
-  }
-}
-
-/**
- * id → the row it was first seen on, compact (a million ids take ~40 MB, not the ~150 MB of a
- * Map of strings): ids as UTF-8 in one growing arena, an open-addressing table of offsets.
- */
-class IdRows {
-  private arena = Buffer.allocUnsafe(1 << 20);
-  private used = 0;
-  private slots = new Int32Array(1 << 16).fill(-1); // arena offset of the entry, -1 = empty
-  private rows = new Int32Array(1 << 16);
-  private n = 0;
-
-  private static hash(s: string): number {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-    return h >>> 0;
-  }
-  /** the slot of `id`: its own, or the empty one it would go to */
-  private find(id: string, bytes: Buffer): number {
-    const mask = this.slots.length - 1;
-    for (let i = IdRows.hash(id) & mask; ; i = (i + 1) & mask) {
-      const off = this.slots[i]!;
-      if (off < 0) return i;
-      const len = this.arena.readUInt16LE(off);
-      if (len === bytes.length && this.arena.compare(bytes, 0, len, off + 2, off + 2 + len) === 0) return i;
-    }
-  }
-  get(id: string): number | undefined {
-    const i = this.find(id, Buffer.from(id, 'utf8'));
-    return this.slots[i]! < 0 ? undefined : this.rows[i];
-  }
-  has(id: string): boolean {
-    return this.get(id) !== undefined;
-  }
-  set(id: string, row: number): void {
-    const bytes = Buffer.from(id, 'utf8');
-    if (bytes.length > 0xffff) throw new Error('id too long');
-    let i = this.find(id, bytes);
-    if (this.slots[i]! >= 0) {
-      this.rows[i] = row;
-      return;
-    }
-    if ((this.n + 1) * 2 > this.slots.length) {
-      this.grow();
-      i = this.find(id, bytes);
-    }
-    if (this.used + 2 + bytes.length > this.arena.length) {
-      const a = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.used + 2 + bytes.length));
-      this.arena.copy(a, 0, 0, this.used);
-      this.arena = a;
-    }
-    this.arena.writeUInt16LE(bytes.length, this.used);
-    bytes.copy(this.arena, this.used + 2);
-    this.slots[i] = this.used;
-    this.rows[i] = row;
-    this.used += 2 + bytes.length;
-    this.n++;
-  }
-  private grow(): void {
-    const oldSlots = this.slots;
-    const oldRows = this.rows;
-    this.slots = new Int32Array(oldSlots.length * 2).fill(-1);
-    this.rows = new Int32Array(oldSlots.length * 2);
-    const mask = this.slots.length - 1;
-    for (let j = 0; j < oldSlots.length; j++) {
-      const off = oldSlots[j]!;
-      if (off < 0) continue;
-      const len = this.arena.readUInt16LE(off);
-      let i = IdRows.hash(this.arena.toString('utf8', off + 2, off + 2 + len)) & mask;
-      while (this.slots[i]! >= 0) i = (i + 1) & mask;
-      this.slots[i] = off;
-      this.rows[i] = oldRows[j]!;
-    }
   }
 }
 

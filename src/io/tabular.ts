@@ -7,7 +7,7 @@
  *   exceljs streaming reader, which keeps memory flat; merged cells are not resolved there
  *   (a 5 MB+ roster is an export, not a hand-formatted sheet; its merged title row is simply
  *   not a header). Hidden sheets are skipped in both.
- * - .csv: streamed through csv-parse. Encoding: `auto` = UTF-8 when the file starts with a
+ * - .csv: read in 1 MB chunks through CsvTokenizer (csv-tokenizer.ts). Encoding: `auto` = UTF-8 when the file starts with a
  *   BOM or its first 4 MB are valid UTF-8, else GB18030 (what Excel on a Chinese Windows
  *   writes). Decoding is strict: a UTF-8 file with bad bytes further on fails with a hint.
  * - Row numbers are as Excel numbers them; for CSV the line the record starts on.
@@ -19,7 +19,7 @@ import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { isUtf8 } from 'node:buffer';
 import type ExcelJS from 'exceljs';
-import { parse } from 'csv-parse';
+import { CsvTokenizer, CsvQuoteError } from './csv-tokenizer.js';
 import type { Cell } from '../core/normalize.js';
 import { cellText } from '../core/normalize.js';
 import { SjError } from '../errors.js';
@@ -382,18 +382,13 @@ function openCsv(path: string, enc: Encoding): CsvSource {
   const hash = createHash('sha256');
   let digest: string | undefined;
   const badUtf8 = () => new SjError(t('import.badUtf8', { file }), { hint: t('import.badUtf8Hint') });
-  // csv-parse's parser core, driven directly (no stream, no per-record info object): records
-  // arrive synchronously through `push`, and api.info.lines is then the line the record ends on
-  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true }) as unknown as {
-    api: { parse(buf: Buffer | undefined, end: boolean, push: (r: string[]) => void, close: () => void): Error | undefined; info: { lines: number } };
-  };
-  const api = parser.api;
-  // UTF-8 bytes go to the parser as they are (validated per chunk, a sequence cut at the chunk's
-  // end carried over); GB18030 is decoded, then handed over as UTF-8
+  const tokenizer = new CsvTokenizer();
+  // UTF-8 is validated per chunk (a sequence cut at the chunk's end carried over to the next);
+  // GB18030 is decoded by TextDecoder
   const decoder = encoding === 'utf8' ? undefined : new TextDecoder('gb18030');
   let carry: Buffer | undefined;
-  const toUtf8 = (chunk: Buffer, last: boolean): Buffer => {
-    if (decoder) return Buffer.from(decoder.decode(chunk, { stream: !last }), 'utf8');
+  const decode = (chunk: Buffer, last: boolean): string => {
+    if (decoder) return decoder.decode(chunk, { stream: !last });
     let b = carry ? Buffer.concat([carry, chunk]) : chunk;
     carry = undefined;
     if (!last) {
@@ -409,49 +404,45 @@ function openCsv(path: string, enc: Encoding): CsvSource {
       }
     }
     if (!isUtf8(b)) throw badUtf8();
-    return b;
+    return b.toString('utf8');
   };
   let fd: number | undefined;
   let done = false;
-  let lastLine = 0;
+  const buf = Buffer.allocUnsafe(1 << 20);
   /** the next batch of non-empty records (empty only at the end of the file) */
   const nextBatch = (): TableRow[] => {
     const out: TableRow[] = [];
-    const push = (cells: string[]) => {
-      const start = lastLine + 1;
-      lastLine = api.info.lines;
+    const push = (cells: string[], line: number) => {
       for (let i = 0; i < cells.length; i++) {
         const c = cells[i]!;
         if (c !== '' && c.trim() !== '') {
-          out.push({ rowNumber: start, cells });
+          out.push({ rowNumber: line, cells });
           return;
         }
       }
     };
-    const close = () => {};
     try {
       while (!done && out.length === 0) {
         fd ??= openSync(path, 'r');
-        // a fresh buffer per read: the parser may keep a reference to the unparsed tail
-        const buf = Buffer.allocUnsafe(1 << 20);
         const n = readSync(fd, buf, 0, buf.length, null);
         const last = n === 0;
         const chunk = buf.subarray(0, n);
         if (n) hash.update(chunk);
-        const data = toUtf8(chunk, last);
+        const text = decode(chunk, last);
         if (last) {
           done = true;
           closeSync(fd);
           digest = hash.digest('hex');
         }
-        const err = api.parse(data.length ? data : undefined, last, push, close);
-        if (err) throw err;
+        tokenizer.write(text, push);
+        if (last) tokenizer.end(push);
       }
     } catch (e) {
       done = true;
       if (fd !== undefined && digest === undefined) closeSync(fd);
       digest ??= '';
       if (e instanceof SjError) throw e;
+      if (e instanceof CsvQuoteError) throw new SjError(t('import.badCsv', { file, message: t('import.csvQuote', { line: e.line }) }), { hint: t('import.csvQuoteHint') });
       throw new SjError(t('import.badCsv', { file, message: (e as Error).message }));
     }
     return out;

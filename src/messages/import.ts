@@ -28,6 +28,8 @@ export const importMessages: Catalogue = {
   'import.xlsOldHint': { zh: '请在 Excel/WPS 中另存为 .xlsx 或 CSV 后再导入', en: 'save it as .xlsx or CSV in Excel/WPS and import that' },
   'import.badXlsx': { zh: '无法读取 {file}：{message}', en: 'cannot read {file}: {message}' },
   'import.badCsv': { zh: 'CSV 格式错误 {file}：{message}', en: 'malformed CSV {file}: {message}' },
+  'import.csvQuote': { zh: '第 {line} 行开始的引号字段直到文件末尾都没有闭合', en: 'the quoted field starting on line {line} is still open at the end of the file' },
+  'import.csvQuoteHint': { zh: '检查该行：字段内的英文双引号应写成两个（""），或去掉开头的引号', en: 'check that line: a double quote inside a field is written twice (""), or drop the opening quote' },
   'import.badUtf8': { zh: '{file} 不是有效的 UTF-8 文本', en: '{file} is not valid UTF-8' },
   'import.badUtf8Hint': { zh: '如果文件由中文 Windows 上的 Excel 保存，请加 --encoding gb18030', en: 'if Excel on a Chinese Windows saved it, add --encoding gb18030' },
   'import.noSheet': { zh: '{file} 中没有名为「{sheet}」的可见工作表（现有：{sheets}）', en: '{file} has no visible sheet named "{sheet}" (sheets: {sheets})' },
