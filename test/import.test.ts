@@ -373,3 +373,36 @@ function fresh(): { db: DB; path: string } {
   const path = join(tempDir(), 'sj.db');
   return { db: openDb(path), path };
 }
+
+describe('row hashes', () => {
+  it.skipIf(!haveFixtures)('every stored version has hash = H(canonical(its data fields and extra))', async () => {
+    const { H } = await import('../src/core/hash.js');
+    const { canonical } = await import('../src/core/canonical.js');
+    const { COLUMNS } = await import('../src/io/import-worker.js');
+    const dir = tempDir();
+    const db = openDb(join(dir, 'sj.db'));
+    for (const [kind, file] of [
+      ['objects', join(HS, 'objects.xlsx')], ['objects', join(MESSY, 'objects-gbk.csv')], ['objects', join(MESSY, 'objects-title-merged.xlsx')],
+      ['objects', join(MESSY, 'objects-conditions.xlsx')], ['inspectors', join(MESSY, 'inspectors-numeric.xlsx')], ['inspectors', join(HS, 'inspectors.xlsx')],
+      ['experts', join(HS, 'experts.xlsx')], ['items', join(MESSY, 'items-wps.xlsx')], ['avoidance', join(HS, 'avoidance.csv')],
+    ] as const) {
+      await imp(db, kind, file, { mode: 'partial' });
+    }
+    let checked = 0;
+    let withExtra = 0;
+    for (const kind of ['objects', 'inspectors', 'experts', 'items', 'avoidance'] as const) {
+      const rows = readRoster(db, kind, { includeRemoved: true }) as unknown as Record<string, unknown>[];
+      const stored = new Map(db.prepare(`SELECT id, hash FROM ${kind} WHERE valid_to IS NULL`).raw().all() as [string, string][]);
+      for (const r of rows) {
+        const data: Record<string, unknown> = { extra: r.extra };
+        for (const c of COLUMNS[kind]) data[c] = r[c];
+        expect(stored.get(r.id as string), `${kind} ${String(r.id)}`).toBe(H(canonical(data)));
+        checked++;
+        if (Object.keys(r.extra as object).length) withExtra++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3000);
+    expect(withExtra).toBeGreaterThan(0);
+    db.close();
+  });
+});

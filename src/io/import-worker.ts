@@ -58,8 +58,9 @@ export interface SourceHead {
  * A batch of converted rows, packed flat (cheap to post between threads): per row, `stride(kind)`
  * slots: rowNumber, the row its id was first seen on when this row repeats it (else 0), issues
  * (RowIssue[] or null), region code, class, classBy (or null), then, from INSERT_AT on, what a
- * new version stores: id ('' when the row has no valid id), hash = H(canonical(data)) ('' unless
- * id and no issues), the data columns in COLUMNS order as stored, extra as JSON.
+ * new version stores: id ('' when the row has no valid id), H(canonical(data)) or '' when not
+ * computed yet (whichever thread has time computes it: fillHashes), the data columns in
+ * COLUMNS order as stored, extra as JSON.
  */
 export type SourceBatch = unknown[];
 export const INSERT_AT = 6;
@@ -109,60 +110,43 @@ export function regionResolver(regions: Regions): ConvertCtx['region'] {
 
 // ---- hashing a row ---------------------------------------------------------------------
 
-/**
- * canonical(data) for a converted row, without the general walk: the keys of a kind are the
- * same on every row, so they are sorted once. Any value of a shape not seen in rows (or a key
- * set that differs) falls back to canonical(), so the result is always equal to canonical(data).
- */
+/** Columns stored as 1/0 (true/false in the data) and as JSON lists of strings. */
+const BOOL_COLUMNS = new Set(['offsite', 'certified']);
+const LIST_COLUMNS = new Set(['tags', 'specialties', 'industries', 'classes']);
+
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** JSON.stringify(s), without the call for the common string that needs no escape */
 const quote = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"');
 
-export function rowCanonicalizer(): (data: Record<string, unknown>) => string {
-  let keys: string[] = [];
-  let keySet = new Set<string>();
-  let names: string[] = [];
-  return (data) => {
-    const own = Object.keys(data);
-    let same = own.length === keys.length;
-    for (let i = 0; same && i < own.length; i++) same = keySet.has(own[i]!);
-    if (!same) {
-      keys = own.slice().sort(compareCodePoints);
-      keySet = new Set(keys);
-      names = keys.map((k) => JSON.stringify(k) + ':');
+/**
+ * A row's version hash, H(canonical(data)), computed from its packed values (SourceBatch) rather
+ * than from the data object: the keys of a kind are sorted once, the values are written as
+ * canonical() writes them (text quoted, 1/0 as true/false, lists already canonical JSON, extra
+ * re-canonicalised when not empty). Computed by the importing thread, which has time to spare
+ * while the reading thread converts; test/import.test.ts checks every stored hash against
+ * H(canonical(data)) read back from the database.
+ */
+export function packedHasher(kind: ImportKind): (batch: SourceBatch, o: number) => string {
+  const cols = COLUMNS[kind];
+  const keys = [...cols, 'extra'].sort(compareCodePoints);
+  const parts = keys.map((k, i) => ({
+    at: VALS_AT + (k === 'extra' ? cols.length : cols.indexOf(k)),
+    prefix: (i ? ',' : '{') + JSON.stringify(k) + ':',
+    type: k === 'extra' ? 'extra' : BOOL_COLUMNS.has(k) ? 'bool' : LIST_COLUMNS.has(k) ? 'list' : 'text',
+  }));
+  return (batch, o) => {
+    let s = '';
+    for (let i = 0; i < parts.length; i++) {
+      const p = parts[i]!;
+      const v = batch[o + p.at];
+      let w: string;
+      if (p.type === 'text') w = v === null ? 'null' : quote(v as string);
+      else if (p.type === 'bool') w = v ? 'true' : 'false';
+      else if (p.type === 'list') w = v as string;
+      else w = v === '{}' ? '{}' : canonical(JSON.parse(v as string));
+      s += p.prefix + w;
     }
-    let out = '{';
-    for (let i = 0; i < keys.length; i++) {
-      const v = data[keys[i]!];
-      let s: string | undefined;
-      if (typeof v === 'string') s = quote(v);
-      else if (typeof v === 'boolean') s = v ? 'true' : 'false';
-      else if (v === null) s = 'null';
-      else if (Array.isArray(v)) {
-        s = '[';
-        for (let j = 0; j < v.length; j++) {
-          const e = v[j];
-          if (typeof e !== 'string') return canonical(data);
-          s += (j ? ',' : '') + quote(e);
-        }
-        s += ']';
-      } else if (typeof v === 'object' && v !== undefined && Object.getPrototypeOf(v) === Object.prototype) {
-        const ek = Object.keys(v);
-        if (ek.length === 0) s = '{}';
-        else {
-          ek.sort(compareCodePoints);
-          s = '{';
-          for (let j = 0; j < ek.length; j++) {
-            const e = (v as Record<string, unknown>)[ek[j]!];
-            if (typeof e !== 'string') return canonical(data);
-            s += (j ? ',' : '') + quote(ek[j]!) + ':' + quote(e);
-          }
-          s += '}';
-        }
-      } else return canonical(data);
-      out += (i ? ',' : '') + names[i]! + s;
-    }
-    return out + '}';
+    return H(s + '}');
   };
 }
 
@@ -194,7 +178,6 @@ export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Sou
   const ctx: ConvertCtx = { region: regionResolver(new Regions(ctxData.regions)), tiers: ctxData.tiers };
   const cols = COLUMNS[kind];
   const headers = table.headers;
-  const canon = rowCanonicalizer();
   const toRow = rowConverter(kind, hm, headers, ctx);
   // ids seen so far: a repeated id is reported with the row that had it first
   const seen = new IdRows();
@@ -211,7 +194,7 @@ export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Sou
     out[o + 4] = c.cls ?? null;
     out[o + 5] = c.classBy ?? null;
     out[o + INSERT_AT] = c.id;
-    out[o + INSERT_AT + 1] = c.id && c.issues.length === 0 && !firstRow ? H(canon(data)) : '';
+    out[o + INSERT_AT + 1] = ''; // the hash: see fillHashes
     for (let i = 0; i < nCols; i++) out[o + VALS_AT + i] = dbValue(data[cols[i]!]);
     const extra = data.extra as Record<string, string> | undefined;
     out[o + VALS_AT + nCols] = extra === undefined || isEmpty(extra) ? '{}' : JSON.stringify(extra);
@@ -295,6 +278,13 @@ function deserializeError(s: SerializedError): Error {
   e.name = s.name;
   if (s.stack) e.stack = s.stack;
   return e;
+}
+
+/** Write the hash of every row that will need one (an id, no issues, not a repeat). */
+export function fillHashes(batch: SourceBatch, width: number, hash: (batch: SourceBatch, o: number) => string): void {
+  for (let o = 0; o < batch.length; o += width) {
+    if (batch[o + INSERT_AT] && batch[o + 2] === null && batch[o + 1] === 0) batch[o + INSERT_AT + 1] = hash(batch, o);
+  }
 }
 
 /** Can this module run as a worker (compiled JavaScript, not TypeScript loaded by a test runner)? */
@@ -386,7 +376,12 @@ async function workerMain(): Promise<void> {
   try {
     const src = await openSource(params, ctx);
     post({ t: 'head', head: src.head });
+    const hash = packedHasher(params.kind);
+    const width = stride(params.kind);
     for await (const rows of src.batches) {
+      // the importing thread is behind (this batch would have to wait): hash it here meanwhile;
+      // otherwise the importing thread hashes it (the same hashes either way)
+      if (inFlight >= IN_FLIGHT) fillHashes(rows, width, hash);
       while (inFlight >= IN_FLIGHT) {
         await new Promise<void>((r) => (resume = r));
         resume = undefined;

@@ -21,7 +21,7 @@ import type { DB } from './db.js';
 import { Regions } from './regions.js';
 import { tierCodesInForce } from './rules-store.js';
 import { NoHeaderError, type Encoding } from './tabular.js';
-import { COLUMNS, VALS_AT, INSERT_AT, openSource, openWorkerSource, regionResolver, stride, workerAvailable, type ObjClass, type RowIssue, type Source, type SourceParams } from './import-worker.js';
+import { COLUMNS, VALS_AT, INSERT_AT, packedHasher, openSource, openWorkerSource, regionResolver, stride, workerAvailable, type ObjClass, type RowIssue, type Source, type SourceParams } from './import-worker.js';
 import { mapHeaders, fieldLabel, fieldNames, headerLabel, FIELDS, type ImportKind } from '../core/roster-fields.js';
 import { SjError, UsageError, type RowProblem } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -228,6 +228,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     const byRegion: Record<string, Record<string, number> | number> = {};
     let nextProgress = 4096;
     const width = stride(kind);
+    const rowHash = packedHasher(kind);
     const idColumn = head.idColumn;
     for await (const batch of source.batches) {
       for (let o = 0; o < batch.length; o += width) {
@@ -264,7 +265,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           } else byRegion[region] = ((byRegion[region] as number) ?? 0) + 1;
         }
         if (batch[o + 5] === 'precedence') s.byPrecedence++;
-        const hash = batch[o + INSERT_AT + 1] as string;
+        const hash = (batch[o + INSERT_AT + 1] as string) || (batch[o + INSERT_AT + 1] = rowHash(batch, o));
         let write = false;
         if (!cur) {
           s.added++;
