@@ -164,22 +164,9 @@ export class CsvTokenizer {
         i++;
         continue;
       }
-      if (c === COMMA || c === LF || c === CR) {
-        cells.push(field);
-        field = '';
-        s = S.Start;
-        i++;
-        if (c !== COMMA) {
-          emit(cells, this.recordLine);
-          cells = [];
-          line++;
-          this.recordLine = line;
-          afterCR = c === CR;
-        }
-        continue;
-      }
-      // a closing quote followed by text: the quotes are kept as text
-      field = '"' + field + '"';
+      // the closing quote: a comma or line break next ends the field (S.Unquoted meets it at
+      // once); text next keeps the quotes as text
+      if (c !== COMMA && c !== LF && c !== CR) field = '"' + field + '"';
       s = S.Unquoted;
     }
     this.s = s;
