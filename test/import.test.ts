@@ -403,6 +403,10 @@ describe('row hashes', () => {
     }
     expect(checked).toBeGreaterThan(3000);
     expect(withExtra).toBeGreaterThan(0);
+    // the first import into each empty table dropped its indexes and built them again
+    const indexes = (table: string) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").pluck().all(table);
+    expect(indexes('objects')).toEqual(['objects_current', 'objects_history', 'objects_region_class']);
+    expect(indexes('avoidance')).toEqual(['avoidance_current', 'avoidance_history']);
     db.close();
   });
 });

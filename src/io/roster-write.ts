@@ -198,10 +198,9 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     // row); inside the transaction, so a failed import gets them back with everything else
     let rebuild: string[] = [];
     if (!dryRun && db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${kind})`).pluck().get() === 1) {
-      rebuild = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").pluck().all(kind) as string[];
-      for (const name of db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").pluck().all(kind) as string[]) {
-        db.exec(`DROP INDEX "${name}"`);
-      }
+      const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(kind) as { name: string; sql: string }[];
+      for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
+      rebuild = indexes.map((i) => i.sql);
     }
     let importId: number | null = null;
     if (!dryRun) {
