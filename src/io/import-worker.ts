@@ -10,7 +10,7 @@
  * converted rows and waits for acknowledgements beyond a few batches in flight, so memory stays
  * flat however slowly the inserts go.
  */
-import { isMainThread, parentPort, workerData, Worker } from 'node:worker_threads';
+import { isMainThread, parentPort, receiveMessageOnPort, workerData, Worker } from 'node:worker_threads';
 import { Regions, type Region } from './regions.js';
 import { IdRows } from './id-rows.js';
 import { openTable, NoHeaderError, type Encoding, type TableRow } from './tabular.js';
@@ -284,11 +284,17 @@ function deserializeError(s: SerializedError): Error {
   return e;
 }
 
-/** Write the hash of every row that will need one (an id, no issues, not a repeat). */
-export function fillHashes(batch: SourceBatch, width: number, hash: (batch: SourceBatch, o: number) => string): void {
-  for (let o = 0; o < batch.length; o += width) {
-    if (batch[o + INSERT_AT] && batch[o + 2] === null && batch[o + 1] === 0) batch[o + INSERT_AT + 1] = hash(batch, o);
+/**
+ * Write the hash of every row from offset `from` that will need one (an id, no issues, not a
+ * repeat), until `stop()` says to stop (checked every 64 rows). Returns where it stopped.
+ */
+export function fillHashes(batch: SourceBatch, width: number, hash: (batch: SourceBatch, o: number) => string, from = 0, stop: () => boolean = () => false): number {
+  let o = from;
+  for (let n = 0; o < batch.length; o += width) {
+    if (++n % 64 === 0 && stop()) break;
+    if (batch[o + INSERT_AT] && batch[o + 2] === null && batch[o + 1] === 0 && !batch[o + INSERT_AT + 1]) batch[o + INSERT_AT + 1] = hash(batch, o);
   }
+  return o;
 }
 
 /** Can this module run as a worker (compiled JavaScript, not TypeScript loaded by a test runner)? */
@@ -387,10 +393,15 @@ async function workerMain(): Promise<void> {
     post({ t: 'head', head: src.head });
     const hash = packedHasher(params.kind);
     const width = stride(params.kind);
+    // acknowledgements that arrived while this thread was busy (taken without the event loop)
+    const acked = () => {
+      while (receiveMessageOnPort(port)) inFlight--;
+      return inFlight < IN_FLIGHT;
+    };
     for await (const rows of src.batches) {
-      // the importing thread is behind (this batch would have to wait): hash it here meanwhile;
-      // otherwise the importing thread hashes it (the same hashes either way)
-      if (inFlight >= IN_FLIGHT) fillHashes(rows, width, hash);
+      // the importing thread is behind (this batch would have to wait): hash its rows here
+      // until an acknowledgement comes; the importing thread hashes the rest (the same hashes)
+      if (inFlight >= IN_FLIGHT && !acked()) fillHashes(rows, width, hash, 0, acked);
       while (inFlight >= IN_FLIGHT) {
         await new Promise<void>((r) => (resume = r));
         resume = undefined;
