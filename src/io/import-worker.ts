@@ -1,14 +1,16 @@
 /**
  * The reading half of a roster import (io/roster-write.ts): open the file (io/tabular.ts), find
- * the header, convert every row (core/roster-fields.ts), hash it and lay out its column values,
- * and hand the rows out in batches. Pure with respect to the database: what it needs from the
- * database (regions, tier codes) is passed in as plain data.
+ * the header, convert every row (core/roster-fields.ts), note repeated ids, lay out its column
+ * values, and hand the rows out in batches. Pure with respect to the database: what it needs
+ * from the database (regions, tier codes) is passed in as plain data. Row hashes are computed by
+ * whichever thread has time (fillHashes, packedHasher).
  *
  * It runs either in the importing thread (small files, and under test runners that load the
  * TypeScript sources) or in a worker thread (large files), so that reading and converting
  * overlap with the SQLite inserts of the importing thread. The worker posts batches of
  * converted rows and waits for acknowledgements beyond a few batches in flight, so memory stays
- * flat however slowly the inserts go.
+ * flat however slowly the inserts go. The CSV test files are under 1 MB, so the worker path has
+ * its own test against the compiled code (test/import-worker.test.ts).
  */
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, Worker } from 'node:worker_threads';
 import { Regions, type Region } from './regions.js';
