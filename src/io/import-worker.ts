@@ -15,6 +15,7 @@
 import { isMainThread, parentPort, receiveMessageOnPort, workerData, Worker } from 'node:worker_threads';
 import { Regions, type Region } from './regions.js';
 import { IdRows } from './id-rows.js';
+import { BOOL_COLS, JSON_COLS } from './roster-read.js';
 import { openTable, NoHeaderError, type Encoding, type TableRow } from './tabular.js';
 import { canonical, compareCodePoints } from '../core/canonical.js';
 import { H } from '../core/hash.js';
@@ -112,10 +113,6 @@ export function regionResolver(regions: Regions): ConvertCtx['region'] {
 
 // ---- hashing a row ---------------------------------------------------------------------
 
-/** Columns stored as 1/0 (true/false in the data) and as JSON lists of strings. */
-const BOOL_COLUMNS = new Set(['offsite', 'certified']);
-const LIST_COLUMNS = new Set(['tags', 'specialties', 'industries', 'classes']);
-
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** JSON.stringify(s), without the call for the common string that needs no escape */
 const quote = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"');
@@ -124,9 +121,9 @@ const quote = (s: string) => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s
  * A row's version hash, H(canonical(data)), computed from its packed values (SourceBatch) rather
  * than from the data object: the keys of a kind are sorted once, the values are written as
  * canonical() writes them (text quoted, 1/0 as true/false, lists already canonical JSON, extra
- * re-canonicalised when not empty). Computed by the importing thread, which has time to spare
- * while the reading thread converts; test/import.test.ts checks every stored hash against
- * H(canonical(data)) read back from the database.
+ * re-canonicalised when not empty), with the column types roster-read.ts decodes by. Computed
+ * by whichever thread has time (fillHashes); test/import.test.ts checks every stored hash
+ * against H(canonical(data)) read back from the database.
  */
 export function packedHasher(kind: ImportKind): (batch: SourceBatch, o: number) => string {
   const cols = COLUMNS[kind];
@@ -134,7 +131,7 @@ export function packedHasher(kind: ImportKind): (batch: SourceBatch, o: number) 
   const parts = keys.map((k, i) => ({
     at: VALS_AT + (k === 'extra' ? cols.length : cols.indexOf(k)),
     prefix: (i ? ',' : '{') + JSON.stringify(k) + ':',
-    type: k === 'extra' ? 'extra' : BOOL_COLUMNS.has(k) ? 'bool' : LIST_COLUMNS.has(k) ? 'list' : 'text',
+    type: k === 'extra' ? 'extra' : BOOL_COLS.has(k) ? 'bool' : JSON_COLS.has(k) ? 'list' : 'text',
   }));
   return (batch, o) => {
     let s = '';
@@ -230,8 +227,8 @@ export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Sou
     }
     if (rows.length) yield pack(rows);
   }
-  // the id column's label, as convertRow names it (the same on every row)
-  const idColumn = rowConverter(kind, hm, headers, ctx)([]).idColumn;
+  // the id column's label, as the converter names it (the same on every row)
+  const idColumn = toRow([]).idColumn;
   return {
     hm,
     head: { idColumn, sheet: table.sheet, headerRow: table.headerRow, headers: table.headers, encoding: table.encoding },

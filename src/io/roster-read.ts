@@ -82,8 +82,9 @@ export interface RowOf {
   avoidance: AvoidanceRow;
 }
 
-const JSON_COLS = new Set(['tags', 'specialties', 'industries', 'classes', 'extra']);
-const BOOL_COLS = new Set(['offsite', 'certified', 'in_roster']);
+/** Columns stored as JSON text and as 1/0 (the importer's row hash reads them the same way). */
+export const JSON_COLS = new Set(['tags', 'specialties', 'industries', 'classes', 'extra']);
+export const BOOL_COLS = new Set(['offsite', 'certified', 'in_roster']);
 const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
 function decode<K extends RosterKind>(raw: Record<string, unknown>): RowOf[K] {

@@ -298,7 +298,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
       for (const sql of rebuild) db.exec(sql);
     }
     if (mode === 'full') {
-      for (const [id, cur] of current) {
+      for (const cur of current.values()) {
         if (!cur.inRoster || cur.seen) continue;
         s.deactivated++;
         if (inTx) {
