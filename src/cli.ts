@@ -1,14 +1,14 @@
 /**
  * The thin CLI: wires commands and maps errors to exit codes. No command logic here.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from './commands/app.js';
-import { EXIT, SjError } from './errors.js';
-import { catalogue, parseLang, setLang, t } from './messages/index.js';
+import { App, commandPath } from './commands/app.js';
+import { EXIT, SjError, UsageError } from './errors.js';
+import { catalogue, getLang, parseLang, setLang, t } from './messages/index.js';
 import { PACKAGE_ROOT } from './io/paths.js';
-import { reportError } from './ui/errors.js';
+import { localizeUsageError, reportError } from './ui/errors.js';
 import * as importCmd from './commands/import.js';
 import * as rosterCmd from './commands/roster.js';
 import * as regionsCmd from './commands/regions.js';
@@ -33,6 +33,14 @@ export function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+/** A help line's description with its allowed values and default (an empty list is no default). */
+function describe(text: string, choices: readonly string[] | undefined, value: unknown, valueText: string | undefined): string {
+  const extra: string[] = [];
+  if (choices) extra.push(t('help.choices', { list: choices.join(' | ') }));
+  if (value !== undefined && !(Array.isArray(value) && value.length === 0)) extra.push(t('help.default', { value: valueText ?? (typeof value === 'string' ? value : JSON.stringify(value)) }));
+  return extra.length ? `${text}${t('help.extra', { list: extra.join(getLang() === 'zh' ? '；' : '; ') })}` : text;
+}
+
 export function buildProgram(app: App): Command {
   const program = new Command('sj');
   program
@@ -50,6 +58,9 @@ export function buildProgram(app: App): Command {
       showGlobalOptions: true,
       // commander's headings ("Usage:", "Options:" …) in the language of the messages
       styleTitle: (title: string) => (`help.title.${title}` in catalogue ? t(`help.title.${title}`) : title),
+      // commander's "(choices: …, default: …)" likewise
+      optionDescription: (o: Option) => describe(o.description, o.argChoices, o.required || o.optional ? o.defaultValue : undefined, o.defaultValueDescription),
+      argumentDescription: (a: Argument) => describe(a.description, a.argChoices, a.defaultValue, a.defaultValueDescription),
     })
     .hook('preAction', (_this, action) => {
       const g = action.optsWithGlobals() as { db?: string; color?: boolean; lang?: string };
@@ -61,11 +72,30 @@ export function buildProgram(app: App): Command {
   // usage errors exit 2, and every subcommand behaves the same
   const configure = (c: Command) => {
     c.exitOverride();
-    c.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(s) });
+    c.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: (s, write) => write(localizeUsageError(s, commandPath(c))) });
     c.commands.forEach(configure);
   };
   configure(program);
   return program;
+}
+
+/**
+ * `sj help draw list` → `sj draw list --help` (commander's help command takes one name; a
+ * subcommand's help is reached by its path). Only global options may come before `help`.
+ */
+export function nestedHelp(program: Command, argv: string[]): string[] {
+  let i = 2;
+  while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '--db' || argv[i] === '--lang' ? 2 : 1;
+  if (argv[i] !== 'help' || argv.length - i < 3) return argv;
+  // every name must be a subcommand of the one before
+  let c: Command = program;
+  for (const name of argv.slice(i + 1)) {
+    if (name.startsWith('-')) break;
+    const sub = c.commands.find((s) => s.name() === name || s.aliases().includes(name));
+    if (!sub) throw new UsageError(t('usage.unknownCommand', { command: name }), t('usage.seeHelp', { cmd: ['sj', commandPath(c)].filter(Boolean).join(' ') }));
+    c = sub;
+  }
+  return [...argv.slice(0, i), ...argv.slice(i + 1), '--help'];
 }
 
 /** Run the CLI; resolves to the exit status. */
@@ -76,6 +106,18 @@ export async function main(argv: string[]): Promise<number> {
   if (lang) setLang(lang);
   const app = new App();
   const program = buildProgram(app);
+  let status: number;
+  try {
+    status = await run(program, app, argv);
+  } finally {
+    app.close();
+  }
+  // a failed run changes nothing, not even by creating the database file
+  if (status !== EXIT.ok && status !== EXIT.targetsMissed) app.discardCreatedDb();
+  return status;
+}
+
+async function run(program: Command, app: App, argv: string[]): Promise<number> {
   try {
     if (argv.length <= 2) {
       if (process.stdin.isTTY && process.stderr.isTTY) {
@@ -85,7 +127,7 @@ export async function main(argv: string[]): Promise<number> {
       program.outputHelp({ error: true });
       return EXIT.usage;
     }
-    await program.parseAsync(argv);
+    await program.parseAsync(nestedHelp(program, argv));
     return app.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
@@ -95,8 +137,6 @@ export async function main(argv: string[]): Promise<number> {
     }
     const wantsJson = argv.includes('--json');
     return reportError(app.out, e, wantsJson);
-  } finally {
-    app.close();
   }
 }
 

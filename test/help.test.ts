@@ -63,3 +63,41 @@ describe('the user guides', () => {
     });
   }
 });
+
+describe('nested help and usage errors', () => {
+  it('`sj help draw list` is `sj draw list --help`; an unknown name is a usage error', () => {
+    const r = sj(['help', 'draw', 'list']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('sj draw list [options]');
+    for (const line of EXAMPLES.get('draw list')!) expect(r.stdout).toContain(`$ ${line}`);
+    const bad = sj(['help', 'draw', 'nosuch']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('未知命令：nosuch');
+    expect(bad.stderr).toContain('sj draw --help');
+  });
+
+  it('commander\'s own usage errors speak the user\'s language and name the command\'s --help', () => {
+    const cases: [string[], RegExp, RegExp][] = [
+      [['import', 'objects', 'x.csv', '--mdoe', 'full'], /错误: 未知选项：--mdoe（是否想用 --mode？）\n提示: 运行 `sj import objects --help` 查看用法/, /error: unknown option: --mdoe \(did you mean --mode\?\)\nhint: run `sj import objects --help` for usage/],
+      [['imprt'], /未知命令：imprt（是否想用 import？）/, /unknown command: imprt \(did you mean import\?\)/],
+      [['import', 'objects'], /缺少参数：file/, /missing argument: file/],
+      [['import', 'objects', 'x.csv', '--encoding', 'gbk'], /--encoding <enc> 的取值无效：gbk（可选：auto, utf8, gb18030）/, /invalid value for --encoding <enc>: gbk \(allowed: auto, utf8, gb18030\)/],
+      [['draw', 'list', '--quarter'], /选项 .*--quarter <Q> 缺少取值/, /option .*--quarter <Q> needs a value/],
+      [['roster', 'list', 'objects', 'more', 'args'], /参数过多：应为 1 个，实际 3 个/, /too many arguments: expected 1, got 3/],
+    ];
+    for (const [args, zh, en] of cases) {
+      const r = sj(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(zh);
+      expect(r.stderr).not.toMatch(/^error: /m);
+      const e = sj(['--lang', 'en', ...args]);
+      expect(e.status).toBe(2);
+      expect(e.stderr).toMatch(en);
+    }
+  });
+
+  it('help text shows allowed values and defaults in the user\'s language', () => {
+    expect(sj(['import', 'objects', '--help']).stdout).toContain('（可选：full | partial；默认：full）');
+    expect(sj(['--lang', 'en', 'import', 'objects', '--help']).stdout).toContain('(choices: full | partial; default: full)');
+  });
+});

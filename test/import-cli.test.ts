@@ -1,6 +1,6 @@
 /** The CLI: exit codes, messages naming file/row/column, --json, --dry-run, re-import with --as-of. */
 import { describe, expect, it } from 'vitest';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FIXTURES } from './helpers.js';
@@ -71,6 +71,20 @@ describe.skipIf(!have)('sj import (CLI)', () => {
     expect(count(db, 'inspectors')).toBe(0);
     expect(count(db, 'imports')).toBe(0);
     expect(fileSha(db)).toBe(sha);
+  });
+
+  it('a failed first import leaves no database file behind; a failure on an existing database keeps it', () => {
+    const dir = tempDir();
+    const db = join(dir, 'new.db');
+    for (const args of [['import', 'objects', join(BAD, 'objects-many-errors.xlsx')], ['import', 'objects', join(HS, 'nope.xlsx')], ['draw', '--quarter', '2023Q2', '--yes']]) {
+      const r = sj(['--db', db, ...args]);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(readdirSync(dir), args.join(' ')).toEqual([]);
+    }
+    expect(sj(['--db', db, 'import', 'items', join(HS, 'items.xlsx')]).status).toBe(0);
+    expect(existsSync(db)).toBe(true);
+    expect(sj(['--db', db, 'import', 'objects', join(BAD, 'objects-many-errors.xlsx')]).status).toBe(1);
+    expect(count(db, 'items')).toBeGreaterThan(0);
   });
 
   it('usage errors exit 2', () => {

@@ -1,10 +1,11 @@
 /** The SQLite store: creation, pragmas, migrations, refusal of a newer schema, seeded regions. */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDb } from '../src/io/db.js';
+import { isPristine, openDb } from '../src/io/db.js';
+import { BUNDLED_SOURCE, tierCodesInForce } from '../src/io/rules-store.js';
 import { SCHEMA_VERSION } from '../src/io/schema.js';
 import { BIN, ROOT } from './helpers.js';
 import { fileSha, sj, tempDir } from './db-helpers.js';
@@ -22,6 +23,28 @@ describe('the store', () => {
     expect(regions[0]).toEqual({ code: '131100', name: '衡水市', level: 'city' });
     expect(regions.filter((r) => r.level === 'county').map((r) => r.name)).toContain('衡水滨湖新区');
     db.close();
+  });
+
+  it('tells a database that holds only what a fresh one starts with (isPristine)', () => {
+    const dir = tempDir();
+    const path = join(dir, 'p.db');
+    const db = openDb(path);
+    tierCodesInForce(db); // stores the bundled rules, as the first import does
+    db.close();
+    expect(isPristine(path, BUNDLED_SOURCE)).toBe(true);
+    const edit = (sql: string) => {
+      const copy = join(dir, `edit-${Math.random().toString(36).slice(2)}.db`);
+      copyFileSync(path, copy);
+      const d = new Database(copy);
+      d.exec(sql);
+      d.close();
+      return copy;
+    };
+    expect(isPristine(edit("UPDATE regions SET name = '某区' WHERE code = '131102'"), BUNDLED_SOURCE)).toBe(false);
+    expect(isPristine(edit("INSERT INTO regions(code, name, parent, level, sort) VALUES ('139999', '新区', '131100', 'county', 99)"), BUNDLED_SOURCE)).toBe(false);
+    expect(isPristine(edit("INSERT INTO rules(year, hash, body, source, at) VALUES (2024, 'h', '{}', 'rules-2024.json', 't')"), BUNDLED_SOURCE)).toBe(false);
+    expect(isPristine(edit("INSERT INTO calendar(date, kind) VALUES ('2024-01-01', 'off')"), BUNDLED_SOURCE)).toBe(false);
+    expect(isPristine(edit("INSERT INTO imports(kind, file, file_sha256, mode, at) VALUES ('objects', 'f', '', 'full', 't')"), BUNDLED_SOURCE)).toBe(false);
   });
 
   it('honours --db and SJ_DB, default ./sj.db', () => {

@@ -4,7 +4,9 @@
  * the work itself is in core/ (pure) and io/.
  */
 import type { Command } from 'commander';
-import { openDb, resolveDbPath, type DB, type OpenOptions } from '../io/db.js';
+import { existsSync, rmSync } from 'node:fs';
+import { isPristine, openDb, resolveDbPath, type DB, type OpenOptions } from '../io/db.js';
+import { BUNDLED_SOURCE } from '../io/rules-store.js';
 import { makeOutput, type Output } from '../ui/output.js';
 import { promptPolicy, type PromptPolicy } from '../ui/prompts.js';
 import { getLang, type Lang } from '../messages/index.js';
@@ -27,10 +29,33 @@ export class App {
   get dbPath(): string {
     return resolveDbPath(this.dbFlag);
   }
+  /** the database file this run created (removed again if the run fails: see discardCreatedDb) */
+  private createdPath?: string;
   /** open (once) the database; by default it is created on first use */
   openDb(opts: OpenOptions = {}): DB {
-    if (!this.db) this.db = openDb(this.dbPath, opts);
+    if (!this.db) {
+      const path = this.dbPath;
+      const existed = path === ':memory:' || existsSync(path);
+      this.db = openDb(path, opts);
+      if (!existed) this.createdPath = path;
+    }
     return this.db;
+  }
+  /**
+   * A run that failed leaves no trace: a database file it created on first use is removed with
+   * its -wal and -shm files, provided it still holds only what a fresh database starts with
+   * (a failed command rolls its transaction back; a menu session may have done more before
+   * failing, and that is kept). Call after close().
+   */
+  discardCreatedDb(): void {
+    if (!this.createdPath || this.db) return;
+    try {
+      if (!isPristine(this.createdPath, BUNDLED_SOURCE)) return;
+    } catch {
+      return; // not readable as a database: not ours to remove
+    }
+    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(this.createdPath + suffix, { force: true });
+    this.createdPath = undefined;
   }
   prompts(yes: boolean): PromptPolicy {
     return promptPolicy(yes);

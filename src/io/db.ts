@@ -107,3 +107,29 @@ export function rehearsalTx<T>(db: DB, fn: () => T): T {
     if (db.inTransaction) db.exec('ROLLBACK');
   }
 }
+
+/**
+ * Does the database hold nothing but what a fresh one starts with (the schema, the default
+ * regions, the bundled rules)? Read through a read-only connection of its own.
+ */
+export function isPristine(path: string, bundledRulesSource: string): boolean {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+    for (const name of tables) {
+      if (name === 'meta' || name === 'regions' || name === 'rules') continue;
+      if (db.prepare(`SELECT EXISTS (SELECT 1 FROM "${name}")`).pluck().get() === 1) return false;
+    }
+    if (db.prepare('SELECT EXISTS (SELECT 1 FROM rules WHERE source <> ?)').pluck().get(bundledRulesSource) === 1) return false;
+    const regions = db.prepare('SELECT code, name, parent, level FROM regions ORDER BY sort, code').all() as { code: string; name: string; parent: string | null; level: string }[];
+    return (
+      regions.length === HENGSHUI_REGIONS.length &&
+      regions.every((r, i) => {
+        const d = HENGSHUI_REGIONS[i]!;
+        return r.code === d.code && r.name === d.name && r.parent === d.parent && r.level === d.level;
+      })
+    );
+  } finally {
+    db.close();
+  }
+}

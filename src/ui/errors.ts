@@ -41,3 +41,34 @@ export function reportError(out: Output, e: unknown, json: boolean): number {
   if (process.env.SJ_DEBUG) out.info(String(err?.stack));
   return EXIT.error;
 }
+
+/** commander's usage errors (its own English sentences), in the user's language */
+const COMMANDER_ERRORS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^unknown option '(.+)'$/, (m) => t('usage.unknownOption', { option: m[1]! })],
+  [/^unknown command '(.+)'$/, (m) => t('usage.unknownCommand', { command: m[1]! })],
+  [/^missing required argument '(.+)'$/, (m) => t('usage.missingArgument', { arg: m[1]! })],
+  [/^option '(.+)' argument missing$/, (m) => t('usage.optionArgMissing', { option: m[1]! })],
+  [/^required option '(.+)' not specified$/, (m) => t('usage.requiredOption', { option: m[1]! })],
+  [/^(?:option|environment variable) '(.+)' cannot be used with (?:option|environment variable) '(.+)'$/, (m) => t('usage.conflict', { a: m[1]!, b: m[2]! })],
+  [/^too many arguments(?: for '.+')?\. Expected (\d+) arguments? but got (\d+)\.$/, (m) => t('usage.tooManyArgs', { expected: m[1]!, got: m[2]! })],
+  [/^option '(.+)' argument '(.*)' is invalid\. Allowed choices are (.+)\.$/, (m) => t('usage.badChoice', { what: m[1]!, value: m[2]!, choices: m[3]! })],
+  [/^command-argument value '(.*)' is invalid for argument '(.+)'\. Allowed choices are (.+)\.$/, (m) => t('usage.badChoice', { what: m[2]!, value: m[1]!, choices: m[3]! })],
+];
+
+/**
+ * A usage error as commander words it ("error: unknown option '--mdoe'\n(Did you mean --mode?)")
+ * → the same in the user's language, with a hint naming the command's --help. A sentence this
+ * table does not know is passed through as commander wrote it.
+ */
+export function localizeUsageError(raw: string, command: string): string {
+  const [first = '', ...rest] = raw.replace(/\n+$/, '').split('\n');
+  const message = first.replace(/^error: /, '');
+  for (const [re, text] of COMMANDER_ERRORS) {
+    const m = re.exec(message);
+    if (!m) continue;
+    const similar = /^\(Did you mean (?:one of )?(.+)\?\)$/.exec(rest.join(' ').trim());
+    const suggestion = similar ? t('usage.didYouMean', { suggestion: similar[1]! }) : '';
+    return `${t('error.prefix')}: ${text(m)}${suggestion}\n${t('error.hint')}: ${t('usage.seeHelp', { cmd: ['sj', command].filter(Boolean).join(' ') })}\n`;
+  }
+  return raw;
+}
