@@ -103,7 +103,8 @@ describe('sj draw', () => {
     const before = fileSha(path);
     const r = sj(['--db', path, 'draw', ...Q, '--seed', SEED]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--yes');
+    expect(r.stderr).toContain('错误: 需要 --yes');
+    expect(r.stderr).toContain('提示: 可先加 --dry-run 试抽查看结果');
     const d = sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--dry-run', '--json']);
     expect(d.status).toBe(0);
     const dry = JSON.parse(d.stdout);

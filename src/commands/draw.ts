@@ -200,7 +200,7 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
         return;
       }
     } else if (!policy.yes) {
-      throw new UsageError(t('usage.missingFlag', { flag: '--yes' }), t('draw.dryRun'));
+      throw new UsageError(t('usage.missingFlag', { flag: '--yes' }), t('draw.yesHint'));
     }
   }
   // all levels in one transaction: the county draw sees the city's picks, and a county draw

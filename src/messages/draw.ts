@@ -55,6 +55,7 @@ export const drawMessages: Catalogue = {
   },
   'draw.emptyPopulation': { zh: '{level}抽签范围内没有可抽对象', en: 'no objects in the scope of the {level} draw' },
   'draw.done': { zh: '抽签 {id} 完成：{tasks} 项任务', en: 'draw {id} done: {tasks} tasks' },
+  'draw.yesHint': { zh: '可先加 --dry-run 试抽查看结果（不写入任何内容），确认后加 --yes 正式抽签', en: 'preview with --dry-run (writes nothing), then draw with --yes' },
   'draw.dryRun': { zh: '试抽（--dry-run）：未写入任何内容，正式抽签的编号与种子会不同', en: 'dry run: nothing written; the real draw will have its own id and seed' },
   'draw.head': {
     zh: '台账头哈希（请公布）：{hash}',
