@@ -91,11 +91,17 @@ describe.skipIf(!have)('roster list / stats / show', () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const table = sj(['--db', dbPath, 'roster', 'list', 'inspectors', '--region', '市局']);
     expect(table.status).toBe(0);
-    expect(table.stdout.split('\n')[0]).toMatch(/^id\s+name\s+region/);
+    expect(table.stdout.split('\n')[0]).toMatch(/^执法证号\s+姓名\s+所属单位\s+业务条线/);
+    expect(table.stdout).toMatch(/\s在岗\s/);
     expect(table.stdout.trim().split('\n')).toHaveLength(27);
     const csv = sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', '特殊', '--region', '桃城区', '--csv']);
     expect(csv.status).toBe(0);
-    expect(csv.stdout.split('\r\n')[0]).toBe('id,name,region,class,tier,industry,status,offsite,months');
+    // headings as the roster files have them (zh) or the field names (en); statuses in words
+    expect(csv.stdout.split('\r\n')[0]).toBe('统一社会信用代码,单位名称,所属区县,监管分类,信用等级,行业,状态,具备非现场监管条件,生产月份');
+    expect(csv.stdout.split('\r\n').slice(1, -1).every((l) => /,(在产|停产|关闭),(是|否),/.test(l))).toBe(true);
+    const csvEn = sj(['--db', dbPath, '--lang', 'en', 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--csv']);
+    expect(csvEn.stdout.split('\r\n')[0]).toBe('id,name,region,class,tier,industry,status,offsite,months');
+    expect(csvEn.stdout.split('\r\n').slice(1, -1).every((l) => /,(active|suspended|closed),(yes|no),/.test(l))).toBe(true);
     const json = JSON.parse(sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--json']).stdout);
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(json.length + 1);
     const stats = JSON.parse(sj(['--db', dbPath, 'roster', 'stats', '--date', '2023-04-01', '--json']).stdout);

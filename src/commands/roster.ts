@@ -8,7 +8,8 @@ import { dateCst, endOfDayCst, now } from '../io/clock.js';
 import { toCsv } from '../io/csv.js';
 import { COLUMNS } from '../io/roster-write.js';
 import { SjError, UsageError } from '../errors.js';
-import { t } from '../messages/index.js';
+import { getLang, t } from '../messages/index.js';
+import { FIELDS } from '../core/roster-fields.js';
 import { CLASSES, type ObjClass } from '../core/types.js';
 import { category } from '../core/normalize.js';
 
@@ -55,6 +56,19 @@ export function parseRegionFlag(regions: Regions, v: string | undefined): string
 
 const yes = (b: boolean) => t(b ? 'roster.yes' : 'roster.no');
 const classLabel = (c: string) => t(`roster.class.${c}`);
+/** a stored status or level in words (在产, 在岗, 市县两级 …) */
+const word = (kind: 'object' | 'person' | 'level', v: string) => t(`roster.${kind}.${v}`);
+
+/**
+ * A list column's heading: in Chinese the heading the roster files use for that field (the
+ * first one import recognises), in English the field's name.
+ */
+function heading(kind: RosterKind, field: string): string {
+  if (getLang() !== 'zh') return field;
+  if (field === 'class') return t('roster.h.class');
+  if (kind === 'avoidance' && field === 'person') return t('roster.h.person');
+  return FIELDS[kind].find((f) => f.field === field)?.headers[0] ?? field;
+}
 
 /** The columns shown by `roster list` (table and CSV): header → value. */
 function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) => unknown][] {
@@ -68,7 +82,7 @@ function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) =>
         ['class', (r: ObjectRow) => classLabel(r.class)],
         ['tier', (r: ObjectRow) => r.tier ?? ''],
         ['industry', (r: ObjectRow) => r.industry],
-        ['status', (r: ObjectRow) => r.status],
+        ['status', (r: ObjectRow) => word('object', r.status)],
         ['offsite', (r: ObjectRow) => yes(r.offsite)],
         ['months', (r: ObjectRow) => r.months],
       ] as [string, (r: never) => unknown][];
@@ -80,7 +94,7 @@ function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) =>
         ['line', (r: RowOf['inspectors']) => r.line],
         ['certified', (r: RowOf['inspectors']) => yes(r.certified)],
         ['certExpiry', (r: RowOf['inspectors']) => r.certExpiry],
-        ['status', (r: RowOf['inspectors']) => r.status],
+        ['status', (r: RowOf['inspectors']) => word('person', r.status)],
         ['specialties', (r: RowOf['inspectors']) => r.specialties.join('、')],
       ] as [string, (r: never) => unknown][];
     case 'experts':
@@ -90,7 +104,7 @@ function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) =>
         ['org', (r: RowOf['experts']) => r.org],
         ['region', (r: RowOf['experts']) => reg(r.region)],
         ['industries', (r: RowOf['experts']) => r.industries.join('、')],
-        ['status', (r: RowOf['experts']) => r.status],
+        ['status', (r: RowOf['experts']) => word('person', r.status)],
       ] as [string, (r: never) => unknown][];
     case 'items':
       return [
@@ -99,7 +113,7 @@ function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) =>
         ['line', (r: RowOf['items']) => r.line],
         ['classes', (r: RowOf['items']) => r.classes.map(classLabel).join('、')],
         ['method', (r: RowOf['items']) => r.method],
-        ['level', (r: RowOf['items']) => r.level],
+        ['level', (r: RowOf['items']) => word('level', r.level)],
       ] as [string, (r: never) => unknown][];
     case 'avoidance':
       return [
@@ -361,14 +375,14 @@ export function register(program: Command, app: App): void {
       }
       const cols = listColumns(kind, regions) as [string, (r: unknown) => unknown][];
       if (f.csv) {
-        app.out.data(toCsv(cols.map(([h]) => h), rows.map((r) => cols.map(([, g]) => g(r)))));
+        app.out.data(toCsv(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => g(r)))));
         return;
       }
       if (rows.length === 0) {
         app.out.info(t('roster.empty'));
         return;
       }
-      app.out.data(textTable(cols.map(([h]) => h), rows.map((r) => cols.map(([, g]) => String(g(r) ?? '')))));
+      app.out.data(textTable(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => String(g(r) ?? '')))));
       app.out.info(t('roster.count', { n: rows.length }));
     });
   examples(list, [
