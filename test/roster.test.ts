@@ -119,6 +119,10 @@ describe.skipIf(!have)('roster list / stats / show', () => {
     const show = sj(['--db', dbPath, 'roster', 'show', id]);
     expect(show.status).toBe(0);
     expect(show.stdout).toContain(id);
+    expect(show.stdout).toMatch(/\n  所属区县: .+\n  监管分类: 特殊 \(special, /);
+    expect(show.stdout).toMatch(/\n  状态: (在产|停产|关闭)\n/);
+    const showEn = sj(['--db', dbPath, '--lang', 'en', 'roster', 'show', id]);
+    expect(showEn.stdout).toMatch(/\n  status: (active|suspended|closed)\n/);
   });
 });
 

@@ -24,7 +24,7 @@ OBJECT_SECTIONS.push((db, id) => {
       ? h.inspections.map((i) => {
         const r = i.result;
         const res = r ? `${r.date} ${r.outcome}${r.fineFen ? ` ${formatFen(r.fineFen)} ${t('roster.show.yuan')}` : ''}${r.open ? ` (${t('roster.show.open')})` : ''}` : t('roster.show.notInspected');
-        return `${i.taskNo}  ${i.quarter}  ${i.method}${i.substituted ? ` ${t('roster.show.substituted')}` : ''}  ${res}`;
+        return `${i.taskNo}  ${i.quarter}  ${t(`draw.method.${i.method}`)}${i.substituted ? ` ${t('roster.show.substituted')}` : ''}  ${res}`;
       })
       : [t("roster.show.none")],
     json: h.inspections,

@@ -65,7 +65,7 @@ const word = (kind: 'object' | 'person' | 'level', v: string) => t(`roster.${kin
  */
 function heading(kind: RosterKind, field: string): string {
   if (getLang() !== 'zh') return field;
-  if (field === 'class') return t('roster.h.class');
+  if (field === 'class' || field === 'extra' || field === 'inRoster') return t(`roster.h.${field}`);
   if (kind === 'avoidance' && field === 'person') return t('roster.h.person');
   return FIELDS[kind].find((f) => f.field === field)?.headers[0] ?? field;
 }
@@ -317,14 +317,15 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
     ['industry', c.industry],
     ['tags', c.tags.join('、')],
     ['offsite', yes(c.offsite)],
-    ['status', c.status],
+    ['status', word('object', c.status)],
     ['months', c.months],
     ['permit', c.permit],
     ['address', c.address],
     ['contact', c.contact],
     ['phone', c.phone],
-    ...Object.entries(c.extra),
-  ];
+  ].map(([k, v]) => [heading('objects', k!), v!] as [string, string]);
+  // columns of the file sj does not know, under the file's own headings
+  fields.push(...Object.entries(c.extra));
   for (const [k, v] of fields) if (v !== '') out.push(`  ${k}: ${v}`);
   out.push('', t('roster.show.history'));
   for (const v of r.history) {
@@ -337,7 +338,7 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
         removed: v.inRoster ? '' : ' ' + t('roster.show.removed'),
       })}`,
     );
-    if (v.changed.length) out.push(`    ${t('roster.show.changed', { fields: v.changed.join(', ') })}`);
+    if (v.changed.length) out.push(`    ${t('roster.show.changed', { fields: v.changed.map((f) => heading('objects', f)).join(getLang() === 'zh' ? '、' : ', ') })}`);
   }
   for (const s of r.sections) out.push('', s.title, ...s.lines.map((l) => `  ${l}`));
   app.out.data(out.join('\n'));

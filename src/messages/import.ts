@@ -150,6 +150,8 @@ export const importMessages: Catalogue = {
   'roster.col.eligible': { zh: '可抽', en: 'eligible' },
   'roster.h.class': { zh: '监管分类', en: 'class' },
   'roster.h.person': { zh: '人员编号', en: 'person' },
+  'roster.h.extra': { zh: '其他列', en: 'extra' },
+  'roster.h.inRoster': { zh: '是否在名录', en: 'inRoster' },
   'roster.object.active': { zh: '在产', en: 'active' },
   'roster.object.suspended': { zh: '停产', en: 'suspended' },
   'roster.object.closed': { zh: '关闭', en: 'closed' },
