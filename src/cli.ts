@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, commandPath } from './commands/app.js';
 import { EXIT, SjError, UsageError } from './errors.js';
-import { catalogue, getLang, parseLang, setLang, t } from './messages/index.js';
+import { catalogue, parseLang, setLang, t } from './messages/index.js';
 import { PACKAGE_ROOT } from './io/paths.js';
 import { localizeUsageError, reportError } from './ui/errors.js';
 import * as importCmd from './commands/import.js';
@@ -38,7 +38,7 @@ function describe(text: string, choices: readonly string[] | undefined, value: u
   const extra: string[] = [];
   if (choices) extra.push(t('help.choices', { list: choices.join(' | ') }));
   if (value !== undefined && !(Array.isArray(value) && value.length === 0)) extra.push(t('help.default', { value: valueText ?? (typeof value === 'string' ? value : JSON.stringify(value)) }));
-  return extra.length ? `${text}${t('help.extra', { list: extra.join(getLang() === 'zh' ? '；' : '; ') })}` : text;
+  return extra.length ? `${text}${t('help.extra', { list: extra.join(t('help.extraSep')) })}` : text;
 }
 
 export function buildProgram(app: App): Command {

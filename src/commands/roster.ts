@@ -310,7 +310,7 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
   const out: string[] = [];
   const c = r.current!;
   out.push(`${c.id}  ${c.name}${c.inRoster ? '' : ' ' + t('roster.show.removed')}`, '', t('roster.show.current'));
-  const fields: [string, string][] = [
+  const fields = ([
     ['region', `${regions.name(c.region)} (${c.region})`],
     ['class', `${classLabel(c.class)} (${c.class}, ${c.classBy})`],
     ['tier', c.tier ?? t('roster.col.unrated')],
@@ -323,7 +323,7 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
     ['address', c.address],
     ['contact', c.contact],
     ['phone', c.phone],
-  ].map(([k, v]) => [heading('objects', k!), v!] as [string, string]);
+  ] as [string, string][]).map(([k, v]): [string, string] => [heading('objects', k), v]);
   // columns of the file sj does not know, under the file's own headings
   fields.push(...Object.entries(c.extra));
   for (const [k, v] of fields) if (v !== '') out.push(`  ${k}: ${v}`);
@@ -338,7 +338,7 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
         removed: v.inRoster ? '' : ' ' + t('roster.show.removed'),
       })}`,
     );
-    if (v.changed.length) out.push(`    ${t('roster.show.changed', { fields: v.changed.map((f) => heading('objects', f)).join(getLang() === 'zh' ? '、' : ', ') })}`);
+    if (v.changed.length) out.push(`    ${t('roster.show.changed', { fields: v.changed.map((f) => heading('objects', f)).join(t('word.listSep')) })}`);
   }
   for (const s of r.sections) out.push('', s.title, ...s.lines.map((l) => `  ${l}`));
   app.out.data(out.join('\n'));

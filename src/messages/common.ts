@@ -15,6 +15,8 @@ export const common: Catalogue = {
   'help.choices': { zh: '可选：{list}', en: 'choices: {list}' },
   'help.default': { zh: '默认：{value}', en: 'default: {value}' },
   'help.extra': { zh: '（{list}）', en: ' ({list})' },
+  'help.extraSep': { zh: '；', en: '; ' },
+  'word.listSep': { zh: '、', en: ', ' },
   'help.title.Options:': { zh: '选项：', en: 'Options:' },
   'help.title.Commands:': { zh: '命令：', en: 'Commands:' },
   'help.title.Arguments:': { zh: '参数：', en: 'Arguments:' },
