@@ -113,7 +113,8 @@ async function child(mode, file, db) {
     rows--;
   }
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(JSON.stringify({ rows, secs, rssMB: process.resourceUsage().maxRSS / 1024 }));
+  const cpu = process.cpuUsage(); // all threads of the process, since it started
+  process.stdout.write(JSON.stringify({ rows, secs, cpuSecs: (cpu.user + cpu.system) / 1e6, rssMB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 function run(mode, file) {
@@ -182,6 +183,11 @@ async function main() {
       baseline: j.kind === 'csv' ? 'csv-parse' : 'exceljs stream',
       'baseline s': base.secs.toFixed(2),
       ratio: ratio.toFixed(2),
+      // every paired ratio (the spread shows how much the machine drifted), and the CPU time
+      // of the import (both threads) against the baseline's
+      ratios: imps.map((r, k) => (r.secs / bases[k].secs).toFixed(2)).join(' '),
+      'CPU s': median(imps.map((r) => r.cpuSecs)).toFixed(2),
+      'baseline CPU s': median(bases.map((r) => r.cpuSecs)).toFixed(2),
       target: j.n >= 1_000_000 ? `RSS ≤ 300 MB: ${imp.rssMB <= 300 ? 'met' : 'MISSED'}` : `≤ 1.5×: ${ratio <= 1.5 ? 'met' : 'MISSED'}`,
       'sqlite3 .import s': sq === null ? '—' : sq.toFixed(2),
       'ratio sqlite3': sq === null ? '—' : (imp.secs / sq).toFixed(2),
