@@ -22,8 +22,9 @@ describe('liveTaskFacts', () => {
     const s = sj(['--db', db, 'draw', 'substitute', '2023Q2-county-01', '--object', positive.object_id, '--reason', '停产'], { env });
     expect(s.status, s.stderr).toBe(0);
     const db2 = openDb(db);
-    const pick = (t: { taskNo: string; quarter: string; level: string; region: string; class: string; method: string; joint: boolean; departmentJoint: boolean; creditBased: boolean }) =>
-      ({ taskNo: t.taskNo, quarter: t.quarter, level: t.level, region: t.region, class: t.class, method: t.method, joint: t.joint, departmentJoint: t.departmentJoint, creditBased: t.creditBased });
+    const pick = (t: { taskNo: string; drawId: string; quarter: string; level: string; drawKind: string; region: string; objectId: string; objectRegion: string; class: string; tier: string | null; method: string; joint: boolean; departmentJoint: boolean; sampled: boolean }) =>
+      ({ taskNo: t.taskNo, drawId: t.drawId, quarter: t.quarter, level: t.level, drawKind: t.drawKind, region: t.region, objectId: t.objectId, objectRegion: t.objectRegion,
+        class: t.class, tier: t.tier, method: t.method, joint: t.joint, departmentJoint: t.departmentJoint, sampled: t.sampled });
     const a = effectiveTasks(db2, { year: 2023 }).map(pick).sort((x, y) => x.taskNo.localeCompare(y.taskNo));
     const b = liveTaskFacts(db2, 2023).map(pick).sort((x, y) => x.taskNo.localeCompare(y.taskNo));
     expect(a.length).toBeGreaterThan(13);

@@ -9,8 +9,9 @@ import { isPristine, openDb, resolveDbPath, type DB, type OpenOptions } from '..
 import { BUNDLED_SOURCE } from '../io/rules-store.js';
 import { makeOutput, type Output } from '../ui/output.js';
 import { promptPolicy, type PromptPolicy } from '../ui/prompts.js';
-import { getLang, type Lang } from '../messages/index.js';
+import { getLang, t, type Lang } from '../messages/index.js';
 import { UsageError } from '../errors.js';
+import { isDate } from '../core/workdays.js';
 
 export class App {
   out: Output = makeOutput();
@@ -87,6 +88,16 @@ export function intOption(flag: string, v: string | undefined, min = 0, max = Nu
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag}: ${v}`, `${min}–${max}`);
   return Number(v);
+}
+
+/**
+ * The one parser of every date option (--date, --as-of …): YYYY-MM-DD and a real calendar day
+ * (2023-13-01 and 2023-02-30 are refused), or a usage error naming the flag.
+ */
+export function dateOption(flag: string, v: string | undefined): string | undefined {
+  if (v === undefined) return undefined;
+  if (!isDate(v)) throw new UsageError(`${flag}: ${t('date.bad', { value: v })}`);
+  return v;
 }
 
 /** commander collector for repeatable options */

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { DrawFailure, runDraw, type DrawOutcome } from '../core/draw.js';
 import type { Quarter } from '../core/quarter.js';
-import type { DrawFilter, DrawHeader, DrawMethod, Evidence, Level } from '../core/types.js';
+import { CURRENT_ALGORITHM, type DrawFilter, type DrawHeader, type DrawMethod, type Evidence, type Level } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { dateCst, isoCst, isoUtc, now } from '../io/clock.js';
@@ -69,7 +69,7 @@ export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; show
   const work = (): DrawRun => {
     const id = nextDrawId(db, req.quarter.id, req.level, req.directional);
     const snap = buildSnapshot(db, {
-      quarter: req.quarter, level: req.level, regions: counties, filter: req.filter, date, rules: rules.rules,
+      quarter: req.quarter, level: req.level, regions: counties, filter: req.filter, date, rules: rules.rules, algorithm: CURRENT_ALGORITHM,
     });
     if (snap.snapshot.objects.length === 0) throw new SjError(t('draw.emptyPopulation', { level: t(`draw.level.${req.level}`) }));
     const kind = req.directional ? 'directional' : 'routine';
@@ -86,7 +86,7 @@ export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; show
     const bar = progress(`${id}`, opts.showProgress ?? Boolean(process.stderr.isTTY));
     let outcome: DrawOutcome;
     try {
-      outcome = runDraw({ draw: header, snapshot: snap.snapshot }, (d, n) => bar.update(d, n));
+      outcome = runDraw({ algorithm: CURRENT_ALGORITHM, draw: header, snapshot: snap.snapshot }, (d, n) => bar.update(d, n));
     } catch (e) {
       if (e instanceof DrawFailure) throw failureError(e, req.quarter.id);
       throw e;

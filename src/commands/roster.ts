@@ -1,6 +1,6 @@
 /** sj roster list | stats | show: reading the rosters. */
 import { Argument, Option, type Command } from 'commander';
-import { examples, type App } from './app.js';
+import { dateOption, examples, type App } from './app.js';
 import type { DB } from '../io/db.js';
 import { readRoster, rosterHistory, ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
 import { Regions } from '../io/regions.js';
@@ -30,14 +30,6 @@ export function textTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
   const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - displayWidth(c)))).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
-
-export function parseDateFlag(flag: string, v: string | undefined): string | undefined {
-  if (v === undefined) return undefined;
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
-  const ok = m && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
-  if (!ok) throw new UsageError(`${flag}: ${t('date.bad', { value: v })}`);
-  return v;
 }
 
 export function parseClassFlag(v: string | undefined): ObjClass | undefined {
@@ -368,7 +360,7 @@ export function register(program: Command, app: App): void {
     .action((kind: RosterKind, f: { region?: string; class?: string; asOf?: string; all?: boolean; json?: boolean; csv?: boolean }) => {
       const db = app.openDb();
       const regions = Regions.load(db);
-      const asOf = parseDateFlag('--as-of', f.asOf);
+      const asOf = dateOption('--as-of', f.asOf);
       const rows = listRoster(db, kind, { region: parseRegionFlag(regions, f.region), cls: parseClassFlag(f.class), asOf, includeRemoved: f.all });
       if (f.json) {
         app.out.data(JSON.stringify(rows, null, 2));
@@ -399,7 +391,7 @@ export function register(program: Command, app: App): void {
     .option('--json', t('import.opt.json'))
     .action((f: { date?: string; json?: boolean }) => {
       const db = app.openDb();
-      const date = parseDateFlag('--date', f.date) ?? dateCst(now());
+      const date = dateOption('--date', f.date) ?? dateCst(now());
       const s = rosterStats(db, date);
       if (f.json) app.out.data(JSON.stringify(s, null, 2));
       else printStats(app, s, Regions.load(db));

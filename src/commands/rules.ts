@@ -3,7 +3,7 @@
  */
 import type { Command } from 'commander';
 import { CLASSES } from '../core/types.js';
-import { rulesHash, type SjRules } from '../core/rules.js';
+import { creditBasedScopeOf, rulesHash, type SjRules } from '../core/rules.js';
 import { compressDates } from '../core/workdays.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -114,6 +114,7 @@ export function rulesShowText(asked: number, s: StoredRules, cal: ReturnType<typ
     [t('rules.f.jointInternalShare'), `≥ ${pct(r.targets.jointInternalShare)}`],
     [t('rules.f.jointDepartmentPerQuarter'), `≥ ${r.targets.jointDepartmentPerQuarter}`],
     [t('rules.f.creditBasedShare'), `≥ ${pct(r.targets.creditBasedShare)}`],
+    [t('rules.f.creditBasedScope'), t(`rules.scope.${creditBasedScopeOf(r)}`)],
     [t('rules.f.positiveCoverage'), pct(r.targets.positiveCoverage)],
   ]));
 

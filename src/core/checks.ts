@@ -2,14 +2,16 @@
  * The targets of the rules (sj check), from plain arrays. Pure: no I/O, no clock; integers only
  * (shares compared exactly: a*10000 >= threshold*b, never on rounded figures).
  *
- * Targets and their scope:
- * - classMinimum       per region, quarter, class: drawn >= required (required from the draws'
- *                      evidence strata quotas, or planStrata on the roster when there was no draw)
- * - positiveCoverage   per county, quarter: positive objects drawn / positive objects (basis points)
+ * Targets and their scope (domain.md, "How sj measures the targets"):
+ * - classMinimum       per region, quarter, class: distinct objects selected (a county: its objects,
+ *                      by any live draw; the city: by city-level draws) >= T = min(N, ceilDiv(N × rate, 10000))
+ * - positiveCoverage   per county, quarter: positive objects covered / positive objects (basis points)
  * - jointInternalShare per region, year (year-to-date for a quarter): share of internal joint inspections
- * - jointDepartment    per region, quarter: inter-department joint inspections >= n
- * - creditBasedShare   per region, year (year-to-date): share drawn with credit tiers
- * - publication        per region, period: results past their publication deadline (must be 0)
+ *                      among the tasks of the region's own level
+ * - jointDepartment    per region, quarter: inter-department joint draws of its level including it >= n
+ * - creditBasedShare   per region, year (year-to-date): tasks drawn in a credit-rated stratum over the
+ *                      tasks drawn by sampling (rules.targets.creditBasedScope "sampled"), or over all
+ * - publication        per region, period: results overdue or published late (must be 0)
  * - statisticsTable    per quarter: due N working days after quarter end — informational: sj
  *                      cannot know when the table was sent, so it is always met; `passed` and
  *                      the due date say whether the deadline is behind us
@@ -18,9 +20,15 @@
  * Regions that take no part — nothing required in the quarters checked and no inspection in
  * the annual scope (e.g. a district with no objects in the roster) — get no lines.
  */
+import { ceilDiv, neededForShare, shareBp, shareMet } from './arith.js';
 import { CLASSES, type ObjClass } from './types.js';
 import type { Quarter } from './quarter.js';
-import { isOverdue, rowRegion, shareBp, type ClassCounts, type RegionInfo, type RequiredEntry, type StatsResult, type StatsTask } from './stats.js';
+import {
+  classCoverage, coveredOf, creditCounts, departmentDraws, publicationState, rowRegion,
+  type CreditScope, type RegionInfo, type RequiredEntry, type StatsDraw, type StatsResult, type StatsTask,
+} from './stats.js';
+
+export { neededForShare, shareMet };
 
 export type TargetId =
   | 'classMinimum'
@@ -62,7 +70,18 @@ export interface TargetLine {
   needed: number | null;
   /** for deadlines: whether the due date is behind us */
   passed?: boolean;
+  /** why a missed target could not be met by drawing (named by the caller from the draws), e.g. a short pool */
+  cause?: MissCause;
 }
+
+/** Why a class minimum or coverage was missed. */
+export type MissCause =
+  /** no live routine draw of the region's level this quarter: work left undone */
+  | { kind: 'not-drawn' }
+  /** the routine draw's pool was short by `short`: its excluded objects by reason */
+  | { kind: 'pool-short'; drawId: string; short: number; excluded: Record<string, number> }
+  /** drawn in full, then fewer objects remain selected (voided or substituted draws) */
+  | { kind: 'other' };
 
 export interface CheckInput {
   /** the quarters checked (quarter-scoped targets): the quarter, or the started quarters of a year */
@@ -72,6 +91,11 @@ export interface CheckInput {
   regions: RegionInfo[];
   /** live tasks of the annual scope (the year, or year to date); quarter-scoped targets filter by quarter */
   tasks: StatsTask[];
+  /** live draws of the quarters checked */
+  draws: StatsDraw[];
+  creditScope: CreditScope;
+  /** causes of a short figure, by `${quarter}|${region}|${class}` (from the routine draws' strata) */
+  causes?: Map<string, MissCause>;
   /** current results of the tasks of `quarters` */
   results: StatsResult[];
   required: RequiredEntry[];
@@ -88,22 +112,6 @@ export interface CheckReport {
   targets: TargetLine[];
 }
 
-const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b);
-
-/**
- * Smallest k >= 0 such that (part + k) / (total + k) >= threshold (basis points), i.e. how many
- * more inspections of the kind, added to the total, reach the share. null if none can (threshold > 100%).
- * (part+k)*10000 >= thr*(total+k)  <=>  k*(10000-thr) >= thr*total - 10000*part
- */
-export function neededForShare(part: number, total: number, thresholdBp: number): number | null {
-  const gap = thresholdBp * total - 10000 * part;
-  if (gap <= 0) return 0;
-  if (thresholdBp >= 10000) return null;
-  return ceilDiv(gap, 10000 - thresholdBp);
-}
-
-/** share met exactly: part/total >= threshold; vacuously true with no inspections */
-export const shareMet = (part: number, total: number, thresholdBp: number): boolean => part * 10000 >= thresholdBp * total;
 
 export function runChecks(input: CheckInput): CheckReport {
   const city = input.regions.find((r) => r.level === 'city');
@@ -112,25 +120,21 @@ export function runChecks(input: CheckInput): CheckReport {
   const lines: TargetLine[] = [];
   const quarterIds = new Set(input.quarters.map((q) => q.id));
 
-  // per (quarter, row region) counts
-  type QAcc = { drawn: ClassCounts; department: number };
-  const qacc = new Map<string, QAcc>();
-  // per row region, the annual scope
-  const yacc = new Map<string, { total: number; joint: number; credit: number }>();
+  // per row region, the annual scope: the tasks of the region's own level
+  const yacc = new Map<string, { total: number; joint: number; creditBasis: number; credit: number }>();
   for (const t of input.tasks) {
     const r = rowRegion(t, city.code);
-    const y = yacc.get(r) ?? { total: 0, joint: 0, credit: 0 };
+    const y = yacc.get(r) ?? { total: 0, joint: 0, creditBasis: 0, credit: 0 };
     y.total++;
     if (t.joint) y.joint++;
-    if (t.creditBased) y.credit++;
+    const cc = creditCounts(t, input.creditScope);
+    if (cc.den) y.creditBasis++;
+    if (cc.num) y.credit++;
     yacc.set(r, y);
-    if (!quarterIds.has(t.quarter)) continue;
-    const k = `${t.quarter}|${r}`;
-    let a = qacc.get(k);
-    if (!a) qacc.set(k, (a = { drawn: { special: 0, key: 0, positive: 0, general: 0 }, department: 0 }));
-    a.drawn[t.class]++;
-    if (t.departmentJoint) a.department++;
   }
+  // per (quarter, region): distinct objects by class, in whatever order the draws came
+  const coverage = classCoverage(input.tasks.filter((t) => quarterIds.has(t.quarter)), city.code);
+  const department = departmentDraws(input.draws.filter((d) => quarterIds.has(d.quarter)), city.code);
   const reqOf = new Map(input.required.map((e) => [`${e.quarter}|${e.region}`, e.required]));
   const posOf = new Map(input.positiveObjects.map((e) => [`${e.quarter}|${e.region}`, e.count]));
 
@@ -141,17 +145,19 @@ export function runChecks(input: CheckInput): CheckReport {
   const regions = input.regions.filter((r) => taking.has(r.code));
 
   for (const q of input.quarters) {
+    const causeOf = (region: string, c: ObjClass, met: boolean) => (met ? undefined : input.causes?.get(`${q.id}|${region}|${c}`) ?? { kind: 'other' as const });
     for (const reg of regions) {
-      const a = qacc.get(`${q.id}|${reg.code}`);
+      const cov = coverage.get(`${q.id}|${reg.code}`);
       const req = reqOf.get(`${q.id}|${reg.code}`);
       for (const c of CLASSES) {
         const required = req?.[c] ?? 0;
-        const drawn = a?.drawn[c] ?? 0;
-        if (required === 0 && drawn === 0) continue;
+        const figure = coveredOf(cov, c);
+        if (required === 0 && figure === 0) continue;
+        const met = figure >= required;
         lines.push({
           id: 'classMinimum', region: reg.code, regionName: reg.name, scope: q.id, class: c,
-          figure: drawn, threshold: required, unit: 'count', met: drawn >= required, informational: false,
-          needed: Math.max(0, required - drawn),
+          figure, threshold: required, unit: 'count', met, informational: false,
+          needed: Math.max(0, required - figure), cause: causeOf(reg.code, c, met),
         });
       }
     }
@@ -159,18 +165,17 @@ export function runChecks(input: CheckInput): CheckReport {
       if (reg.level !== 'county') continue;
       const pop = posOf.get(`${q.id}|${reg.code}`) ?? 0;
       if (pop === 0) continue;
-      const drawn = qacc.get(`${q.id}|${reg.code}`)?.drawn.positive ?? 0;
-      const covered = Math.min(drawn, pop);
+      const covered = Math.min(coveredOf(coverage.get(`${q.id}|${reg.code}`), 'positive'), pop);
       const thr = input.targets.positiveCoverage;
-      const met = covered * 10000 >= thr * pop;
+      const met = shareMet(covered, pop, thr);
       lines.push({
         id: 'positiveCoverage', region: reg.code, regionName: reg.name, scope: q.id, class: 'positive',
         figure: shareBp(covered, pop), threshold: thr, unit: 'bp', numerator: covered, denominator: pop, met, informational: false,
-        needed: met ? 0 : ceilDiv(thr * pop - covered * 10000, 10000),
+        needed: met ? 0 : ceilDiv(thr * pop - covered * 10000, 10000), cause: causeOf(reg.code, 'positive', met),
       });
     }
     for (const reg of regions) {
-      const n = qacc.get(`${q.id}|${reg.code}`)?.department ?? 0;
+      const n = department.get(`${q.id}|${reg.code}`) ?? 0;
       const thr = input.targets.jointDepartmentPerQuarter;
       lines.push({
         id: 'jointDepartment', region: reg.code, regionName: reg.name, scope: q.id,
@@ -180,20 +185,22 @@ export function runChecks(input: CheckInput): CheckReport {
   }
 
   for (const reg of regions) {
-    const y = yacc.get(reg.code) ?? { total: 0, joint: 0, credit: 0 };
-    for (const [id, part, thr] of [
-      ['jointInternalShare', y.joint, input.targets.jointInternalShare],
-      ['creditBasedShare', y.credit, input.targets.creditBasedShare],
+    const y = yacc.get(reg.code) ?? { total: 0, joint: 0, creditBasis: 0, credit: 0 };
+    for (const [id, part, total, thr] of [
+      ['jointInternalShare', y.joint, y.total, input.targets.jointInternalShare],
+      ['creditBasedShare', y.credit, y.creditBasis, input.targets.creditBasedShare],
     ] as const) {
+      // a region with objects but no tasks has share "—" and misses
+      const met = total > 0 && shareMet(part, total, thr);
       lines.push({
         id, region: reg.code, regionName: reg.name, scope: input.annualScope,
-        figure: shareBp(part, y.total), threshold: thr, unit: 'bp', numerator: part, denominator: y.total,
-        met: shareMet(part, y.total, thr), informational: false, needed: neededForShare(part, y.total, thr),
+        figure: shareBp(part, total), threshold: thr, unit: 'bp', numerator: part, denominator: total,
+        met, informational: false, needed: total > 0 ? neededForShare(part, total, thr) : null,
       });
     }
   }
 
-  // publication: results of the quarters' tasks past their due date, per region
+  // publication: results of the quarters' tasks overdue, or published after their due date, per region
   const overdue = new Map<string, number>();
   const pubDays = input.deadlines.publicationWorkingDays;
   const dueCache = new Map<string, string>();
@@ -206,7 +213,8 @@ export function runChecks(input: CheckInput): CheckReport {
   for (const t of input.tasks) {
     if (!quarterIds.has(t.quarter)) continue;
     const r = resultOf.get(t.taskNo);
-    if (r && isOverdue(r, input.today, due)) {
+    const state = r ? publicationState(r, input.today, due) : null;
+    if (state === 'overdue' || state === 'published-late') {
       const reg = rowRegion(t, city.code);
       overdue.set(reg, (overdue.get(reg) ?? 0) + 1);
     }

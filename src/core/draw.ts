@@ -1,23 +1,25 @@
 /**
- * The draw algorithm sj-draw/1 (../shared/spec/draw-v1.md §2, §5, §6), exactly.
- * Pure: everything it uses is in its arguments; no I/O, no clock, no floating point.
+ * The draw algorithms, exactly as their pages say: sj-draw/2 (../shared/spec/draw-v2.md) for
+ * new draws, sj-draw/1 (draw-v1.md) for the draws already made. They differ in the hash prefix,
+ * in credit for objects already selected this quarter (§5) and in allotting joint tasks per
+ * region (§6); everything else is shared. Pure: everything a draw uses is in its arguments; no
+ * I/O, no clock, no floating point.
  */
+import { jointCount } from './arith.js';
 import { canonical, compareBytes } from './canonical.js';
 import { H } from './hash.js';
-import { ceilDiv, planStrata, type PlannedStratum } from './quotas.js';
-import type {
-  DrawHeader, Evidence, Method, SnapExpert, SnapInspector, SnapObject, Snapshot, Stratum, Task,
+import { planStrata, type PlannedStratum } from './quotas.js';
+import {
+  CURRENT_ALGORITHM, evidenceFormatOf,
+  type Algorithm, type DrawHeader, type Evidence, type Method, type SnapExpert, type SnapInspector, type SnapObject, type Snapshot, type Stratum, type Task,
 } from './types.js';
-
-export const ALGORITHM = 'sj-draw/1';
-export const EVIDENCE_FORMAT = 'sj-evidence/1';
 
 /** Why a draw cannot be made: the object and the reason, for the operator. */
 export class DrawFailure extends Error {
   constructor(
     readonly code: 'team-too-few' | 'team-one-line',
     readonly objectId: string,
-    readonly detail: { candidates: number; size: number; line?: string },
+    readonly detail: { candidates: number; size: number; line?: string; region?: string; class?: string },
   ) {
     super(
       code === 'team-too-few'
@@ -27,21 +29,51 @@ export class DrawFailure extends Error {
   }
 }
 
-export const seedOf = (drawId: string, entropy: string): string => H(`sj-draw/1|seed|${drawId}|${entropy}`);
-export const objectKey = (seed: string, objectId: string): string => H(`sj-draw/1|obj|${seed}|${objectId}`);
-export const jointKey = (seed: string, objectId: string): string => H(`sj-draw/1|joint|${seed}|${objectId}`);
-export const inspectorKey = (seed: string, objectId: string, inspectorId: string): string =>
-  H(`sj-draw/1|insp|${seed}|${objectId}|${inspectorId}`);
-export const expertKey = (seed: string, objectId: string, expertId: string): string =>
-  H(`sj-draw/1|expert|${seed}|${objectId}|${expertId}`);
+/** The hash keys of one draw (§2, §5, §6): every hashed string starts with the algorithm's name. */
+export interface DrawKeys {
+  algorithm: Algorithm;
+  seed: string;
+  object(objectId: string): string;
+  joint(objectId: string): string;
+  inspector(objectId: string, inspectorId: string): string;
+  expert(objectId: string, expertId: string): string;
+}
+
+export const seedOf = (drawId: string, entropy: string, algorithm: Algorithm = CURRENT_ALGORITHM): string =>
+  H(`${algorithm}|seed|${drawId}|${entropy}`);
+
+export function drawKeys(algorithm: Algorithm, seed: string): DrawKeys {
+  const p = `${algorithm}|`;
+  return {
+    algorithm,
+    seed,
+    object: (o) => H(`${p}obj|${seed}|${o}`),
+    joint: (o) => H(`${p}joint|${seed}|${o}`),
+    inspector: (o, i) => H(`${p}insp|${seed}|${o}|${i}`),
+    expert: (o, e) => H(`${p}expert|${seed}|${o}|${e}`),
+  };
+}
+
+export const objectKey = (seed: string, objectId: string, algorithm: Algorithm = CURRENT_ALGORITHM): string =>
+  drawKeys(algorithm, seed).object(objectId);
 
 const byHashThenId = <T extends { h: string; id: string }>(a: T, b: T): number =>
   a.h < b.h ? -1 : a.h > b.h ? 1 : compareBytes(a.id, b.id);
 
 /** Hash-order objects by their selection key (§5). */
-export function keyOrder<O extends { id: string }>(seed: string, objects: readonly O[]): { o: O; h: string; id: string }[] {
-  return objects.map((o) => ({ o, h: objectKey(seed, o.id), id: o.id })).sort(byHashThenId);
+export function keyOrder<O extends { id: string }>(keys: DrawKeys, objects: readonly O[]): { o: O; h: string; id: string }[] {
+  return objects.map((o) => ({ o, h: keys.object(o.id), id: o.id })).sort(byHashThenId);
 }
+
+/** Objects a stratum counts as already drawn this quarter (§5: sj-draw/2 only). */
+export const creditedIn = (algorithm: Algorithm, objects: readonly SnapObject[]): number =>
+  algorithm === 'sj-draw/1' ? 0 : objects.reduce((n, o) => n + (o.excluded === 'same-quarter' ? 1 : 0), 0);
+
+/** What a stratum still needs after its credit: due = max(0, quota − credited). */
+export const dueOf = (s: Pick<Stratum, 'quota' | 'credited'>): number => Math.max(0, s.quota - (s.credited ?? 0));
+
+/** The shortfall of a drawn stratum (shown wherever the draw is shown): due − selected. */
+export const shortfallOf = (s: Pick<Stratum, 'quota' | 'credited' | 'selected'>): number => dueOf(s) - s.selected;
 
 export interface StratumResult {
   stratum: Stratum;
@@ -49,18 +81,17 @@ export interface StratumResult {
   pool: { o: SnapObject; h: string }[];
 }
 
-/** §5: select per stratum. */
-export function selectStrata(seed: string, planned: PlannedStratum[]): StratumResult[] {
+/** §5: select per stratum. A v1 stratum has no `credited` member (its evidence has exactly seven). */
+export function selectStrata(keys: DrawKeys, planned: PlannedStratum[]): StratumResult[] {
+  const v1 = keys.algorithm === 'sj-draw/1';
   return planned.map((p) => {
-    const pool = keyOrder(seed, p.objects.filter((o) => o.excluded === null)).map(({ o, h }) => ({ o, h }));
-    const selected = Math.min(p.quota, pool.length);
-    return {
-      stratum: {
-        region: p.region, class: p.class, tier: p.tier,
-        population: p.population, quota: p.quota, pool: pool.length, selected,
-      },
-      pool,
-    };
+    const pool = keyOrder(keys, p.objects.filter((o) => o.excluded === null)).map(({ o, h }) => ({ o, h }));
+    const credited = creditedIn(keys.algorithm, p.objects);
+    const selected = Math.min(dueOf({ quota: p.quota, credited }), pool.length);
+    const stratum: Stratum = v1
+      ? { region: p.region, class: p.class, tier: p.tier, population: p.population, quota: p.quota, pool: pool.length, selected }
+      : { region: p.region, class: p.class, tier: p.tier, population: p.population, quota: p.quota, credited, pool: pool.length, selected };
+    return { stratum, pool };
   });
 }
 
@@ -81,7 +112,7 @@ export class AvoidanceIndex {
 }
 
 export interface TeamContext {
-  seed: string;
+  keys: DrawKeys;
   level: DrawHeader['level'];
   snapshot: Snapshot;
   avoid: AvoidanceIndex;
@@ -89,14 +120,14 @@ export interface TeamContext {
   byRegion: Map<string, SnapInspector[]>;
 }
 
-export function teamContext(seed: string, level: DrawHeader['level'], snapshot: Snapshot): TeamContext {
+export function teamContext(keys: DrawKeys, level: DrawHeader['level'], snapshot: Snapshot): TeamContext {
   const byRegion = new Map<string, SnapInspector[]>();
   for (const i of snapshot.inspectors) {
     let l = byRegion.get(i.region);
     if (!l) byRegion.set(i.region, (l = []));
     l.push(i);
   }
-  return { seed, level, snapshot, avoid: new AvoidanceIndex(snapshot.avoidance), byRegion };
+  return { keys, level, snapshot, avoid: new AvoidanceIndex(snapshot.avoidance), byRegion };
 }
 
 /**
@@ -115,7 +146,7 @@ export function candidateOrder(ctx: TeamContext, o: SnapObject, loads: Map<strin
     if (ctx.avoid.has(i.id, o.id)) continue;
     const load = loads.get(i.id) ?? 0;
     if (cap > 0 && load >= cap) continue;
-    cands.push({ i, load, h: inspectorKey(ctx.seed, o.id, i.id), id: i.id });
+    cands.push({ i, load, h: ctx.keys.inspector(o.id, i.id), id: i.id });
   }
   cands.sort((a, b) => a.load - b.load || byHashThenId(a, b));
   return cands.map((c) => c.i);
@@ -147,20 +178,22 @@ export function buildTeam(rules: Snapshot['rules'], o: SnapObject, joint: boolea
 
 /** §6 expert for one object, or null. */
 export function expertFor(
-  seed: string, snapshot: Snapshot, avoid: AvoidanceIndex, withExperts: boolean, o: SnapObject,
+  keys: DrawKeys, snapshot: Snapshot, avoid: AvoidanceIndex, withExperts: boolean, o: SnapObject,
 ): string | null {
   if (o.industry === '') return null;
   if (!(withExperts || snapshot.rules.experts.industries.includes(o.industry))) return null;
   let best: { h: string; id: string } | null = null;
   for (const e of snapshot.experts as SnapExpert[]) {
     if (!e.industries.includes(o.industry) || avoid.has(e.id, o.id)) continue;
-    const c = { h: expertKey(seed, o.id, e.id), id: e.id };
+    const c = { h: keys.expert(o.id, e.id), id: e.id };
     if (!best || byHashThenId(c, best) < 0) best = c;
   }
   return best ? best.id : null;
 }
 
 export interface DrawInput {
+  /** the algorithm to run; new draws use CURRENT_ALGORITHM (the default) */
+  algorithm?: Algorithm;
   /** the draw header; `seed` is recomputed from id and entropy */
   draw: Omit<DrawHeader, 'seed'> & { seed?: string };
   snapshot: Snapshot;
@@ -178,14 +211,41 @@ export interface DrawProgress {
   (done: number, total: number): void;
 }
 
+/**
+ * §6 internal joint tasks: sj-draw/2 allots J_r per region r of the tasks (the task's region);
+ * sj-draw/1 allots one J over the whole draw. Returns the ids of the joint tasks' objects.
+ */
+export function jointTasks(keys: DrawKeys, tasks: readonly { id: string; region: string }[], jointShare: number): { joint: Set<string>; hashed: number } {
+  const groups = new Map<string, { id: string; h: string }[]>();
+  for (const t of tasks) {
+    const g = keys.algorithm === 'sj-draw/1' ? '' : t.region;
+    let l = groups.get(g);
+    if (!l) groups.set(g, (l = []));
+    l.push({ id: t.id, h: '' });
+  }
+  const joint = new Set<string>();
+  let hashed = 0;
+  for (const l of groups.values()) {
+    const J = jointCount(l.length, jointShare);
+    if (J === 0) continue;
+    for (const x of l) x.h = keys.joint(x.id);
+    hashed += l.length;
+    l.sort(byHashThenId);
+    for (let k = 0; k < J; k++) joint.add(l[k]!.id);
+  }
+  return { joint, hashed };
+}
+
 /** Run a complete draw: seed, strata, selection, methods, joint tasks, teams, experts, hashes. */
 export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome {
   const { snapshot } = input;
-  const seed = seedOf(input.draw.id, input.draw.entropy);
+  const algorithm = input.algorithm ?? CURRENT_ALGORITHM;
+  const seed = seedOf(input.draw.id, input.draw.entropy, algorithm);
+  const keys = drawKeys(algorithm, seed);
   const draw: DrawHeader = { ...input.draw, seed } as DrawHeader;
   const rules = snapshot.rules;
   const planned = planStrata(draw.level, draw.regions, snapshot.objects, rules);
-  const strata = selectStrata(seed, planned);
+  const strata = selectStrata(keys, planned);
   const hashes = { object: 0, joint: 0, inspector: 0, expert: 0 };
   hashes.object = strata.reduce((n, s) => n + s.pool.length, 0);
 
@@ -195,15 +255,10 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   }
   picked.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : compareBytes(a.o.id, b.o.id)));
 
-  const J = Math.min(picked.length, ceilDiv(picked.length * draw.jointShare, 10000));
-  const jointIds = new Set<string>();
-  if (J > 0) {
-    const jk = picked.map((p) => ({ id: p.o.id, h: jointKey(seed, p.o.id) })).sort(byHashThenId);
-    hashes.joint = jk.length;
-    for (let k = 0; k < J; k++) jointIds.add(jk[k]!.id);
-  }
+  const { joint: jointIds, hashed } = jointTasks(keys, picked.map((p) => ({ id: p.o.id, region: p.s.region })), draw.jointShare);
+  hashes.joint = hashed;
 
-  const ctx = teamContext(seed, draw.level, snapshot);
+  const ctx = teamContext(keys, draw.level, snapshot);
   const loads = new Map<string, number>();
   const tasks: Task[] = [];
   let n = 0;
@@ -211,9 +266,15 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
     const joint = jointIds.has(p.o.id);
     const order = candidateOrder(ctx, p.o, loads);
     hashes.inspector += order.length;
-    const team = buildTeam(rules, p.o, joint, order);
+    let team: string[];
+    try {
+      team = buildTeam(rules, p.o, joint, order);
+    } catch (e) {
+      if (e instanceof DrawFailure) Object.assign(e.detail, { region: p.o.region, class: p.s.class });
+      throw e;
+    }
     for (const id of team) loads.set(id, (loads.get(id) ?? 0) + 1);
-    const expert = expertFor(seed, snapshot, ctx.avoid, draw.withExperts, p.o);
+    const expert = expertFor(keys, snapshot, ctx.avoid, draw.withExperts, p.o);
     tasks.push({
       objectId: p.o.id,
       region: p.s.region,
@@ -231,8 +292,8 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   progress?.(picked.length, picked.length);
 
   const evidence: Evidence = {
-    format: EVIDENCE_FORMAT,
-    algorithm: ALGORITHM,
+    format: evidenceFormatOf(algorithm),
+    algorithm,
     draw,
     snapshot,
     snapshotHash: H(canonical(snapshot)),

@@ -1,14 +1,17 @@
 /**
- * `sj plan` arithmetic: what a draw would demand, before drawing. Quotas come from the one
- * implementation (quotas.ts planStrata); this adds pools, exclusions, expected shortfalls,
- * positive-list coverage and whether every region can be staffed. Pure, integers only.
+ * `sj plan` arithmetic: what a draw would do, before drawing — by the draw's own code: quotas
+ * from quotas.ts planStrata, credit and due from draw.ts (creditedIn, dueOf), joint counts per
+ * region from arith.ts. This adds pools, exclusions, expected shortfalls, positive-list coverage
+ * and whether every region can be staffed. Pure, integers only.
  */
+import { ceilDiv, jointCount, shareMet } from './arith.js';
 import { compareBytes } from './canonical.js';
-import { ceilDiv, planStrata } from './quotas.js';
-import type { DrawRules, Exclusion, Level, ObjClass, SnapInspector, Snapshot } from './types.js';
+import { creditedIn, dueOf } from './draw.js';
+import { planStrata } from './quotas.js';
+import { CURRENT_ALGORITHM, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapInspector, type Snapshot } from './types.js';
 
 export type ExclusionReason = Exclude<Exclusion, null>;
-export const EXCLUSION_REASONS: readonly ExclusionReason[] = ['same-quarter', 'annual-cap', 'season'];
+export const EXCLUSION_REASONS: readonly ExclusionReason[] = ['same-quarter', 'drawn-by-county', 'annual-cap', 'season'];
 
 export interface PlanStratumRow {
   region: string;
@@ -22,13 +25,17 @@ export interface PlanStratumRow {
   classMinimum: number;
   /** n_t */
   quota: number;
+  /** objects already selected this quarter by another live draw, counted toward the quota (§5) */
+  credited: number;
+  /** max(0, quota − credited): what the draw still has to select */
+  due: number;
   /** objects that may be drawn (not excluded) */
   pool: number;
   excluded: Record<ExclusionReason, number>;
   excludedTotal: number;
-  /** min(quota, pool): what the draw will select */
+  /** min(due, pool): what the draw will select */
   expected: number;
-  /** quota − expected */
+  /** due − expected */
   shortfall: number;
 }
 
@@ -36,9 +43,13 @@ export interface PositiveCoverage {
   region: string;
   population: number;
   quota: number;
+  /** already selected this quarter (credited) */
+  credited: number;
   pool: number;
   expected: number;
-  /** expected / population in basis points (rounded down) */
+  /** credited + expected: objects covered this quarter once the draw is made */
+  covered: number;
+  /** covered / population in basis points (rounded down) */
   coverage: number;
   /** rules.targets.positiveCoverage (basis points) */
   target: number;
@@ -59,6 +70,8 @@ export interface StaffingRow {
   pool: number;
   /** tasks expected in this region (county level); null at city level, where strata are not split by county */
   tasks: number | null;
+  /** internal joint tasks of those (J_r, §6); null at city level */
+  jointTasks: number | null;
   /** ceilDiv(tasks × team size, candidates): team places per candidate (county level); null otherwise */
   averageLoad: number | null;
   problems: StaffingProblem[];
@@ -88,7 +101,7 @@ export interface LevelPlan {
   strata: PlanStratumRow[];
   positive: PositiveCoverage[];
   staffing: Staffing;
-  totals: { population: number; quota: number; pool: number; excluded: number; expected: number; shortfall: number };
+  totals: { population: number; quota: number; credited: number; due: number; pool: number; excluded: number; expected: number; shortfall: number };
 }
 
 export interface PlanInput {
@@ -103,7 +116,7 @@ export interface PlanInput {
   cityCode?: string;
 }
 
-const zeroExcl = (): Record<ExclusionReason, number> => ({ 'same-quarter': 0, 'annual-cap': 0, season: 0 });
+const zeroExcl = (): Record<ExclusionReason, number> => ({ 'same-quarter': 0, 'drawn-by-county': 0, 'annual-cap': 0, season: 0 });
 
 export function summarizePlan(input: PlanInput): LevelPlan {
   const { level, drawRegions, snapshot, rules } = input;
@@ -115,11 +128,13 @@ export function summarizePlan(input: PlanInput): LevelPlan {
       if (o.excluded === null) pool++;
       else excluded[o.excluded]++;
     }
-    const expected = Math.min(s.quota, pool);
+    const credited = creditedIn(CURRENT_ALGORITHM, s.objects);
+    const due = dueOf({ quota: s.quota, credited });
+    const expected = Math.min(due, pool);
     return {
       region: s.region, class: s.class, tier: s.tier, population: s.population, classPopulation: s.classPopulation,
-      classMinimum: s.classMinimum, quota: s.quota, pool, excluded, excludedTotal: s.population - pool, expected,
-      shortfall: s.quota - expected,
+      classMinimum: s.classMinimum, quota: s.quota, credited, due, pool, excluded, excludedTotal: s.population - pool, expected,
+      shortfall: due - expected,
     };
   });
 
@@ -127,14 +142,20 @@ export function summarizePlan(input: PlanInput): LevelPlan {
   const positive: PositiveCoverage[] = strata
     .filter((s) => s.class === 'positive')
     .map((s) => {
-      const coverage = Math.floor((s.expected * 10000) / s.population);
-      return { region: s.region, population: s.population, quota: s.quota, pool: s.pool, expected: s.expected, coverage, target, met: coverage >= target };
+      const covered = Math.min(s.population, s.credited + s.expected);
+      const coverage = Math.floor((covered * 10000) / s.population);
+      return {
+        region: s.region, population: s.population, quota: s.quota, credited: s.credited, pool: s.pool, expected: s.expected,
+        covered, coverage, target, met: shareMet(covered, s.population, target),
+      };
     });
 
-  const totals = { population: 0, quota: 0, pool: 0, excluded: 0, expected: 0, shortfall: 0 };
+  const totals = { population: 0, quota: 0, credited: 0, due: 0, pool: 0, excluded: 0, expected: 0, shortfall: 0 };
   for (const s of strata) {
     totals.population += s.population;
     totals.quota += s.quota;
+    totals.credited += s.credited;
+    totals.due += s.due;
     totals.pool += s.pool;
     totals.excluded += s.excludedTotal;
     totals.expected += s.expected;
@@ -150,7 +171,11 @@ function staffing(input: PlanInput, strata: PlanStratumRow[], tasks: number): St
   const cap = rules.team.maxTasksPerInspector;
   const cross = rules.team.crossRegionAtCity;
   const jointShare = input.jointShare;
-  const jointTasks = Math.min(tasks, ceilDiv(tasks * jointShare, 10000));
+  // §6 of sj-draw/2: J_r per region of the tasks (the city code for every task at city level)
+  const tasksBy = new Map<string, number>();
+  for (const s of strata) tasksBy.set(s.region, (tasksBy.get(s.region) ?? 0) + s.expected);
+  let jointTasks = 0;
+  for (const n of tasksBy.values()) jointTasks += jointCount(n, jointShare);
   const inspectors = snapshot.inspectors;
   const byRegion = new Map<string, SnapInspector[]>();
   for (const i of inspectors) {
@@ -163,23 +188,20 @@ function staffing(input: PlanInput, strata: PlanStratumRow[], tasks: number): St
   const problems: StaffingProblem[] = [];
 
   if (level === 'county') {
-    const tasksBy = new Map<string, number>();
     const poolBy = new Map<string, number>();
-    for (const s of strata) {
-      tasksBy.set(s.region, (tasksBy.get(s.region) ?? 0) + s.expected);
-      poolBy.set(s.region, (poolBy.get(s.region) ?? 0) + s.pool);
-    }
+    for (const s of strata) poolBy.set(s.region, (poolBy.get(s.region) ?? 0) + s.pool);
     const regions = [...new Set([...input.drawRegions, ...tasksBy.keys()])].sort(compareBytes);
     for (const r of regions) {
       const cands = byRegion.get(r) ?? [];
       const n = tasksBy.get(r) ?? 0;
+      const jr = jointCount(n, jointShare);
       const row: StaffingRow = {
-        region: r, eligible: cands.length, candidates: cands.length, lines: lines(cands), pool: poolBy.get(r) ?? 0, tasks: n,
+        region: r, eligible: cands.length, candidates: cands.length, lines: lines(cands), pool: poolBy.get(r) ?? 0, tasks: n, jointTasks: jr,
         averageLoad: cands.length ? ceilDiv(n * size, cands.length) : null, problems: [],
       };
       if (n > 0) {
         if (cands.length < size) row.problems.push('too-few');
-        if (jointTasks > 0 && row.lines < 2) row.problems.push('one-line');
+        if (jr > 0 && row.lines < 2) row.problems.push('one-line');
         if (cap > 0 && cands.length * cap < n * size) row.problems.push('load-cap');
       }
       rows.push(row);
@@ -201,7 +223,7 @@ function staffing(input: PlanInput, strata: PlanStratumRow[], tasks: number): St
       const cands = cross && !isCity ? inspectors.filter((i) => i.region !== r) : inspectors;
       const n = isCity ? 0 : poolBy.get(r) ?? 0;
       const row: StaffingRow = {
-        region: r, eligible: own.length, candidates: cands.length, lines: lines(cands), pool: n, tasks: null,
+        region: r, eligible: own.length, candidates: cands.length, lines: lines(cands), pool: n, tasks: null, jointTasks: null,
         averageLoad: null, problems: [],
       };
       if (n > 0 && tasks > 0) {

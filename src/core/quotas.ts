@@ -1,11 +1,10 @@
 /**
- * Quota arithmetic of sj-draw/1 §4: the one implementation used by `sj plan` and `sj draw`.
- * Pure: no I/O, no clock, integers only.
+ * Quota arithmetic of §4 (the same in sj-draw/1 and sj-draw/2): the one implementation used by
+ * `sj plan`, `sj draw`, `sj report` and `sj check`. Pure: no I/O, no clock, integers only.
  */
+import { classMinimum, tierQuota } from './arith.js';
 import { compareBytes } from './canonical.js';
 import { CLASSES, type DrawRules, type Level, type ObjClass, type SnapObject } from './types.js';
-
-export const ceilDiv = (a: number, b: number): number => Math.floor((a + b - 1) / b);
 
 export interface PlannedStratum<O extends SnapObject = SnapObject> {
   region: string;
@@ -63,7 +62,7 @@ export function planStrata<O extends SnapObject>(
       const rate = rateOf(rules, level, c);
       if (!members || members.length === 0 || rate <= 0) continue;
       const N = members.length;
-      const T = Math.min(N, ceilDiv(N * rate, 10000));
+      const T = classMinimum(N, rate);
       if (!rules.tiered.includes(c)) {
         out.push({ region: r, class: c, tier: null, population: N, quota: T, objects: members, classMinimum: T, classPopulation: N });
         continue;
@@ -85,7 +84,7 @@ export function planStrata<O extends SnapObject>(
       let sum = 0;
       for (const { tier, pct } of order) {
         const Nt = byTier.get(tier)!.length;
-        const nt = Math.min(Nt, ceilDiv(Nt * rate * pct, 1000000));
+        const nt = tierQuota(Nt, rate, pct);
         n.set(tier, nt);
         sum += nt;
       }
@@ -111,3 +110,10 @@ export function planStrata<O extends SnapObject>(
   }
   return out;
 }
+
+/** A class drawn at every object every quarter at this level (rate 10000: the positive list at county level). */
+export const isCensus = (rules: DrawRules, level: Level, cls: ObjClass): boolean => rateOf(rules, level, cls) >= 10000;
+
+/** Distinct-object count of a (region, class) population to its minimum, with this level's rate. */
+export const requiredOf = (rules: DrawRules, level: Level, cls: ObjClass, population: number): number =>
+  classMinimum(population, rateOf(rules, level, cls));

@@ -28,7 +28,17 @@ export interface TargetRules {
   creditBasedShare: number;
   /** positive-list off-site coverage per county per quarter (basis points) */
   positiveCoverage: number;
+  /**
+   * which tasks the credit-based share is over: "sampled" (default: classes drawn by sampling,
+   * rate below 10000 — the positive list's census uses no risk tier) or "all"
+   */
+  creditBasedScope?: CreditBasedScope;
 }
+
+export type CreditBasedScope = 'sampled' | 'all';
+export const CREDIT_BASED_SCOPES: readonly CreditBasedScope[] = ['sampled', 'all'];
+/** The scope in force: the rules' own, or "sampled". */
+export const creditBasedScopeOf = (r: { targets?: Partial<TargetRules> }): CreditBasedScope => r.targets?.creditBasedScope ?? 'sampled';
 
 export interface DeadlineRules {
   publicationWorkingDays: number;
@@ -210,12 +220,16 @@ export function validateRules(x: unknown): RulesValidation {
     bool('exclusions.season', ex.season);
   }
 
-  const tg = section('targets', x.targets, ['jointInternalShare', 'jointDepartmentPerQuarter', 'creditBasedShare', 'positiveCoverage']);
+  const tg = section('targets', x.targets, ['jointInternalShare', 'jointDepartmentPerQuarter', 'creditBasedShare', 'positiveCoverage', 'creditBasedScope']);
   if (tg) {
     int('targets.jointInternalShare', tg.jointInternalShare, 0, 10000);
     int('targets.jointDepartmentPerQuarter', tg.jointDepartmentPerQuarter, 0);
     int('targets.creditBasedShare', tg.creditBasedShare, 0, 10000);
     int('targets.positiveCoverage', tg.positiveCoverage, 0, 10000);
+    // optional: "sampled" when absent
+    if (tg.creditBasedScope !== undefined && !(CREDIT_BASED_SCOPES as readonly unknown[]).includes(tg.creditBasedScope)) {
+      p('oneOf', 'targets.creditBasedScope', { value: describe(tg.creditBasedScope), list: CREDIT_BASED_SCOPES.map((v) => `"${v}"`).join(' | ') });
+    }
   }
 
   const dl = section('deadlines', x.deadlines, ['publicationWorkingDays', 'summaryWorkingDaysBeforeQuarterEnd', 'statisticsWorkingDaysAfterQuarterEnd']);

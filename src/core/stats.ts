@@ -1,30 +1,64 @@
 /**
  * The quarterly statistics table (统计表): every figure, from plain arrays. Pure: no fs, no
  * console, no clock — "today" and the publication due date of an inspection come in.
- * Integers only: shares are basis points (floored), fines are fen.
+ * Integers only: shares are basis points (floored) in data, shown rounded half up (arith.ts);
+ * fines are fen.
  *
- * Rows: the city (市本级: the city-level draws' tasks), each county (its county-level draws'
- * tasks), and 合计. The 合计 row sums the inspections of all rows; its object count is the
- * city's, once (the city row already counts the objects of every county), and its inspectors
- * are the sum (each inspector belongs to one unit).
+ * What counts (domain.md, "How sj measures the targets"): live draws only; a substituted task
+ * counts its new object. Rows: the city (市本级: the city-level draws' tasks), each county (its
+ * county-level draws' tasks, by the task's region), and 合计. The class figures of a county count
+ * its objects (by the object's own county) selected this quarter by any live draw: 实抽 = its
+ * own routine draw's picks, 计入已抽 = those of city-level or directional draws. The 合计 row sums
+ * the rows; its object count is the city's, once (the city row already counts the objects of
+ * every county), and its inspectors are the sum (each inspector belongs to one unit).
  */
+import { bpText, shareBp } from './arith.js';
 import { hasProblem } from './results.js';
 import { CLASSES, type Level, type Method, type ObjClass } from './types.js';
+
+export { bpText, shareBp };
 
 export type ClassCounts = Record<ObjClass, number>;
 export type ClassFlags = Record<ObjClass, boolean>;
 
 export interface StatsTask {
   taskNo: string;
+  drawId: string;
   quarter: string;
   level: Level;
+  drawKind: 'routine' | 'directional';
   /** stratum region: the city code for city-level tasks, the county otherwise */
   region: string;
+  /** the object inspected (after substitutions) and its own county */
+  objectId: string;
+  objectRegion: string;
   class: ObjClass;
+  /** the stratum's credit tier; null = unrated or an untiered class */
+  tier: string | null;
   method: Method;
   joint: boolean;
   departmentJoint: boolean;
-  creditBased: boolean;
+  /** drawn by sampling: the class's rate at the draw's level (its own rules) is below 10000 */
+  sampled: boolean;
+}
+
+/** A live draw, for the inter-department joint count (draws, not tasks). */
+export interface StatsDraw {
+  id: string;
+  quarter: string;
+  level: Level;
+  /** draw.regions: [city code] at city level, the counties otherwise */
+  regions: string[];
+  departmentJoint: boolean;
+}
+
+/** Which tasks the credit-based share is computed over (rules.targets.creditBasedScope). */
+export type CreditScope = 'sampled' | 'all';
+
+/** Is a task in the credit-based share's denominator, and in its numerator? */
+export function creditCounts(t: Pick<StatsTask, 'sampled' | 'tier'>, scope: CreditScope): { den: boolean; num: boolean } {
+  const den = scope === 'all' || t.sampled;
+  return { den, num: den && t.tier !== null };
 }
 
 export interface StatsResult {
@@ -55,7 +89,11 @@ export interface RequiredEntry {
 export interface StatsInput {
   /** the city first, then the counties in display order */
   regions: RegionInfo[];
+  /** live tasks of the period's quarters */
   tasks: StatsTask[];
+  /** live draws of the period's quarters */
+  draws: StatsDraw[];
+  creditScope: CreditScope;
   /** current results of those tasks (others are ignored) */
   results: StatsResult[];
   /** roster objects per row region (the city row: the whole city) */
@@ -77,8 +115,11 @@ export interface StatsRow {
   objects: ClassCounts & { total: number };
   inspectors: number;
   required: ClassCounts & { total: number };
+  /** 实抽: distinct objects selected by this row's own routine draws */
   drawn: ClassCounts & { total: number };
-  /** drawn ≥ required in every quarter of the period, per class */
+  /** 计入已抽: the row's objects selected by city-level or directional draws (not by its own routine draw) */
+  credited: ClassCounts & { total: number };
+  /** drawn + credited ≥ required in every quarter of the period, per class */
   met: ClassFlags;
   inspections: number;
   onsite: number;
@@ -86,8 +127,11 @@ export interface StatsRow {
   jointInternal: number;
   /** basis points of inspections, floored; null when there are none */
   jointInternalShare: number | null;
+  /** inter-department joint draws of this row's level that include the region */
   jointDepartment: number;
   creditBased: number;
+  /** the credit-based share's denominator (sampled inspections, or all with scope "all") */
+  creditBasis: number;
   creditBasedShare: number | null;
   /** tasks with a result in force */
   inspected: number;
@@ -101,23 +145,15 @@ export interface StatsRow {
   criminalReferrals: number;
   published: number;
   publishable: number;
+  /** publishable, not published, past the due date */
   overdue: number;
+  /** published after the due date (逾期公示): stays late */
+  publishedLate: number;
 }
 
 export const zeroClasses = (): ClassCounts => ({ special: 0, key: 0, positive: 0, general: 0 });
 const withTotal = (c: ClassCounts) => ({ ...c, total: CLASSES.reduce((s, k) => s + c[k], 0) });
 
-/** a/b in basis points, floored; null when b = 0 */
-export function shareBp(a: number, b: number): number | null {
-  if (b <= 0) return null;
-  return Math.floor((a * 10000) / b);
-}
-
-/** "33.33%" from basis points; "—" for null */
-export function bpText(bp: number | null): string {
-  if (bp === null) return '—';
-  return `${Math.floor(bp / 100)}.${String(bp % 100).padStart(2, '0')}%`;
-}
 
 /** fen → "12345.00" (exact, integer arithmetic) */
 export function yuan(fen: number): string {
@@ -131,14 +167,76 @@ export function rowRegion(t: Pick<StatsTask, 'level' | 'region'>, cityCode: stri
   return t.level === 'city' ? cityCode : t.region;
 }
 
+/** Per quarter and region: the distinct objects of each class selected, split as the table shows them. */
+export interface ClassCoverage {
+  /** 实抽: by the row's own routine draws */
+  own: ClassCounts;
+  /** 计入已抽: by city-level or directional draws, not already in own */
+  credited: ClassCounts;
+}
+
+/**
+ * The class figures of every (quarter, region): for a county, its objects (by their own county)
+ * selected by any live draw; for the city, the objects selected by city-level draws. Distinct
+ * objects, in whatever order the draws came. Key: `${quarter}|${region}`.
+ */
+export function classCoverage(tasks: readonly StatsTask[], cityCode: string): Map<string, ClassCoverage> {
+  const own = new Map<string, Map<string, ObjClass>>();
+  const other = new Map<string, Map<string, ObjClass>>();
+  const add = (m: Map<string, Map<string, ObjClass>>, k: string, id: string, c: ObjClass) => {
+    let s = m.get(k);
+    if (!s) m.set(k, (s = new Map()));
+    s.set(id, c);
+  };
+  for (const t of tasks) {
+    const isOwn = t.drawKind === 'routine';
+    if (t.level === 'city') {
+      add(isOwn ? own : other, `${t.quarter}|${cityCode}`, t.objectId, t.class);
+      add(other, `${t.quarter}|${t.objectRegion}`, t.objectId, t.class); // credited to the object's county
+    } else {
+      add(isOwn ? own : other, `${t.quarter}|${t.objectRegion}`, t.objectId, t.class);
+    }
+  }
+  const out = new Map<string, ClassCoverage>();
+  for (const k of new Set([...own.keys(), ...other.keys()])) {
+    const o = own.get(k) ?? new Map<string, ObjClass>();
+    const cov: ClassCoverage = { own: zeroClasses(), credited: zeroClasses() };
+    for (const c of o.values()) cov.own[c]++;
+    for (const [id, c] of other.get(k) ?? []) if (!o.has(id)) cov.credited[c]++;
+    out.set(k, cov);
+  }
+  return out;
+}
+
+/** The figure a class minimum is judged on: 实抽 + 计入已抽. */
+export const coveredOf = (cov: ClassCoverage | undefined, c: ObjClass): number => (cov ? cov.own[c] + cov.credited[c] : 0);
+
+/** Inter-department joint draws per `${quarter}|${row region}`: a city-level draw counts for the city, a county-level one for each county it includes. */
+export function departmentDraws(draws: readonly StatsDraw[], cityCode: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const d of draws) {
+    if (!d.departmentJoint) continue;
+    for (const r of d.level === 'city' ? [cityCode] : d.regions) out.set(`${d.quarter}|${r}`, (out.get(`${d.quarter}|${r}`) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Publication state of a result on `today`. A late publication stays late. */
+export type PublicationState = 'confidential' | 'published' | 'published-late' | 'overdue' | 'pending';
+
+export function publicationState(r: Pick<StatsResult, 'confidential' | 'publishedOn' | 'date'>, today: string, due: (date: string) => string): PublicationState {
+  if (r.confidential) return 'confidential';
+  const d = due(r.date);
+  if (r.publishedOn !== null) return r.publishedOn > d ? 'published-late' : 'published';
+  return today > d ? 'overdue' : 'pending';
+}
+
 interface Acc {
-  drawnByQuarter: Map<string, ClassCounts>;
-  drawn: ClassCounts;
   onsite: number;
   offsite: number;
   jointInternal: number;
-  jointDepartment: number;
   creditBased: number;
+  creditBasis: number;
   inspected: number;
   problems: number;
   rectifyOrdered: number;
@@ -150,18 +248,14 @@ interface Acc {
   published: number;
   publishable: number;
   overdue: number;
+  publishedLate: number;
 }
 
 const newAcc = (): Acc => ({
-  drawnByQuarter: new Map(), drawn: zeroClasses(), onsite: 0, offsite: 0, jointInternal: 0, jointDepartment: 0, creditBased: 0,
+  onsite: 0, offsite: 0, jointInternal: 0, creditBased: 0, creditBasis: 0,
   inspected: 0, problems: 0, rectifyOrdered: 0, rectified: 0, cases: 0, fineFen: 0, referrals: 0, criminalReferrals: 0,
-  published: 0, publishable: 0, overdue: 0,
+  published: 0, publishable: 0, overdue: 0, publishedLate: 0,
 });
-
-/** Is a result overdue for publication on `today`? (publishable, not published, past its due date) */
-export function isOverdue(r: StatsResult, today: string, due: (date: string) => string): boolean {
-  return !r.confidential && r.publishedOn === null && today > due(r.date);
-}
 
 export function computeStats(input: StatsInput): StatsRow[] {
   const city = input.regions.find((r) => r.level === 'city');
@@ -178,15 +272,12 @@ export function computeStats(input: StatsInput): StatsRow[] {
     const code = rowRegion(t, city.code);
     let a = accs.get(code);
     if (!a) accs.set(code, (a = newAcc())); // a region not in the list: kept out of the rows, but never lost silently
-    a.drawn[t.class]++;
-    let q = a.drawnByQuarter.get(t.quarter);
-    if (!q) a.drawnByQuarter.set(t.quarter, (q = zeroClasses()));
-    q[t.class]++;
     if (t.method === 'onsite') a.onsite++;
     else a.offsite++;
     if (t.joint) a.jointInternal++;
-    if (t.departmentJoint) a.jointDepartment++;
-    if (t.creditBased) a.creditBased++;
+    const cc = creditCounts(t, input.creditScope);
+    if (cc.den) a.creditBasis++;
+    if (cc.num) a.creditBased++;
     const r = resultOf.get(t.taskNo);
     if (!r) continue;
     a.inspected++;
@@ -199,8 +290,12 @@ export function computeStats(input: StatsInput): StatsRow[] {
     a.fineFen += r.fineFen;
     if (r.publishedOn !== null) a.published++;
     if (!r.confidential) a.publishable++;
-    if (isOverdue(r, input.today, due)) a.overdue++;
+    const ps = publicationState(r, input.today, due);
+    if (ps === 'overdue') a.overdue++;
+    if (ps === 'published-late') a.publishedLate++;
   }
+  const coverage = classCoverage(input.tasks, city.code);
+  const department = departmentDraws(input.draws, city.code);
 
   const reqBy = new Map<string, RequiredEntry[]>();
   for (const e of input.required) {
@@ -212,13 +307,21 @@ export function computeStats(input: StatsInput): StatsRow[] {
   const rows: StatsRow[] = input.regions.map((reg) => {
     const a = accs.get(reg.code)!;
     const required = zeroClasses();
+    const drawn = zeroClasses();
+    const credited = zeroClasses();
     const met: ClassFlags = { special: true, key: true, positive: true, general: true };
-    for (const e of reqBy.get(reg.code) ?? []) {
-      const d = a.drawnByQuarter.get(e.quarter) ?? zeroClasses();
+    const quarters = new Set([...(reqBy.get(reg.code) ?? []).map((e) => e.quarter), ...input.tasks.map((t) => t.quarter)]);
+    let jointDepartment = 0;
+    for (const q of quarters) {
+      const cov = coverage.get(`${q}|${reg.code}`);
+      const e = (reqBy.get(reg.code) ?? []).find((x) => x.quarter === q);
       for (const c of CLASSES) {
-        required[c] += e.required[c];
-        if (d[c] < e.required[c]) met[c] = false;
+        drawn[c] += cov?.own[c] ?? 0;
+        credited[c] += cov?.credited[c] ?? 0;
+        if (e) required[c] += e.required[c];
+        if (e && coveredOf(cov, c) < e.required[c]) met[c] = false;
       }
+      jointDepartment += department.get(`${q}|${reg.code}`) ?? 0;
     }
     const inspections = a.onsite + a.offsite;
     return {
@@ -228,16 +331,18 @@ export function computeStats(input: StatsInput): StatsRow[] {
       objects: withTotal(input.objects[reg.code] ?? zeroClasses()),
       inspectors: input.inspectors[reg.code] ?? 0,
       required: withTotal(required),
-      drawn: withTotal(a.drawn),
+      drawn: withTotal(drawn),
+      credited: withTotal(credited),
       met,
       inspections,
       onsite: a.onsite,
       offsite: a.offsite,
       jointInternal: a.jointInternal,
       jointInternalShare: shareBp(a.jointInternal, inspections),
-      jointDepartment: a.jointDepartment,
+      jointDepartment,
       creditBased: a.creditBased,
-      creditBasedShare: shareBp(a.creditBased, inspections),
+      creditBasis: a.creditBasis,
+      creditBasedShare: shareBp(a.creditBased, a.creditBasis),
       inspected: a.inspected,
       problems: a.problems,
       rectifyOrdered: a.rectifyOrdered,
@@ -250,6 +355,7 @@ export function computeStats(input: StatsInput): StatsRow[] {
       published: a.published,
       publishable: a.publishable,
       overdue: a.overdue,
+      publishedLate: a.publishedLate,
     };
   });
   rows.push(totalRow(rows, city.code));
@@ -270,6 +376,7 @@ export function totalRow(rows: StatsRow[], cityCode: string): StatsRow {
   const inspections = sum((r) => r.inspections);
   const jointInternal = sum((r) => r.jointInternal);
   const creditBased = sum((r) => r.creditBased);
+  const creditBasis = sum((r) => r.creditBasis);
   const fineFen = sum((r) => r.fineFen);
   return {
     region: 'total',
@@ -279,6 +386,7 @@ export function totalRow(rows: StatsRow[], cityCode: string): StatsRow {
     inspectors: sum((r) => r.inspectors),
     required: sumClasses((r) => r.required),
     drawn: sumClasses((r) => r.drawn),
+    credited: sumClasses((r) => r.credited),
     met,
     inspections,
     onsite: sum((r) => r.onsite),
@@ -287,7 +395,8 @@ export function totalRow(rows: StatsRow[], cityCode: string): StatsRow {
     jointInternalShare: shareBp(jointInternal, inspections),
     jointDepartment: sum((r) => r.jointDepartment),
     creditBased,
-    creditBasedShare: shareBp(creditBased, inspections),
+    creditBasis,
+    creditBasedShare: shareBp(creditBased, creditBasis),
     inspected: sum((r) => r.inspected),
     problems: sum((r) => r.problems),
     rectifyOrdered: sum((r) => r.rectifyOrdered),
@@ -300,5 +409,6 @@ export function totalRow(rows: StatsRow[], cityCode: string): StatsRow {
     published: sum((r) => r.published),
     publishable: sum((r) => r.publishable),
     overdue: sum((r) => r.overdue),
+    publishedLate: sum((r) => r.publishedLate),
   };
 }

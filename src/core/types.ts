@@ -1,10 +1,27 @@
-/** Types of the sj-draw/1 contract (../shared/spec/draw-v1.md) and the evidence file. */
+/**
+ * Types of the draw contracts — sj-draw/2 (../shared/spec/draw-v2.md, new draws) and sj-draw/1
+ * (draw-v1.md, draws already made) — and their evidence files.
+ */
 
 export type Level = 'city' | 'county';
 export type ObjClass = 'special' | 'key' | 'positive' | 'general';
 export const CLASSES: readonly ObjClass[] = ['special', 'key', 'positive', 'general'];
-export type Exclusion = null | 'same-quarter' | 'annual-cap' | 'season';
-export const EXCLUSIONS: readonly Exclusion[] = [null, 'same-quarter', 'annual-cap', 'season'];
+/** The algorithms sj can recompute; new draws use CURRENT_ALGORITHM. */
+export type Algorithm = 'sj-draw/1' | 'sj-draw/2';
+export type EvidenceFormat = 'sj-evidence/1' | 'sj-evidence/2';
+export const CURRENT_ALGORITHM: Algorithm = 'sj-draw/2';
+export const ALGORITHMS: readonly Algorithm[] = ['sj-draw/1', 'sj-draw/2'];
+export const evidenceFormatOf = (a: Algorithm): EvidenceFormat => (a === 'sj-draw/1' ? 'sj-evidence/1' : 'sj-evidence/2');
+
+/**
+ * Why an object of the population may not be drawn. In precedence order (v2 §3):
+ * same-quarter (credited in v2), drawn-by-county (v2, city level only: not credited),
+ * annual-cap, season. sj-draw/1 knows all but drawn-by-county.
+ */
+export type Exclusion = null | 'same-quarter' | 'drawn-by-county' | 'annual-cap' | 'season';
+export const EXCLUSIONS_V1: readonly Exclusion[] = [null, 'same-quarter', 'annual-cap', 'season'];
+export const EXCLUSIONS_V2: readonly Exclusion[] = [null, 'same-quarter', 'drawn-by-county', 'annual-cap', 'season'];
+export const exclusionsOf = (a: Algorithm): readonly Exclusion[] => (a === 'sj-draw/1' ? EXCLUSIONS_V1 : EXCLUSIONS_V2);
 export type Method = 'onsite' | 'offsite';
 export type DrawMethod = 'auto' | Method;
 
@@ -95,6 +112,8 @@ export interface Stratum {
   tier: string | null;
   population: number;
   quota: number;
+  /** sj-draw/2 only: objects already selected this quarter (excluded "same-quarter"), counted toward the quota */
+  credited?: number;
   pool: number;
   selected: number;
 }
@@ -113,8 +132,8 @@ export interface Task {
 }
 
 export interface Evidence {
-  format: 'sj-evidence/1';
-  algorithm: 'sj-draw/1';
+  format: EvidenceFormat;
+  algorithm: Algorithm;
   draw: DrawHeader;
   snapshot: Snapshot;
   snapshotHash: string;

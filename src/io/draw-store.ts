@@ -67,6 +67,12 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
   evidence.tasks.forEach((tk, i) => {
     ins.run(taskNo(d.id, i + 1), d.id, i + 1, tk.objectId, tk.region, objRegion.get(tk.objectId) ?? tk.region, tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
   });
+  // the facts reports and checks read (sj verify holds them equal to the evidence)
+  db.prepare('INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, ?, ?, ?, ?, ?)').run(
+    d.id, evidence.algorithm, d.joint, d.createdAt.slice(0, 10), canonical(evidence.snapshot.rules.rates[d.level] ?? {}), canonical(evidence.snapshot.rules.tiered),
+  );
+  const st = db.prepare('INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  evidence.strata.forEach((s, i) => st.run(d.id, i + 1, s.region, s.class, s.tier, s.population, s.quota, s.credited ?? 0, s.pool, s.selected));
   if (d.kind === 'routine') {
     const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
     for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
@@ -183,8 +189,8 @@ export interface EffectiveTask {
   joint: boolean;
   /** department joint draw (部门联合) */
   departmentJoint: boolean;
-  /** credit tiers used in the draw's strata for this class (信用分级分类抽查) */
-  creditBased: boolean;
+  /** drawn by sampling: the class's rate at the draw's level is below 10000 (not the positive list's census) */
+  sampled: boolean;
   inspectors: string[];
   expert: string | null;
   substitutions: { kind: 'object' | 'inspector'; original: string; replacement: string; reason: string; at: string }[];
@@ -195,10 +201,9 @@ export interface EffectiveTask {
 export function effectiveTasks(db: DB, opts: { drawId?: string; quarter?: string; year?: number; includeVoided?: boolean } = {}): EffectiveTask[] {
   const { conds, p } = drawConditions({ ...opts, live: !opts.includeVoided });
   const where = conds.length ? `WHERE ${conds.join(' AND ')}` : '';
-  const draws = db.prepare(`SELECT d.id, d.quarter, d.level, d.kind, json_extract(d.evidence, '$.draw.joint') AS joint,
-      json_extract(d.evidence, '$.draw.createdAt') AS created, json_extract(d.evidence, '$.snapshot.rules.tiered') AS tiered,
+  const draws = db.prepare(`SELECT d.id, d.quarter, d.level, d.kind, f.joint, f.draw_date AS created, f.rates,
       EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) AS voided
-    FROM draws d ${where} ORDER BY d.seq`).all(p) as { id: string; quarter: string; level: Level; kind: 'routine' | 'directional'; joint: string; created: string; tiered: string; voided: number }[];
+    FROM draws d JOIN draw_facts f ON f.draw_id = d.id ${where} ORDER BY d.seq`).all(p) as { id: string; quarter: string; level: Level; kind: 'routine' | 'directional'; joint: string; created: string; rates: string; voided: number }[];
   const tasksQ = db.prepare('SELECT * FROM draw_tasks WHERE draw_id = ? ORDER BY ord');
   const subsQ = db.prepare('SELECT task_no, kind, original, replacement, reason, at, payload FROM substitutions WHERE draw_id = ? ORDER BY seq');
   const out: EffectiveTask[] = [];
@@ -209,7 +214,7 @@ export function effectiveTasks(db: DB, opts: { drawId?: string; quarter?: string
       l.push({ kind: s.kind, original: s.original, replacement: s.replacement, reason: s.reason, at: s.at, payload: s.payload });
       subs.set(s.task_no, l);
     }
-    const tiered = new Set<string>(JSON.parse(d.tiered ?? '[]'));
+    const rates = JSON.parse(d.rates) as Partial<Record<ObjClass, number>>;
     for (const r of tasksQ.all(d.id) as Record<string, unknown>[]) {
       const tn = r.task_no as string;
       let objectId = r.object_id as string;
@@ -220,11 +225,13 @@ export function effectiveTasks(db: DB, opts: { drawId?: string; quarter?: string
       const sl = subs.get(tn) ?? [];
       for (const s of sl) {
         if (s.kind === 'object') {
-          const pl = JSON.parse(s.payload) as { objectRegion?: string; method?: Method; expert?: string | null };
+          const pl = JSON.parse(s.payload) as { objectRegion?: string; method?: Method; expert?: string | null; team?: { original: string; replacement: string }[] };
           objectId = s.replacement;
           if (pl.objectRegion) objectRegion = pl.objectRegion;
           if (pl.method) method = pl.method;
           if (pl.expert !== undefined) expert = pl.expert;
+          // members who could not serve the new object were replaced with it (§8)
+          for (const ch of pl.team ?? []) inspectors = inspectors.map((i) => (i === ch.original ? ch.replacement : i));
         } else {
           inspectors = inspectors.map((i) => (i === s.original ? s.replacement : i));
         }
@@ -234,7 +241,7 @@ export function effectiveTasks(db: DB, opts: { drawId?: string; quarter?: string
         objectId, originalObjectId: objectId !== r.object_id ? (r.object_id as string) : null,
         region: r.region as string, objectRegion, class: r.class as ObjClass, tier: (r.tier as string | null) ?? null, rank: r.rank as number,
         method, joint: r.joint === 1, departmentJoint: d.joint === 'department',
-        creditBased: tiered.has(r.class as string), inspectors, expert,
+        sampled: (rates[r.class as ObjClass] ?? 0) < 10000, inspectors, expert,
         substitutions: sl.map(({ payload: _p, ...rest }) => rest), drawDate: String(d.created).slice(0, 10),
       });
     }

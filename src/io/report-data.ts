@@ -1,16 +1,21 @@
 /**
- * Gathering what `sj report` and `sj check` compute on: live tasks, results in force, roster
- * counts, required numbers (from the draws' evidence strata, or planStrata on the current roster
- * for a region without a draw), rules, calendar, ledger head. The arithmetic is core/stats.ts
- * and core/checks.ts.
+ * Gathering what `sj report` and `sj check` compute on: live tasks and draws (their facts stored
+ * at draw time: draw_facts, draw_strata, draw_tasks), results in force, roster counts, required
+ * numbers (T from the routine draws' strata populations, or from the roster for a region without
+ * a draw), the causes of short figures, rules, calendar, ledger head. The arithmetic is
+ * core/stats.ts and core/checks.ts.
  */
+import { classMinimum } from '../core/arith.js';
 import { publicationDue } from '../core/deadlines.js';
-import { runChecks, type CheckReport } from '../core/checks.js';
+import { runChecks, type CheckReport, type MissCause } from '../core/checks.js';
 import { quarterOf, type Quarter } from '../core/quarter.js';
-import { ceilDiv, planStrata } from '../core/quotas.js';
-import type { SjRules } from '../core/rules.js';
-import { computeStats, zeroClasses, type ClassCounts, type RegionInfo, type RequiredEntry, type StatsResult, type StatsRow, type StatsTask } from '../core/stats.js';
-import type { Level, Method, ObjClass, SnapObject, Stratum } from '../core/types.js';
+import { rateOf, requiredOf } from '../core/quotas.js';
+import { creditBasedScopeOf, type SjRules } from '../core/rules.js';
+import {
+  computeStats, zeroClasses,
+  type ClassCounts, type RegionInfo, type RequiredEntry, type StatsDraw, type StatsResult, type StatsRow, type StatsTask,
+} from '../core/stats.js';
+import { CLASSES, type Evidence, type Level, type Method, type ObjClass } from '../core/types.js';
 import type { WorkCalendar } from '../core/workdays.js';
 import { loadCalendar } from './calendar-store.js';
 import { dateCst, endOfDayCst, isoCst, now } from './clock.js';
@@ -34,6 +39,10 @@ export interface ReportContext {
   tasks: StatsTask[];
   /** live tasks of the year up to the period's last quarter (for the annual targets) */
   yearTasks: StatsTask[];
+  /** live draws of the period's quarters */
+  draws: StatsDraw[];
+  /** why a figure is short, by `${quarter}|${region}|${class}` */
+  causes: Map<string, MissCause>;
   /** results in force of yearTasks */
   results: StatsResult[];
   objects: Record<string, ClassCounts>;
@@ -73,10 +82,11 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
 
   const yearTasks = liveTaskFacts(db, year).filter((t) => yearQuarterIds.has(t.quarter));
   const tasks = yearTasks.filter((t) => quarterIds.has(t.quarter));
+  const draws = liveDraws(db, year).filter((d) => quarterIds.has(d.quarter));
 
   // results of live draws only: a task number is `${drawId}-${ord}`, the draw id begins with the quarter
-  const liveDraws = new Set<string>();
-  for (const t of yearTasks) liveDraws.add(t.taskNo.slice(0, t.taskNo.lastIndexOf('-')));
+  const liveIds = new Set<string>();
+  for (const t of yearTasks) liveIds.add(t.drawId);
   const results: StatsResult[] = [];
   // task numbers begin with the draw id, which begins with the quarter: a range on the index
   const rq = db.prepare(
@@ -85,7 +95,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
      WHERE r.current = 1 AND r.task_no >= @lo AND r.task_no < @hi`,
   );
   for (const r of rq.iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; date: string; outcome: string; fine_fen: number; rectified: number; confidential: number; pub: string | null }>) {
-    if (!liveDraws.has(r.task_no.slice(0, r.task_no.lastIndexOf('-')))) continue;
+    if (!liveIds.has(r.task_no.slice(0, r.task_no.lastIndexOf('-')))) continue;
     results.push({
       taskNo: r.task_no, date: r.date, outcome: r.outcome, fineFen: r.fine_fen, rectified: r.rectified === 1,
       confidential: r.confidential === 1, publishedOn: r.pub ?? null,
@@ -123,59 +133,57 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   ).all(asOf ? { asOf, ref: refDate } : { ref: refDate }) as { region: string; n: number }[];
   for (const i of insCounts) inspectors[i.region] = i.n;
 
-  // required numbers: live routine draws' evidence strata; planStrata for a region without one
+  // required numbers: T of each (region, class) from the population of the quarter's live routine
+  // draw at the region's level, with that draw's rate; from the roster for a region without one
   const required: RequiredEntry[] = [];
   const positiveObjects: ReportContext['positiveObjects'] = [];
-  let currentObjects: { region: string; class: ObjClass; tier: string | null }[] | undefined;
-  const tierCodes = new Set(rules.tiers.map((t) => t.code));
-  const drawsQ = db.prepare(
-    `SELECT d.level, d.regions, json_extract(d.evidence, '$.strata') AS strata, json_extract(d.evidence, '$.snapshot.rules.rates') AS rates FROM draws d
-     WHERE d.quarter = ? AND d.kind = 'routine' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) ORDER BY d.seq`,
+  const causes = new Map<string, MissCause>();
+  let rosterCounts: Map<string, ClassCounts> | undefined;
+  const strataQ = db.prepare(
+    `SELECT d.id, d.level, d.regions, f.rates, s.region, s.class, s.population, s.quota, s.credited, s.pool, s.selected
+     FROM draws d JOIN draw_facts f ON f.draw_id = d.id JOIN draw_strata s ON s.draw_id = d.id
+     WHERE d.quarter = ? AND d.kind = 'routine' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) ORDER BY d.seq, s.ord`,
   );
   for (const q of quarters) {
-    const req = new Map<string, ClassCounts>();
-    const pos = new Map<string, number>();
-    const covered = new Set<string>();
-    for (const d of drawsQ.all(q.id) as { level: Level; regions: string; strata: string; rates: string }[]) {
-      for (const r of JSON.parse(d.regions) as string[]) covered.add(d.level === 'city' ? city.code : r);
-      // required (应抽) is the plan's minimum for the class, T = min(N, ceil(N × rate)), with the
-      // rate the draw used; the per-tier quotas round up and may be drawn above it (draw-v1 §4)
-      const rates = (JSON.parse(d.rates) as Record<Level, Partial<Record<ObjClass, number>>>)[d.level] ?? {};
-      const population = new Map<string, number>();
-      for (const s of JSON.parse(d.strata) as Stratum[]) {
-        population.set(`${s.region}|${s.class}`, (population.get(`${s.region}|${s.class}`) ?? 0) + s.population);
-        if (s.class === 'positive') pos.set(s.region, (pos.get(s.region) ?? 0) + s.population);
-      }
-      for (const [k, N] of population) {
-        const [region, cls] = k.split('|') as [string, ObjClass];
-        const c = req.get(region) ?? zeroClasses();
-        c[cls] += Math.min(N, ceilDiv(N * (rates[cls] ?? 0), 10000));
-        req.set(region, c);
-      }
+    const population = new Map<string, ClassCounts>();
+    const rateOfRegion = new Map<string, Partial<Record<ObjClass, number>>>();
+    const short = new Map<string, { drawId: string; short: number }>();
+    for (const r of strataQ.all(q.id) as { id: string; level: Level; regions: string; rates: string; region: string; class: ObjClass; population: number; quota: number; credited: number; pool: number; selected: number }[]) {
+      const c = population.get(r.region) ?? zeroClasses();
+      c[r.class] += r.population;
+      population.set(r.region, c);
+      rateOfRegion.set(r.region, JSON.parse(r.rates) as Partial<Record<ObjClass, number>>);
+      const sf = Math.max(0, r.quota - r.credited) - r.selected;
+      const k = `${q.id}|${r.region}|${r.class}`;
+      const prev = short.get(k) ?? { drawId: r.id, short: 0 };
+      short.set(k, { drawId: r.id, short: prev.short + sf });
     }
+    // a level's regions all drawn by the routine draws that cover them
+    const covered = new Set<string>(
+      (db.prepare(`SELECT level, region FROM draw_scope WHERE quarter = ?`).all(q.id) as { level: Level; region: string }[]).map((r) => r.region),
+    );
     for (const reg of regions) {
-      if (!covered.has(reg.code)) {
-        currentObjects ??= db.prepare(
-          "SELECT region, class, tier FROM objects WHERE valid_to IS NULL AND in_roster = 1 AND status = 'active' ORDER BY id",
-        ).all() as { region: string; class: ObjClass; tier: string | null }[];
-        const scope = reg.level === 'city' ? currentObjects.filter((o) => countySet.has(o.region)) : currentObjects.filter((o) => o.region === reg.code);
-        const snap: SnapObject[] = scope.map((o, k) => ({
-          id: String(k), name: '', region: o.region, class: o.class, tier: o.tier && tierCodes.has(o.tier) ? o.tier : null,
-          industry: '', offsite: false, excluded: null,
-        }));
-        const c = zeroClasses();
-        let p = 0;
-        const seen = new Set<string>();
-        for (const s of planStrata(reg.level, [reg.code], snap, rules)) {
-          if (!seen.has(s.class)) c[s.class] += s.classMinimum;
-          seen.add(s.class);
-          if (s.class === 'positive') p += s.population;
-        }
-        req.set(reg.code, c);
-        pos.set(reg.code, p);
+      const c = zeroClasses();
+      const pop = population.get(reg.code);
+      if (pop) {
+        const rates = rateOfRegion.get(reg.code) ?? {};
+        for (const cls of CLASSES) c[cls] = classMinimum(pop[cls], rates[cls] ?? 0);
+      } else {
+        rosterCounts ??= currentRosterCounts(db, city.code, countySet);
+        const n = rosterCounts.get(reg.code) ?? zeroClasses();
+        for (const cls of CLASSES) c[cls] = requiredOf(rules, reg.level, cls, n[cls]);
       }
-      required.push({ quarter: q.id, region: reg.code, required: req.get(reg.code) ?? zeroClasses() });
-      if (reg.level === 'county') positiveObjects.push({ quarter: q.id, region: reg.code, count: pos.get(reg.code) ?? 0 });
+      required.push({ quarter: q.id, region: reg.code, required: c });
+      if (reg.level === 'county') {
+        const n = pop ? pop.positive : rateOf(rules, 'county', 'positive') > 0 ? (rosterCounts ??= currentRosterCounts(db, city.code, countySet)).get(reg.code)?.positive ?? 0 : 0;
+        positiveObjects.push({ quarter: q.id, region: reg.code, count: n });
+      }
+      for (const cls of CLASSES) {
+        const k = `${q.id}|${reg.code}|${cls}`;
+        const sf = short.get(k);
+        if (!covered.has(reg.code) && !pop) causes.set(k, { kind: 'not-drawn' });
+        else if (sf && sf.short > 0) causes.set(k, { kind: 'pool-short', drawId: sf.drawId, short: sf.short, excluded: excludedByReason(db, sf.drawId, reg, cls, city.code) });
+      }
     }
   }
 
@@ -187,7 +195,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   ).n;
 
   return {
-    period, quarters, regions, cityCode: city.code, tasks, yearTasks, results, objects, inspectors, required, positiveObjects,
+    period, quarters, regions, cityCode: city.code, tasks, yearTasks, draws, causes, results, objects, inspectors, required, positiveObjects,
     voidedDraws, rules: { id: stored.id, hash: stored.hash, body: rules }, ledgerHead: ledgerHead(db),
     calendar: loadCalendar(db), today, generatedAt: isoCst(clock),
   };
@@ -199,6 +207,8 @@ export function reportRows(ctx: ReportContext): StatsRow[] {
   return computeStats({
     regions: ctx.regions,
     tasks: ctx.tasks,
+    draws: ctx.draws,
+    creditScope: creditBasedScopeOf(ctx.rules.body),
     results: ctx.results, // computeStats ignores the results of other tasks (quarters outside the period)
     objects: ctx.objects,
     inspectors: ctx.inspectors,
@@ -217,6 +227,9 @@ export function checkReport(ctx: ReportContext): CheckReport & { annualScope: st
     annualScope,
     regions: ctx.regions,
     tasks: ctx.yearTasks,
+    draws: ctx.draws,
+    creditScope: creditBasedScopeOf(ctx.rules.body),
+    causes: ctx.causes,
     results: ctx.results,
     required: ctx.required,
     positiveObjects: ctx.positiveObjects,
@@ -238,52 +251,100 @@ export function reportJson(ctx: ReportContext, rows: StatsRow[]) {
     ledgerSeq: ctx.ledgerHead.seq,
     voidedDraws: ctx.voidedDraws,
     quarters: ctx.quarters.map((q) => q.id),
-    notes: { totalObjects: 'city', referrals: 'outcome 移送 only; 移送公安 counted as criminalReferrals' },
+    notes: {
+      totalObjects: 'city', referrals: 'outcome 移送 only; 移送公安 counted as criminalReferrals',
+      creditBasedScope: creditBasedScopeOf(ctx.rules.body),
+      drawn: 'distinct objects selected by the row\'s own routine draws; credited: by city-level or directional draws',
+    },
     rows: rows.map((r) => ({
       region: r.region, name: r.name, kind: r.kind,
-      objects: r.objects, inspectors: r.inspectors, required: r.required, drawn: r.drawn, met: r.met,
+      objects: r.objects, inspectors: r.inspectors, required: r.required, drawn: r.drawn, credited: r.credited, met: r.met,
       inspections: r.inspections, onsite: r.onsite, offsite: r.offsite,
       jointInternal: r.jointInternal, jointInternalShare: r.jointInternalShare, jointDepartment: r.jointDepartment,
-      creditBased: r.creditBased, creditBasedShare: r.creditBasedShare,
+      creditBased: r.creditBased, creditBasis: r.creditBasis, creditBasedShare: r.creditBasedShare,
       inspected: r.inspected, problems: r.problems, rectifyOrdered: r.rectifyOrdered, rectified: r.rectified, cases: r.cases,
       fineYuan: r.fineYuan, fineFen: r.fineFen, referrals: r.referrals, criminalReferrals: r.criminalReferrals,
-      published: r.published, publishable: r.publishable, overdue: r.overdue,
+      published: r.published, publishable: r.publishable, overdue: r.overdue, publishedLate: r.publishedLate,
     })),
   };
 }
 
 
+/** Active objects in the current roster per row region and class (the city row: every county's). */
+function currentRosterCounts(db: DB, cityCode: string, counties: Set<string>): Map<string, ClassCounts> {
+  const out = new Map<string, ClassCounts>([[cityCode, zeroClasses()]]);
+  for (const r of db.prepare(
+    "SELECT region, class, COUNT(*) AS n FROM objects WHERE valid_to IS NULL AND in_roster = 1 AND status = 'active' GROUP BY region, class",
+  ).all() as { region: string; class: ObjClass; n: number }[]) {
+    if (!counties.has(r.region)) continue;
+    const c = out.get(r.region) ?? zeroClasses();
+    c[r.class] += r.n;
+    out.set(r.region, c);
+    out.get(cityCode)![r.class] += r.n;
+  }
+  return out;
+}
+
+/** The excluded objects of a (region, class) in a draw's snapshot, by reason (read only for a short figure). */
+function excludedByReason(db: DB, drawId: string, reg: RegionInfo, cls: ObjClass, cityCode: string): Record<string, number> {
+  const ev = JSON.parse((db.prepare('SELECT evidence FROM draws WHERE id = ?').get(drawId) as { evidence: string }).evidence) as Evidence;
+  const out: Record<string, number> = {};
+  for (const o of ev.snapshot.objects) {
+    if (o.class !== cls || o.excluded === null) continue;
+    if (reg.code !== cityCode && o.region !== reg.code) continue;
+    out[o.excluded] = (out[o.excluded] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** The live draws of a year, from the facts stored at draw time. */
+export function liveDraws(db: DB, year: number): StatsDraw[] {
+  return (db.prepare(
+    `SELECT d.id, d.quarter, d.level, d.regions, f.joint FROM draws d JOIN draw_facts f ON f.draw_id = d.id
+     WHERE substr(d.quarter, 1, 4) = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id) ORDER BY d.seq`,
+  ).all(String(year)) as { id: string; quarter: string; level: Level; regions: string; joint: string }[]).map((d) => ({
+    id: d.id, quarter: d.quarter, level: d.level, regions: JSON.parse(d.regions) as string[], departmentJoint: d.joint === 'department',
+  }));
+}
+
 /**
- * The facts of the live tasks of a year that the statistics use, in one pass: the same as
- * effectiveTasks (draw-store.ts) for class, method (after object substitutions), joint,
- * departmentJoint and creditBased, without its per-task parsing (teams, substitution lists),
- * which costs seconds on a year of 100k tasks. Not in task order. test/report-data.test.ts holds the two equal.
+ * The facts of the live tasks of a year that the statistics use, in one pass, from the columns
+ * stored at draw time (draw_tasks, draw_facts): the same as effectiveTasks (draw-store.ts) for
+ * object, class, tier, method (after object substitutions), joint and departmentJoint, without its
+ * per-task parsing (teams, substitution lists), which costs seconds on a year of 100k tasks.
+ * Not in task order. test/report-data.test.ts holds the two equal.
  */
 export function liveTaskFacts(db: DB, year: number): StatsTask[] {
-  const draws = db.prepare(
-    `SELECT d.id, json_extract(d.evidence, '$.draw.joint') AS joint, json_extract(d.evidence, '$.snapshot.rules.tiered') AS tiered
-     FROM draws d WHERE substr(d.quarter, 1, 4) = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)`,
-  ).all(String(year)) as { id: string; joint: string | null; tiered: string | null }[];
-  const meta = new Map(draws.map((d) => [d.id, { dept: d.joint === 'department', tiered: new Set<string>(JSON.parse(d.tiered ?? '[]') as string[]) }]));
-  // object substitutions may change a task's method; the last one counts
-  const methodOf = new Map<string, Method>();
+  const meta = new Map<string, { dept: boolean; rates: Partial<Record<ObjClass, number>>; kind: 'routine' | 'directional' }>();
+  for (const d of db.prepare(
+    `SELECT d.id, d.kind, f.joint, f.rates FROM draws d JOIN draw_facts f ON f.draw_id = d.id
+     WHERE substr(d.quarter, 1, 4) = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)`,
+  ).all(String(year)) as { id: string; kind: 'routine' | 'directional'; joint: string; rates: string }[]) {
+    meta.set(d.id, { dept: d.joint === 'department', rates: JSON.parse(d.rates), kind: d.kind });
+  }
+  // object substitutions change a task's object, its county and its method; the last one counts
+  const subOf = new Map<string, { object: string; region: string | null; method: Method | null }>();
   for (const s of db.prepare(
-    `SELECT s.task_no, json_extract(s.payload, '$.method') AS method FROM substitutions s
-     WHERE s.kind = 'object' AND s.task_no >= @lo AND s.task_no < @hi ORDER BY s.seq`,
-  ).iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; method: Method | null }>) {
-    if (s.method) methodOf.set(s.task_no, s.method);
+    `SELECT s.task_no, s.replacement, json_extract(s.payload, '$.objectRegion') AS region, json_extract(s.payload, '$.method') AS method
+     FROM substitutions s WHERE s.kind = 'object' AND s.task_no >= @lo AND s.task_no < @hi ORDER BY s.seq`,
+  ).iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; replacement: string; region: string | null; method: Method | null }>) {
+    const prev = subOf.get(s.task_no);
+    subOf.set(s.task_no, { object: s.replacement, region: s.region ?? prev?.region ?? null, method: s.method ?? prev?.method ?? null });
   }
   const out: StatsTask[] = [];
   const rows = db.prepare(
-    `SELECT t.task_no, t.draw_id, t.region, t.class, t.method, t.joint, d.quarter, d.level FROM draw_tasks t JOIN draws d ON d.id = t.draw_id
-     WHERE substr(d.quarter, 1, 4) = ?`,
-  ).raw().iterate(String(year)) as Iterable<[string, string, string, ObjClass, Method, number, string, Level]>;
-  for (const [taskNo, drawId, region, cls, method, joint, quarter, level] of rows) {
+    `SELECT t.task_no, t.draw_id, t.object_id, t.region, t.object_region, t.class, t.tier, t.method, t.joint, d.quarter, d.level
+     FROM draw_tasks t JOIN draws d ON d.id = t.draw_id WHERE substr(d.quarter, 1, 4) = ?`,
+  ).raw().iterate(String(year)) as Iterable<[string, string, string, string, string, ObjClass, string | null, Method, number, string, Level]>;
+  for (const [taskNo, drawId, objectId, region, objectRegion, cls, tier, method, joint, quarter, level] of rows) {
     const m = meta.get(drawId);
     if (!m) continue; // voided
+    const sub = subOf.get(taskNo);
     out.push({
-      taskNo, quarter, level, region, class: cls, method: methodOf.get(taskNo) ?? method,
-      joint: joint === 1, departmentJoint: m.dept, creditBased: m.tiered.has(cls),
+      taskNo, drawId, quarter, level, drawKind: m.kind, region,
+      objectId: sub?.object ?? objectId, objectRegion: sub?.region ?? objectRegion,
+      class: cls, tier, method: sub?.method ?? method, joint: joint === 1, departmentJoint: m.dept,
+      sampled: (m.rates[cls] ?? 0) < 10000,
     });
   }
   return out;

@@ -258,6 +258,46 @@ CREATE TABLE credit_records (
 );
 CREATE INDEX credit_records_object ON credit_records(object_id);
 `,
+  // 2: sj-draw/2 — the facts of each draw that reports and checks read, stored at draw time
+  // (derived from the evidence; \`sj verify\` holds them equal to it). Back-filled for older draws.
+  `
+CREATE TABLE draw_facts (
+  draw_id TEXT PRIMARY KEY REFERENCES draws(id),
+  algorithm TEXT NOT NULL,
+  joint TEXT NOT NULL,
+  draw_date TEXT NOT NULL,
+  -- the rates of the draw's level (basis points by class) and the tiered classes, as JSON
+  rates TEXT NOT NULL,
+  tiered TEXT NOT NULL
+);
+${appendOnly('draw_facts')}
+INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered)
+  SELECT id, json_extract(evidence, '$.algorithm'), json_extract(evidence, '$.draw.joint'),
+         substr(json_extract(evidence, '$.draw.createdAt'), 1, 10),
+         COALESCE(json_extract(evidence, '$.snapshot.rules.rates.' || level), '{}'),
+         COALESCE(json_extract(evidence, '$.snapshot.rules.tiered'), '[]')
+  FROM draws;
+
+CREATE TABLE draw_strata (
+  draw_id TEXT NOT NULL REFERENCES draws(id),
+  ord INTEGER NOT NULL,
+  region TEXT NOT NULL,
+  class TEXT NOT NULL,
+  tier TEXT,
+  population INTEGER NOT NULL,
+  quota INTEGER NOT NULL,
+  credited INTEGER NOT NULL,
+  pool INTEGER NOT NULL,
+  selected INTEGER NOT NULL,
+  PRIMARY KEY (draw_id, ord)
+);
+${appendOnly('draw_strata')}
+INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected)
+  SELECT d.id, CAST(s.key AS INTEGER) + 1, json_extract(s.value, '$.region'), json_extract(s.value, '$.class'),
+         json_extract(s.value, '$.tier'), json_extract(s.value, '$.population'), json_extract(s.value, '$.quota'),
+         COALESCE(json_extract(s.value, '$.credited'), 0), json_extract(s.value, '$.pool'), json_extract(s.value, '$.selected')
+  FROM draws d, json_each(d.evidence, '$.strata') s;
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

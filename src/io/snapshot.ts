@@ -1,12 +1,13 @@
 /**
- * Building a draw's snapshot (draw-v1 §3, §6) from the database: the population of the scope
+ * Building a draw's snapshot (§3, §6 of draw-v2, or of draw-v1 for rebuilding an old draw) from the database: the population of the scope
  * after the directional filter with each object's exclusion, the eligible inspectors, experts
  * and recusal pairs — as the rosters and the ledger stood at a given point, so `sj verify`
  * can rebuild a past draw's snapshot exactly.
  */
 import { compareBytes } from '../core/canonical.js';
 import type { Quarter } from '../core/quarter.js';
-import type { DrawFilter, DrawRules, Exclusion, Level, SnapExpert, SnapInspector, SnapObject, Snapshot } from '../core/types.js';
+import { isCensus } from '../core/quotas.js';
+import { CURRENT_ALGORITHM, type Algorithm, type DrawFilter, type DrawRules, type Exclusion, type Level, type SnapExpert, type SnapInspector, type SnapObject, type Snapshot } from '../core/types.js';
 import type { DB } from './db.js';
 import { readRoster, type ObjectRow } from './roster-read.js';
 import { Regions } from './regions.js';
@@ -28,6 +29,8 @@ export interface SnapshotRequest {
   asOf?: string;
   /** count only ledger entries (draws, voids, substitutions) before this seq (default: all) */
   beforeSeq?: number;
+  /** the algorithm whose §3 decides the exclusions (default: the current one) */
+  algorithm?: Algorithm;
 }
 
 export type ExclusionReason = Exclude<Exclusion, null>;
@@ -36,6 +39,8 @@ export interface SnapshotResult {
   snapshot: Snapshot;
   /** by stratum region (the city code at city level) and reason */
   excludedCounts: Record<string, Record<ExclusionReason, number>>;
+  /** the live draws of the quarter whose picks the exclusions count, in ledger order */
+  priorDraws: { id: string; level: Level; kind: 'routine' | 'directional' }[];
   /** inspectors of the scope left out, and why (inactive, no certificate, expired) */
   ineligibleInspectors: { id: string; region: string; reason: 'inactive' | 'uncertified' | 'expired' }[];
   /** draw.regions for the evidence */
@@ -57,32 +62,78 @@ export function parseMonths(s: string): Set<number> | null {
   return out;
 }
 
+/** The selections of one object this quarter, by the level of the live draws that made them. */
+export interface QuarterPicks {
+  city: boolean;
+  county: boolean;
+}
+
 /**
- * Objects selected by live draws, per object: effective after substitutions, counting only
- * ledger entries before `beforeSeq`. Returns counts for the quarter and for its year.
+ * Objects selected by live draws, per object: effective after substitutions (the new object
+ * counts, not the replaced one), counting only ledger entries before `beforeSeq`. Returns, for
+ * the quarter, which levels selected each object, and for its year, how often.
  */
-export function liveSelections(db: DB, quarter: Quarter, beforeSeq?: number): { quarter: Set<string>; year: Map<string, number> } {
+export function liveSelections(db: DB, quarter: Quarter, beforeSeq?: number): {
+  quarter: Map<string, QuarterPicks>;
+  year: Map<string, number>;
+  draws: SnapshotResult['priorDraws'];
+} {
   const lim = beforeSeq ?? Number.MAX_SAFE_INTEGER;
+  const live = `d.seq < @lim AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id AND v.seq < @lim)`;
   const rows = db
     .prepare(
-      `SELECT t.task_no, t.object_id, d.quarter FROM draw_tasks t JOIN draws d ON d.id = t.draw_id
-       WHERE d.seq < @lim AND substr(d.quarter, 1, 4) = @year
-         AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id AND v.seq < @lim)`,
+      `SELECT t.task_no, t.object_id, d.quarter, d.level FROM draw_tasks t JOIN draws d ON d.id = t.draw_id
+       WHERE substr(d.quarter, 1, 4) = @year AND ${live}`,
     )
-    .all({ lim, year: String(quarter.year) }) as { task_no: string; object_id: string; quarter: string }[];
+    .raw()
+    .all({ lim, year: String(quarter.year) }) as [string, string, string, Level][];
   const subs = db
-    .prepare(`SELECT task_no, replacement FROM substitutions WHERE kind = 'object' AND seq < @lim ORDER BY seq`)
-    .all({ lim }) as { task_no: string; replacement: string }[];
+    .prepare(`SELECT task_no, replacement FROM substitutions WHERE kind = 'object' AND seq < @lim AND task_no >= @lo AND task_no < @hi ORDER BY seq`)
+    .all({ lim, lo: String(quarter.year), hi: String(quarter.year + 1) }) as { task_no: string; replacement: string }[];
   const eff = new Map<string, string>();
   for (const s of subs) eff.set(s.task_no, s.replacement);
-  const q = new Set<string>();
+  const q = new Map<string, QuarterPicks>();
   const y = new Map<string, number>();
-  for (const r of rows) {
-    const obj = eff.get(r.task_no) ?? r.object_id;
-    if (r.quarter === quarter.id) q.add(obj);
+  for (const [taskNo, objectId, qid, level] of rows) {
+    const obj = eff.get(taskNo) ?? objectId;
+    if (qid === quarter.id) {
+      let p = q.get(obj);
+      if (!p) q.set(obj, (p = { city: false, county: false }));
+      p[level] = true;
+    }
     y.set(obj, (y.get(obj) ?? 0) + 1);
   }
-  return { quarter: q, year: y };
+  const draws = db
+    .prepare(`SELECT d.id, d.level, d.kind FROM draws d WHERE d.quarter = @q AND ${live} ORDER BY d.seq`)
+    .all({ lim, q: quarter.id }) as SnapshotResult['priorDraws'];
+  return { quarter: q, year: y, draws };
+}
+
+/**
+ * Why an object may not be drawn (§3), the first reason in precedence order, or null.
+ * sj-draw/2: a pick of the city level or of this draw's own level is "same-quarter" (credited);
+ * at city level a county's pick is "drawn-by-county" (not credited); census classes are never
+ * out of season or over the annual cap. sj-draw/1: any pick is "same-quarter"; season and the
+ * annual cap apply to every class.
+ */
+export function exclusionOf(
+  algorithm: Algorithm, level: Level, o: { class: SnapObject['class']; months: string }, picks: QuarterPicks | undefined,
+  yearCount: number, rules: SnapshotRules, quarterMonths: readonly number[],
+): Exclusion {
+  const ex = rules.exclusions ?? {};
+  if ((ex.sameQuarter ?? true) && picks) {
+    if (algorithm === 'sj-draw/1') return 'same-quarter';
+    if (picks.city || level === 'county') return 'same-quarter';
+    return 'drawn-by-county';
+  }
+  if (algorithm !== 'sj-draw/1' && isCensus(rules, level, o.class)) return null;
+  const cap = ex.annualCap ?? 0;
+  if (cap > 0 && yearCount >= cap) return 'annual-cap';
+  if (ex.season ?? true) {
+    const months = parseMonths(o.months);
+    if (months && !quarterMonths.some((m) => months.has(m))) return 'season';
+  }
+  return null;
 }
 
 export function matchesFilter(o: ObjectRow, f: DrawFilter | null): boolean {
@@ -100,9 +151,8 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   const scope = req.level === 'city' ? countySet : new Set(req.regions);
   const drawRegions = req.level === 'city' ? [cityCode] : [...scope].sort(compareBytes);
 
-  const ex = req.rules.exclusions ?? {};
+  const algorithm = req.algorithm ?? CURRENT_ALGORITHM;
   const sel = liveSelections(db, req.quarter, req.beforeSeq);
-  const cap = ex.annualCap ?? 0;
   const qMonths = req.quarter.months;
 
   const objectRows = readRoster(db, 'objects', { asOf: req.asOf, where: "status = 'active'" });
@@ -110,16 +160,10 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   const excludedCounts: SnapshotResult['excludedCounts'] = {};
   for (const o of objectRows) {
     if (!scope.has(o.region) || !matchesFilter(o, req.filter)) continue;
-    let excluded: Exclusion = null;
-    if ((ex.sameQuarter ?? true) && sel.quarter.has(o.id)) excluded = 'same-quarter';
-    else if (cap > 0 && (sel.year.get(o.id) ?? 0) >= cap) excluded = 'annual-cap';
-    else if (ex.season ?? true) {
-      const months = parseMonths(o.months);
-      if (months && !qMonths.some((m) => months.has(m))) excluded = 'season';
-    }
+    const excluded = exclusionOf(algorithm, req.level, o, sel.quarter.get(o.id), sel.year.get(o.id) ?? 0, req.rules, qMonths);
     if (excluded) {
       const r = req.level === 'city' ? cityCode : o.region;
-      const c = (excludedCounts[r] ??= { 'same-quarter': 0, 'annual-cap': 0, season: 0 });
+      const c = (excludedCounts[r] ??= { 'same-quarter': 0, 'drawn-by-county': 0, 'annual-cap': 0, season: 0 });
       c[excluded]++;
     }
     objects.push({
@@ -158,6 +202,7 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   return {
     snapshot: { rules: req.rules, objects, inspectors, experts, avoidance },
     excludedCounts,
+    priorDraws: sel.draws,
     ineligibleInspectors,
     drawRegions,
   };

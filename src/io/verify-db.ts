@@ -8,7 +8,7 @@ import { H } from '../core/hash.js';
 import { checkChain } from '../core/ledger.js';
 import { parseQuarter } from '../core/quarter.js';
 import type { Evidence } from '../core/types.js';
-import { verifyEvidence } from '../core/verify.js';
+import { algorithmOf, verifyEvidence } from '../core/verify.js';
 import type { DB } from './db.js';
 import { taskNo } from './draw-store.js';
 import { readLedger } from './ledger.js';
@@ -90,7 +90,7 @@ export function verifyDatabase(db: DB, opts: { drawIds?: string[]; head?: string
       try {
         const rebuilt = buildSnapshot(db, {
           quarter: q, level: ev.draw.level, regions: ev.draw.regions, filter: ev.draw.filter, date: ev.draw.createdAt.slice(0, 10),
-          rules: ev.snapshot.rules, asOf: d.recorded_at, beforeSeq: d.seq,
+          rules: ev.snapshot.rules, asOf: d.recorded_at, beforeSeq: d.seq, algorithm: algorithmOf(ev) ?? undefined,
         });
         if (H(canonical(rebuilt.snapshot)) !== ev.snapshotHash) {
           const diff = describeSnapshotDiff(rebuilt.snapshot, ev.snapshot);

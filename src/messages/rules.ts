@@ -16,6 +16,7 @@ export const rulesMessages: Catalogue = {
   'rules.v.notString': { zh: '{path}：应为非空文本，实际为 {value}', en: '{path}: must be non-empty text, found {value}' },
   'rules.v.range': { zh: '{path}：{value} 超出范围（{min}–{max}）', en: '{path}: {value} is out of range ({min}–{max})' },
   'rules.v.min': { zh: '{path}：{value} 不能小于 {min}', en: '{path}: {value} must be at least {min}' },
+  'rules.v.oneOf': { zh: '{path}：应为 {list} 之一，实际为 {value}', en: '{path}: must be one of {list}, found {value}' },
   'rules.v.format': { zh: '{path}：应为 "{format}"，实际为 {value}', en: '{path}: must be "{format}", found {value}' },
   'rules.v.unknownLevel': { zh: '{path}：未知层级 "{value}"（只能是 city、county）', en: '{path}: unknown level "{value}" (only city, county)' },
   'rules.v.unknownClass': {
@@ -97,6 +98,9 @@ export const rulesMessages: Catalogue = {
   'rules.f.jointInternalShare': { zh: '内部联合抽查占比（各地、全年）', en: 'internal joint inspections (per region, per year)' },
   'rules.f.jointDepartmentPerQuarter': { zh: '部门联合抽查次数（市、县每季度）', en: 'inter-department joint draws (city and each county, per quarter)' },
   'rules.f.creditBasedShare': { zh: '运用信用风险分级分类的抽查占比', en: 'inspections drawn with credit tiers' },
+  'rules.f.creditBasedScope': { zh: '信用分级抽查占比的计算口径', en: 'basis of the credit-based share' },
+  'rules.scope.sampled': { zh: '抽样抽查的任务（不含正面清单全覆盖检查）', en: 'tasks drawn by sampling (the positive list\'s census excluded)' },
+  'rules.scope.all': { zh: '全部任务（含正面清单全覆盖检查）', en: 'all tasks (the positive list\'s census included)' },
   'rules.f.positiveCoverage': { zh: '正面清单非现场检查覆盖率（各县每季度）', en: 'positive-list off-site coverage (each county, per quarter)' },
   'rules.f.publication': { zh: '检查结果公示时限（检查后）', en: 'publication of results (after the inspection)' },
   'rules.f.summary': { zh: '季度工作总结（季度结束前）', en: 'quarterly summary (before quarter end)' },
