@@ -16,17 +16,19 @@ import * as rulesCmd from './commands/rules.js';
 import * as planCmd from './commands/plan.js';
 import * as drawCmd from './commands/draw.js';
 import * as verifyCmd from './commands/verify.js';
+import * as keysCmd from './commands/keys.js';
 import * as resultsCmd from './commands/results.js';
 import * as publishCmd from './commands/publish.js';
 import * as reportCmd from './commands/report.js';
 import * as checkCmd from './commands/check.js';
 import * as demoCmd from './commands/demo.js';
 import * as menuCmd from './commands/menu.js';
+import * as fairnessCmd from './commands/fairness.js';
 import './commands/object-sections.js';
 
 export const COMMAND_MODULES = [
-  importCmd, rosterCmd, regionsCmd, rulesCmd, planCmd, drawCmd, verifyCmd,
-  resultsCmd, publishCmd, reportCmd, checkCmd, demoCmd, menuCmd,
+  importCmd, rosterCmd, regionsCmd, rulesCmd, planCmd, drawCmd, verifyCmd, keysCmd,
+  resultsCmd, publishCmd, reportCmd, checkCmd, demoCmd, menuCmd, fairnessCmd,
 ];
 
 export function version(): string {

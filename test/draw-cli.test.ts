@@ -55,8 +55,9 @@ describe('sj draw', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'tasks.xlsx'));
     const ws = wb.getWorksheet('任务清单')!;
-    expect(ws.getRow(2).values).toEqual(expect.arrayContaining(['序号', '任务编号', '检查对象', '统一社会信用代码', '组长', '组员', '专家', '抽查事项']));
-    expect(ws.rowCount).toBe(2 + n.n);
+    // title, scope line, header (test/xlsx-print.test.ts checks the layout in full), one row per task, a note
+    expect(ws.getRow(3).values).toEqual(expect.arrayContaining(['序号', '区县', '任务编号', '检查对象', '统一社会信用代码', '地址', '检查人员（组长在前）', '专家', '抽查事项', '完成时限']));
+    expect(ws.rowCount).toBe(3 + n.n + 1);
   });
 
   it('reproduces the same list from the same seed in another database', async () => {

@@ -10,6 +10,7 @@ import { catalogue, t, type Catalogue } from '../src/messages/index.js';
 import { common } from '../src/messages/common.js';
 import { drawMessages } from '../src/messages/draw.js';
 import { importMessages } from '../src/messages/import.js';
+import { keysMessages } from '../src/messages/keys.js';
 import { menuMessages } from '../src/messages/menu.js';
 import { reportMessages } from '../src/messages/report.js';
 import { resultsMessages } from '../src/messages/results.js';
@@ -17,7 +18,7 @@ import { rulesMessages } from '../src/messages/rules.js';
 import { ROOT } from './helpers.js';
 
 const PARTS: Record<string, Catalogue> = {
-  'common.ts': common, 'draw.ts': drawMessages, 'import.ts': importMessages, 'menu.ts': menuMessages,
+  'common.ts': common, 'draw.ts': drawMessages, 'import.ts': importMessages, 'keys.ts': keysMessages, 'menu.ts': menuMessages,
   'report.ts': reportMessages, 'results.ts': resultsMessages, 'rules.ts': rulesMessages,
 };
 

@@ -89,13 +89,13 @@ describe('sj plan', () => {
     const r = sj('plan', '--quarter', '2023Q2', '--date', '2023-04-03', '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
-    expect(Object.keys(doc)).toEqual(['format', 'quarter', 'date', 'rules', 'levels']);
-    expect(doc).toMatchObject({ format: 'sj-plan/1', quarter: '2023Q2', date: '2023-04-03', rules: { id: 1, year: 2023, source: 'bundled:rules/hengshui-2023.json' } });
+    expect(Object.keys(doc)).toEqual(['format', 'quarter', 'date', 'dateBasis', 'drawsMade', 'rules', 'levels']);
+    expect(doc).toMatchObject({ format: 'sj-plan/1', quarter: '2023Q2', date: '2023-04-03', dateBasis: 'given', drawsMade: [], rules: { id: 1, year: 2023, source: 'bundled:rules/hengshui-2023.json' } });
     expect(doc.levels.map((l: { level: string }) => l.level)).toEqual(['city', 'county']);
     const [city, county] = doc.levels;
-    expect(Object.keys(county)).toEqual(['level', 'regions', 'totals', 'strata', 'positive', 'staffing', 'ineligibleInspectors']);
+    expect(Object.keys(county)).toEqual(['level', 'done', 'regions', 'totals', 'strata', 'positive', 'staffing', 'ineligibleInspectors']);
     expect(Object.keys(county.strata[0])).toEqual([
-      'region', 'class', 'tier', 'population', 'classPopulation', 'classMinimum', 'quota', 'pool', 'excluded', 'excludedTotal', 'expected', 'shortfall', 'regionName',
+      'region', 'class', 'tier', 'population', 'classPopulation', 'classMinimum', 'quota', 'credited', 'due', 'pool', 'excluded', 'excludedTotal', 'expected', 'shortfall', 'regionName',
     ]);
 
     // the same numbers as planStrata on the same snapshot
@@ -117,10 +117,10 @@ describe('sj plan', () => {
     expect(key.map((s: any) => [s.tier, s.population, s.quota, s.pool, s.excludedTotal, s.shortfall])).toEqual([
       ['A', 20, 3, 18, 2, 0], ['B', 15, 6, 15, 0, 0], [null, 6, 2, 6, 0, 0],
     ]);
-    expect(key[0].excluded).toEqual({ 'same-quarter': 0, 'annual-cap': 0, season: 2 });
-    // positive: 100%, one not producing in Q2 → pool 4, shortfall 1, coverage 80%
+    expect(key[0].excluded).toEqual({ 'same-quarter': 0, 'drawn-by-county': 0, 'annual-cap': 0, season: 2 });
+    // positive: a census (100%, off-site): the one not producing in Q2 is covered all the same (draw-v2 §3)
     expect(county.positive).toEqual([{
-      region: '131102', population: 5, quota: 5, pool: 4, expected: 4, coverage: 8000, target: 10000, met: false, regionName: '桃城区', method: 'offsite',
+      region: '131102', population: 5, quota: 5, credited: 0, pool: 5, expected: 5, covered: 5, coverage: 10000, target: 10000, met: true, regionName: '桃城区', method: 'offsite',
     }]);
     // staffing: 冀州区 has one inspector; 桃城区's expired certificate is not counted
     expect(county.staffing.unstaffable).toEqual(['131103']);
@@ -149,7 +149,7 @@ describe('sj plan', () => {
     expect(r.code).toBe(0);
     expect(r.out.startsWith('\ufeff')).toBe(true);
     const lines = r.out.replace(/\r\n$/, '').split('\r\n');
-    expect(lines[0]).toBe('\ufeff层级,区县,类别,信用等级,对象数,最低应抽,配额,可抽,排除,预计缺口');
+    expect(lines[0]).toBe('\ufeff层级,区县,类别,信用等级,对象数,最低应抽,配额,计入已抽,尚需抽取,可抽,排除,预计检查,预计缺口');
     expect(lines.slice(1).every((l) => l.startsWith('县级,桃城区,'))).toBe(true);
   });
 

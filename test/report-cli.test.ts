@@ -180,7 +180,7 @@ describe('sj report / sj check on the small fixture', () => {
     expect(total[head.indexOf('检查结果-罚款金额(元)')]).toBe('0.00');
   });
 
-  it('xlsx: title, merged two-level headers, frozen header, totals bold, footer', async () => {
+  it('xlsx: title block, three merged header levels, frozen header, totals bold, closing lines, 校验信息 sheet', async () => {
     const out = join(dir, 'stats.xlsx');
     expect(sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER }).status).toBe(0);
     const wb = new ExcelJS.Workbook();
@@ -188,40 +188,60 @@ describe('sj report / sj check on the small fixture', () => {
     const ws = wb.worksheets[0]!;
     expect(ws.getCell('A1').value).toBe('衡水市生态环境局2023年第二季度“双随机、一公开”监管工作统计表');
     const merges = (ws.model as unknown as { merges: string[] }).merges;
-    expect(merges).toContain('A3:A4'); // 区划代码 spans both header rows
-    expect(merges).toContain('C3:G3'); // 名录库对象数: 特殊 重点 正面清单 其他 合计
-    expect(ws.getCell('C3').value).toBe('名录库对象数');
-    expect(ws.getCell('C4').value).toBe('特殊');
-    expect(ws.getCell('H3').value).toBe('执法人员');
-    expect(ws.getCell('I3').value).toBe('应抽与实抽');
-    expect(ws.getCell('I4').value).toBe('应抽-特殊');
-    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4, xSplit: 2 });
-    // data from row 5: city, 13 counties, total
-    expect(ws.getCell('B5').value).toBe('衡水市');
-    const totalRow = ws.getRow(5 + 14);
-    expect(totalRow.getCell(2).value).toBe('合计');
-    expect(totalRow.getCell(2).font?.bold).toBe(true);
-    expect(totalRow.getCell(7).value).toBe(55);
-    expect(totalRow.getCell(7).numFmt).toBe('0');
-    const header = ws.getRow(4).values as unknown[];
-    const shareCol = header.indexOf('内部联合占比');
-    expect(ws.getRow(5).getCell(shareCol).numFmt).toBe('0.0%');
-    const fineCol = header.indexOf('罚款金额(元)');
+    // header rows 5–7: 地区 spans the three levels; 名录库对象数 its five columns, 一般 its two
+    expect(merges).toContain('A5:A7');
+    expect(ws.getCell('A5').value).toBe('地区');
+    expect(merges).toContain('B5:F5');
+    expect(ws.getCell('B5').value).toBe('名录库对象数');
+    expect(merges).toContain('B6:B7'); // 特殊: a class with no figure level spans down
+    expect(ws.getCell('B6').value).toBe('特殊');
+    expect(merges).toContain('D6:E6');
+    expect(ws.getCell('D6').value).toBe('一般');
+    expect([ws.getCell('D7').value, ws.getCell('E7').value]).toEqual(['正面清单', '其他']);
+    expect(merges).toContain('G5:G7');
+    expect(ws.getCell('G5').value).toBe('在岗持证执法人员');
+    // 抽查情况: four classes × 应抽 / 实抽 / 计入已抽 / 达标
+    expect(merges).toContain('H5:W5');
+    expect(ws.getCell('H5').value).toBe('抽查情况');
+    expect(merges).toContain('H6:K6');
+    expect(ws.getCell('H6').value).toBe('特殊');
+    expect(['H7', 'I7', 'J7', 'K7'].map((a) => ws.getCell(a).value)).toEqual(['应抽', '实抽', '计入已抽', '达标']);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 7, xSplit: 1 });
+    // data from row 8: city, 13 counties, total
+    expect(ws.getCell('A8').value).toBe('衡水市');
+    const totalRow = ws.getRow(8 + 14);
+    expect(totalRow.getCell(1).value).toBe('合计');
+    expect(totalRow.getCell(1).font?.bold).toBe(true);
+    expect(totalRow.getCell(6).value).toBe(55); // objects total, the city's once
+    expect(totalRow.getCell(6).numFmt).toBe('0');
+    const figures = ws.getRow(7).values as unknown[];
+    const level2 = ws.getRow(6).values as unknown[];
+    const shareCol = level2.indexOf('内部联合') + 1; // 次数, then 占比
+    expect(figures[shareCol]).toBe('占比');
+    expect(ws.getRow(8).getCell(shareCol).numFmt).toBe('0.0%');
+    const fineCol = level2.indexOf('罚款金额(元)');
     expect(totalRow.getCell(fineCol).numFmt).toBe('#,##0.00');
     expect(totalRow.getCell(fineCol).value).toBe(0);
-    // footer
+    // the title block and the closing lines
     const texts: string[] = [];
-    ws.eachRow((r, n) => {
-      if (n > 19) texts.push(String(r.getCell(1).value ?? ''));
-    });
-    const footer = texts.join('\n');
-    expect(footer).toContain('生成时间：2023-07-10T10:00:00+08:00');
-    expect(footer).toMatch(/抽查规则：第 \d+ 版，哈希 [0-9a-f]{64}/);
-    expect(footer).toMatch(/抽签账本：第 2 条，哈希 [0-9a-f]{64}/);
-    expect(footer).toContain('已作废的抽签 0 次');
-    expect(footer).toContain('合计行对象数只计全市一次');
-    // CJK headers count double in widths
-    expect(ws.getColumn(2).width!).toBeGreaterThanOrEqual(20); // 衡水高新技术产业开发区 = 22 columns
+    ws.eachRow((r) => r.eachCell((c) => texts.push(String(c.value ?? ''))));
+    const all = texts.join('\n');
+    for (const s of ['表　　号：', '制表机关：衡水市生态环境局', '填报单位：衡水市生态环境局', '统计期间：2023年第二季度（2023-04-01 至 2023-06-30）',
+      '计量单位：家、次、人、元', '单位负责人：', '统计负责人：', '填表人：', '报出日期：', '合计行对象数只计全市一次', '已作废的抽签 0 次', '工作表“校验信息”']) {
+      expect(all).toContain(s);
+    }
+    // hashes and the rules version on the second sheet, not on the table
+    expect(all).not.toMatch(/[0-9a-f]{64}/);
+    const check = wb.getWorksheet('校验信息')!;
+    const kv = new Map<string, string>();
+    check.eachRow((r) => kv.set(String(r.getCell(1).value ?? ''), String(r.getCell(2).value ?? '')));
+    expect(kv.get('生成时间（北京时间）')).toBe('2023-07-10T10:00:00+08:00');
+    expect(kv.get('抽查规则哈希')).toMatch(/^[0-9a-f]{64}$/);
+    expect(kv.get('抽签账本条目')).toBe('2');
+    expect(kv.get('抽签账本头哈希')).toMatch(/^[0-9a-f]{64}$/);
+    // the region column holds 衡水高新技术产业开发区 on two lines
+    expect(ws.getColumn(1).width!).toBeGreaterThanOrEqual(12);
+    expect(ws.getCell('A8').alignment?.wrapText).toBe(true);
   });
 
   it('usage: exactly one of --quarter/--year (exit 2); a missing database is an error (exit 1)', () => {

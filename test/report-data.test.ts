@@ -27,7 +27,7 @@ describe('liveTaskFacts', () => {
         class: t.class, tier: t.tier, method: t.method, joint: t.joint, departmentJoint: t.departmentJoint, sampled: t.sampled });
     const a = effectiveTasks(db2, { year: 2023 }).map(pick).sort((x, y) => x.taskNo.localeCompare(y.taskNo));
     const b = liveTaskFacts(db2, 2023).map(pick).sort((x, y) => x.taskNo.localeCompare(y.taskNo));
-    expect(a.length).toBeGreaterThan(13);
+    expect(a.length).toBeGreaterThan(5);
     expect(a.some((t) => t.quarter === '2023Q3')).toBe(true); // the city draw of Q3 is live
     expect(b.some((t) => t.taskNo.startsWith('2023Q3-county-01'))).toBe(false);
     expect(b).toEqual(a);

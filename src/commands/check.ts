@@ -1,7 +1,7 @@
 /** sj check --quarter Q | --year Y [--json]: the targets of the rules; exit 3 when any is missed. */
 import type { Command } from 'commander';
 import type { TargetLine } from '../core/checks.js';
-import { bpText } from '../core/stats.js';
+import { bpText } from '../core/arith.js';
 import { t } from '../messages/index.js';
 import { checkReport, gatherReport, periodId, periodYear } from '../io/report-data.js';
 import { EXIT } from '../errors.js';
@@ -32,19 +32,33 @@ export function neededText(l: TargetLine, yearInProgress: boolean): string {
       return l.passed ? t('check.due.passed', { date: String(l.figure) }) : t('check.due.upcoming', { date: String(l.figure) });
     case 'classMinimum':
     case 'positiveCoverage':
-      return l.needed ? t('check.needed.draw', { n: l.needed }) : '';
+      return l.needed ? causeText(l) : '';
     case 'jointInternalShare':
     case 'creditBasedShare': {
+      if (!l.denominator) return t('check.noInspections');
       if (l.needed === null) return t('check.needed.shareImpossible');
       if (!l.needed) return '';
       const kind = t(l.id === 'jointInternalShare' ? 'check.kind.joint' : 'check.kind.credit');
-      return t(yearInProgress ? 'check.needed.shareYear' : 'check.needed.share', { region: l.regionName, n: l.needed, kind, pct: pct(l.threshold as number) });
+      const text = t(yearInProgress ? 'check.needed.shareYear' : 'check.needed.share', { region: l.regionName, n: l.needed, kind, pct: pct(l.threshold as number) });
+      // tasks outside the numerator of the credit-based share are those of unrated objects: the rating lags
+      return l.id === 'creditBasedShare' ? `${text}${t('check.cause.unrated', { n: (l.denominator ?? 0) - (l.numerator ?? 0) })}` : text;
     }
     case 'jointDepartment':
       return l.needed ? t('check.needed.department', { n: l.needed }) : '';
     case 'publication':
-      return l.needed ? t('check.needed.publish', { n: l.needed }) : '';
+      return l.needed ? t('check.needed.publish', { overdue: l.parts?.overdue ?? l.needed, late: l.parts?.publishedLate ?? 0 }) : '';
   }
+}
+
+/** Why a class minimum or coverage is short: not drawn (work left undone), a short pool (with the exclusions), or simply n more to draw. */
+export function causeText(l: TargetLine): string {
+  const c = l.cause;
+  if (c?.kind === 'not-drawn') return t('check.cause.notDrawn', { n: l.needed ?? 0 });
+  if (c?.kind === 'pool-short') {
+    const reasons = Object.entries(c.excluded).filter(([, n]) => n > 0).map(([r, n]) => t('check.cause.reason', { reason: t(`plan.reason.${r}`), n }));
+    return t('check.cause.poolShort', { n: c.short, draw: c.drawId, reasons: reasons.join(t('plan.problemSep')) || '—' });
+  }
+  return t('check.needed.draw', { n: l.needed ?? 0 });
 }
 
 export function targetName(l: TargetLine): string {

@@ -6,9 +6,9 @@ import { checkReport, gatherReport, reportRows } from '../io/report-data.js';
 import { reportText, writeReportXlsx } from '../io/report-xlsx.js';
 import { t } from '../messages/index.js';
 import type { App } from './app.js';
-import { targetName } from './check.js';
+import { neededText, targetName } from './check.js';
 
-export async function demoReport(app: App, db: DB, outDir: string, quarter: string, json: boolean): Promise<Record<string, unknown>> {
+export async function demoReport(app: App, db: DB, outDir: string, quarter: string, json: boolean, dbPath: string): Promise<Record<string, unknown>> {
   const ctx = gatherReport(db, { kind: 'quarter', quarter: parseQuarter(quarter)! });
   const rows = reportRows(ctx);
   const file = join(outDir, `stats-${quarter}.xlsx`);
@@ -19,9 +19,12 @@ export async function demoReport(app: App, db: DB, outDir: string, quarter: stri
     app.out.data(reportText(ctx, rows));
     app.out.info(`  ${file}`);
     app.out.info(t('demo.check', { total: check.targets.length, missed: missed.length }));
-    for (const l of missed.slice(0, 8)) app.out.warn(`  ${targetName(l)} ${l.regionName ?? l.region}`);
-    if (missed.length > 8) app.out.warn('  …');
-    app.out.info(t('demo.checkHint', { quarter }));
+    // each remaining miss in one line, with its cause
+    for (const l of missed) app.out.warn(`  ${targetName(l)} · ${l.regionName ?? l.region} · ${l.scope}：${neededText(l, false)}`);
+    app.out.info(t('demo.checkHint', { quarter, db: dbPath }));
   }
-  return { report: file, check: { met: check.met, targets: check.targets.length, missed: missed.length } };
+  return {
+    report: file,
+    check: { met: check.met, targets: check.targets.length, missed: missed.length, misses: missed.map((l) => ({ id: l.id, region: l.region, class: l.class ?? null, note: neededText(l, false), cause: l.cause ?? null })) },
+  };
 }

@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseQuarter } from '../core/quarter.js';
-import { SjError } from '../errors.js';
+import { SjError, UsageError } from '../errors.js';
+import { shortfallOf } from '../core/draw.js';
 import { t } from '../messages/index.js';
 import { openDb } from '../io/db.js';
 import { effectiveTasks, getEvidence } from '../io/draw-store.js';
@@ -15,79 +16,88 @@ import { ledgerHead } from '../io/ledger.js';
 import { FIXTURES_DIR } from '../io/paths.js';
 import { importRoster } from '../io/roster-write.js';
 import { verifyDatabase } from '../io/verify-db.js';
+import { checkResultBatch } from '../io/results-store.js';
+import { writeTaskList } from '../io/task-list.js';
 import { examples, type App } from './app.js';
 import { makeDraw } from './draw-run.js';
-import { writeTaskList } from './draw.js';
-import { demoResults } from './demo-steps.js';
+import { DEMO_CLOCK, DEMO_DATE, DEMO_ENTROPY, DEMO_QUARTER, demoResults } from './demo-steps.js';
+import { withClock as at } from '../io/clock.js';
 
-export const DEMO_ENTROPY = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
-export const DEMO_QUARTER = '2023Q2';
-export const DEMO_DATE = '2023-04-03';
+/** The demo database may be replaced only when it is one (meta demo = 1) and --force says so. */
+function prepareDemoPath(path: string, force: boolean): void {
+  if (!existsSync(path)) return;
+  const probe = openDb(path);
+  const isDemo = probe.prepare("SELECT value FROM meta WHERE key = 'demo'").get() as { value: string } | undefined;
+  probe.close();
+  if (!isDemo) throw new SjError(t('demo.notDemo', { path }), { hint: t('demo.notDemoHint') });
+  if (!force) throw new UsageError(t('demo.exists', { path }), t('demo.existsHint'));
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
 
 export function register(program: Command, app: App): void {
   const demo = program
     .command('demo')
     .description(t('demo.description'))
     .option('--out-dir <dir>', t('demo.opt.outDir'), 'sj-demo')
+    .option('--force', t('demo.opt.force'))
     .option('--json', t('demo.opt.json'))
-    .action(async (o: { outDir: string; json?: boolean }) => {
+    .action(async (o: { outDir: string; force?: boolean; json?: boolean }) => {
       const flagDb = (program.opts() as { db?: string }).db ?? process.env.SJ_DB;
       const path = flagDb ?? 'sj-demo.db';
-      if (existsSync(path)) {
-        const probe = openDb(path);
-        const isDemo = probe.prepare("SELECT value FROM meta WHERE key = 'demo'").get() as { value: string } | undefined;
-        probe.close();
-        if (!isDemo) throw new SjError(t('demo.notDemo', { path }), { hint: t('demo.notDemoHint') });
-        for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-      }
+      prepareDemoPath(path, Boolean(o.force));
       mkdirSync(o.outDir, { recursive: true });
       app.configure({ db: path });
       const db = app.openDb();
       db.prepare("INSERT INTO meta(key, value) VALUES ('demo', '1')").run();
       const say = (s: string) => { if (!o.json) app.out.info(app.out.color.bold(s)); };
 
-      say(t('demo.step.import'));
+      say(t('demo.step.import', { date: DEMO_CLOCK.import.slice(0, 10) }));
       const hs = join(FIXTURES_DIR, 'hengshui');
-      const imports = [];
-      for (const [kind, file] of [
-        ['objects', 'objects.xlsx'], ['inspectors', 'inspectors.xlsx'], ['experts', 'experts.xlsx'], ['items', 'items.xlsx'],
-        ['avoidance', 'avoidance.csv'],
-      ] as const) {
-        const s = await importRoster(db, { kind, path: join(hs, file), mode: 'full' });
-        imports.push({ kind, file, added: s.added });
-        if (!o.json) app.out.info(`  ${file}: ${s.added}`);
-      }
-      const s2 = await importRoster(db, { kind: 'avoidance', path: join(hs, 'avoidance-experts.csv'), mode: 'partial' });
-      imports.push({ kind: 'avoidance', file: 'avoidance-experts.csv', added: s2.added });
+      const imports: { kind: string; file: string; added: number }[] = [];
+      await at(DEMO_CLOCK.import, async () => {
+        for (const [kind, file, mode] of [
+          ['objects', 'objects.xlsx', 'full'], ['inspectors', 'inspectors.xlsx', 'full'], ['experts', 'experts.xlsx', 'full'], ['items', 'items.xlsx', 'full'],
+          ['avoidance', 'avoidance.csv', 'full'], ['avoidance', 'avoidance-experts.csv', 'partial'],
+        ] as const) {
+          const s = await importRoster(db, { kind, path: join(hs, file), mode });
+          imports.push({ kind, file, added: s.added });
+          if (!o.json) app.out.info(`  ${file}: ${s.added}`);
+        }
+      });
 
-      say(t('demo.step.draw', { quarter: DEMO_QUARTER, entropy: DEMO_ENTROPY }));
+      say(t('demo.step.draw', { quarter: DEMO_QUARTER, entropy: DEMO_ENTROPY, date: DEMO_DATE }));
       const quarter = parseQuarter(DEMO_QUARTER)!;
-      const draws = [];
-      for (const level of ['city', 'county'] as const) {
-        const run = makeDraw(db, {
-          quarter, level, regions: [], directional: false, filter: null, method: 'auto', departmentJoint: true,
-          partners: level === 'city' ? ['衡水市市场监督管理局'] : ['市场监督管理局', '应急管理局'], withExperts: false, date: DEMO_DATE, entropy: DEMO_ENTROPY, entropySource: 'user',
-        }, { dryRun: false });
-        const id = run.evidence.draw.id;
-        const shortfall = run.evidence.strata.reduce((n, s) => n + s.quota - s.selected, 0);
-        draws.push({ id, tasks: run.evidence.tasks.length, shortfall, seed: run.evidence.draw.seed });
-        writeFileSync(join(o.outDir, `${id}.evidence.json`), JSON.stringify(getEvidence(db, id), null, 1) + '\n');
-        if (!o.json) app.out.info(`  ${id}: ${run.evidence.tasks.length} ${t('demo.tasks')}, ${t('demo.shortfall')} ${shortfall}`);
-      }
+      const draws: { id: string; tasks: number; shortfall: number; seed: string }[] = [];
+      await at(DEMO_CLOCK.draw, () => {
+        // the plan followed: the city first, then the counties (crediting the city's picks);
+        // each level's routine draw is its quarter's inter-department joint draw
+        for (const level of ['city', 'county'] as const) {
+          const run = makeDraw(db, {
+            quarter, level, regions: [], directional: false, filter: null, method: 'auto', departmentJoint: true,
+            partners: level === 'city' ? ['衡水市市场监督管理局'] : ['市场监督管理局', '应急管理局'], withExperts: false, date: DEMO_DATE,
+            entropy: DEMO_ENTROPY, entropySource: 'user',
+          }, { dryRun: false });
+          const id = run.evidence.draw.id;
+          const shortfall = run.evidence.strata.reduce((n, s) => n + shortfallOf(s), 0);
+          draws.push({ id, tasks: run.evidence.tasks.length, shortfall, seed: run.evidence.draw.seed });
+          writeFileSync(join(o.outDir, `${id}.evidence.json`), JSON.stringify(getEvidence(db, id), null, 1) + '\n');
+          if (!o.json) app.out.info(`  ${id}: ${run.evidence.tasks.length} ${t('demo.tasks')}, ${t('demo.shortfall')} ${shortfall}`);
+        }
+      });
       const tasks = effectiveTasks(db, { quarter: DEMO_QUARTER });
-      await writeTaskList(db, join(o.outDir, 'tasks-2023Q2.xlsx'), tasks, '衡水市生态环境局2023年第二季度“双随机”抽查任务清单（演示）');
+      await writeTaskList(db, join(o.outDir, 'tasks-2023Q2.xlsx'), tasks, { note: t('tasks.file.demo', {}, 'zh') });
 
       say(t('demo.step.verify'));
-      const rep = verifyDatabase(db);
+      const rep = verifyDatabase(db, { checks: { resultBatch: checkResultBatch } });
       if (!o.json) app.out.info(t('demo.verified', { status: t(rep.ok ? 'demo.verifyOk' : 'demo.verifyFailed'), draws: rep.draws, entries: rep.entries, hash: rep.head.hash }));
 
-      const rest = await demoResults(app, db, o.outDir, DEMO_QUARTER, Boolean(o.json));
+      const rest = await demoResults(app, db, o.outDir, DEMO_QUARTER, Boolean(o.json), path);
       const head = ledgerHead(db);
       if (o.json) {
-        app.out.data(JSON.stringify({ db: path, outDir: o.outDir, imports, draws, verified: rep.ok, ledgerHead: head, ...rest }, null, 2));
+        app.out.data(JSON.stringify({ db: path, outDir: o.outDir, clock: DEMO_CLOCK, imports, draws, verified: rep.ok, ledgerHead: head, ...rest }, null, 2));
       } else {
         app.out.ok(t('demo.done', { db: path, dir: o.outDir, hash: head.hash }));
       }
     });
-  examples(demo, ['sj demo', 'sj demo --db /tmp/demo.db --out-dir /tmp/demo', 'sj --db sj-demo.db draw list']);
+  examples(demo, ['sj demo', 'sj demo --force', 'sj --db /tmp/demo.db demo --out-dir /tmp/demo', 'sj --db sj-demo.db draw list']);
 }

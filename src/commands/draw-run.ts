@@ -50,11 +50,16 @@ function createdAt(date: string | undefined): string {
   return `${date}${isoCst(n).slice(10)}`;
 }
 
-export function failureError(e: DrawFailure, quarter: string): SjError {
+/** A draw that cannot be staffed, named by county, class and reason (the object last). */
+export function failureError(e: DrawFailure, quarter: string, regionName: (code: string) => string): SjError {
+  const where = { region: e.detail.region ? regionName(e.detail.region) : '', class: e.detail.class ? t(`rules.class.${e.detail.class}`) : '', object: e.objectId };
   const detail = e.code === 'team-too-few'
-    ? t('draw.failTooFew', { object: e.objectId, candidates: e.detail.candidates, size: e.detail.size })
-    : t('draw.failOneLine', { object: e.objectId, line: e.detail.line ?? '' });
-  return new SjError(t('draw.cannotStaff', { detail }), { hint: t('draw.cannotStaffHint', { quarter }), details: { object: e.objectId, reason: e.code } });
+    ? t('draw.failTooFew', { ...where, candidates: e.detail.candidates, size: e.detail.size })
+    : t('draw.failOneLine', { ...where, line: e.detail.line ?? '' });
+  return new SjError(t('draw.cannotStaff', { detail }), {
+    hint: t('draw.cannotStaffHint', { quarter }),
+    details: { region: e.detail.region ?? null, class: e.detail.class ?? null, object: e.objectId, reason: e.code },
+  });
 }
 
 /**
@@ -88,7 +93,7 @@ export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; show
     try {
       outcome = runDraw({ algorithm: CURRENT_ALGORITHM, draw: header, snapshot: snap.snapshot }, (d, n) => bar.update(d, n));
     } catch (e) {
-      if (e instanceof DrawFailure) throw failureError(e, req.quarter.id);
+      if (e instanceof DrawFailure) throw failureError(e, req.quarter.id, (c) => regions.name(c));
       throw e;
     } finally {
       bar.done();

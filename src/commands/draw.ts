@@ -3,26 +3,23 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { canonical } from '../core/canonical.js';
-import { parseQuarter, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
-import { nextInspector, nextObject } from '../core/substitute.js';
+import { shortfallOf } from '../core/draw.js';
+import { parseQuarter, quarterEnded, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
 import type { DrawFilter, DrawMethod, Evidence, Level } from '../core/types.js';
-import { SjError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { isoUtc, now } from '../io/clock.js';
+import { dateCst, isoUtc, now } from '../io/clock.js';
 import { rehearsalTx, writeTx, type DB } from '../io/db.js';
 import { effectiveTasks, getEvidence, listDraws, requireDraw, voidDraw, type EffectiveTask } from '../io/draw-store.js';
-import { appendLedger, ledgerHead } from '../io/ledger.js';
+import { ledgerHead } from '../io/ledger.js';
+import { substitute } from '../io/substitution.js';
 import { Regions } from '../io/regions.js';
 import { readRoster } from '../io/roster-read.js';
-import { writeWorkbook } from '../io/xlsx.js';
+import { METHOD_ZH, parseBy, writeTaskList } from '../io/task-list.js';
 import { askConfirm, askText } from '../ui/prompts.js';
 import { textTable } from '../ui/table.js';
-import { collect, examples, intOption, type App } from './app.js';
+import { collect, dateOption, examples, intOption, type App } from './app.js';
 import { generateEntropy, makeDraw, type DrawRequest, type DrawRun } from './draw-run.js';
-
-export const CLASS_ZH: Record<string, string> = { special: '特殊', key: '重点', positive: '一般(正面清单)', general: '一般' };
-export const METHOD_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
 
 export function requireQuarter(v: string | undefined): Quarter {
   if (!v) throw new UsageError(t('draw.needQuarter'), QUARTER_FORMS.join(', '));
@@ -58,19 +55,21 @@ interface DrawOpts {
   date?: string;
   dryRun?: boolean;
   out?: string;
+  by?: string;
   json?: boolean;
   yes?: boolean;
 }
 
 /** The per-region, per-class summary of a draw. */
 export function drawSummary(ev: Evidence, regions: Regions) {
-  const rows = new Map<string, { region: string; class: string; quota: number; drawn: number; shortfall: number; population: number }>();
+  const rows = new Map<string, { region: string; class: string; quota: number; credited: number; drawn: number; shortfall: number; population: number }>();
   for (const s of ev.strata) {
     const k = `${s.region}|${s.class}`;
-    const r = rows.get(k) ?? { region: s.region, class: s.class, quota: 0, drawn: 0, shortfall: 0, population: 0 };
+    const r = rows.get(k) ?? { region: s.region, class: s.class, quota: 0, credited: 0, drawn: 0, shortfall: 0, population: 0 };
     r.quota += s.quota;
+    r.credited += s.credited ?? 0;
     r.drawn += s.selected;
-    r.shortfall += s.quota - s.selected;
+    r.shortfall += shortfallOf(s);
     r.population += s.population;
     rows.set(k, r);
   }
@@ -83,10 +82,11 @@ function printRun(app: App, run: DrawRun, regions: Regions): void {
   const ev = run.evidence;
   const sum = drawSummary(ev, regions);
   app.out.info(app.out.color.bold(t('draw.runTitle', { id: ev.draw.id, level: t(`draw.level.${ev.draw.level}`), quarter: ev.draw.quarter, seed: ev.draw.seed })));
-  if (ev.draw.entropySource === 'generated') app.out.info(t('draw.seedGenerated', { entropy: ev.draw.entropy }));
+  app.out.info(t('draw.algorithm', { algorithm: ev.algorithm, date: ev.draw.createdAt.slice(0, 10) }));
+  if (ev.draw.entropySource === 'generated' && !run.dryRun) app.out.info(t('draw.seedGenerated', { entropy: ev.draw.entropy }));
   app.out.data(textTable(
-    ['region', 'class', 'objects', 'quota', 'drawn', 'shortfall', 'teams'].map((h) => t(`draw.h.${h}`)),
-    sum.map((r) => [r.regionName, t(`rules.class.${r.class}`), r.population, r.quota, r.drawn, r.shortfall, r.teams]),
+    ['region', 'class', 'objects', 'quota', 'credited', 'drawn', 'shortfall', 'teams'].map((h) => t(`draw.h.${h}`)),
+    sum.map((r) => [r.regionName, t(`rules.class.${r.class}`), r.population, r.quota, r.credited, r.drawn, r.shortfall, r.teams]),
   ));
   const short = sum.reduce((n, r) => n + r.shortfall, 0);
   if (short > 0) app.out.warn(t('draw.shortfall', { n: short }));
@@ -96,49 +96,25 @@ function printRun(app: App, run: DrawRun, regions: Regions): void {
 export function runJson(run: DrawRun, regions: Regions) {
   const ev = run.evidence;
   return {
-    id: ev.draw.id, quarter: ev.draw.quarter, level: ev.draw.level, kind: ev.draw.kind, regions: ev.draw.regions,
-    seed: ev.draw.seed, entropy: ev.draw.entropy, entropySource: ev.draw.entropySource, dryRun: run.dryRun,
-    tasks: ev.tasks.length, shortfall: ev.strata.reduce((n, s) => n + s.quota - s.selected, 0),
+    id: ev.draw.id, algorithm: ev.algorithm, quarter: ev.draw.quarter, level: ev.draw.level, kind: ev.draw.kind, regions: ev.draw.regions,
+    date: ev.draw.createdAt.slice(0, 10), seed: ev.draw.seed, entropy: ev.draw.entropy, entropySource: ev.draw.entropySource, dryRun: run.dryRun,
+    tasks: ev.tasks.length, shortfall: ev.strata.reduce((n, s) => n + shortfallOf(s), 0),
     summary: drawSummary(ev, regions), strata: ev.strata, snapshotHash: ev.snapshotHash, resultHash: ev.resultHash,
     ledger: run.ledger ?? null,
   };
 }
 
-/** Items (抽查事项) matching a task: class, industry, level. */
-export function itemsFor(items: ReturnType<typeof readRoster<'items'>>, cls: string, industry: string, level: Level): string {
-  return items
-    .filter((i) => (i.classes.length === 0 || i.classes.includes(cls) || (cls === 'positive' && i.classes.includes('general'))) &&
-      (i.industries.length === 0 || i.industries.includes(industry)) && (i.level === 'both' || i.level === level))
-    .map((i) => i.name)
-    .join('；');
-}
-
-/** A cell of a file written for the bureau (任务清单): from the catalogue, but always in Chinese. */
-const fileText = (key: string): string => t(key, {}, 'zh');
-
-/** Write the task list (任务清单) of effective tasks to xlsx. */
-export async function writeTaskList(db: DB, file: string, tasks: EffectiveTask[], title: string): Promise<void> {
-  const regions = Regions.load(db);
-  const objects = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o]));
-  const people = new Map<string, string>();
-  for (const i of readRoster(db, 'inspectors', { includeRemoved: true })) people.set(i.id, i.name);
-  for (const e of readRoster(db, 'experts', { includeRemoved: true })) people.set(e.id, e.name);
-  const items = readRoster(db, 'items');
-  const who = (id: string) => `${people.get(id) ?? ''}(${id})`;
-  const rows = tasks.map((tk, i) => {
-    const o = objects.get(tk.objectId);
-    return [
-      i + 1, tk.taskNo, o?.name ?? '', tk.objectId, regions.name(tk.objectRegion), CLASS_ZH[tk.class] ?? tk.class, tk.tier ?? fileText('draw.file.unrated'),
-      METHOD_ZH[tk.method] ?? tk.method, fileText(tk.joint ? 'draw.file.jointInternal' : tk.departmentJoint ? 'draw.file.jointDepartment' : 'draw.file.no'),
-      who(tk.inspectors[0]!), tk.inspectors.slice(1).map(who).join('、'), tk.expert ? who(tk.expert) : '',
-      itemsFor(items, tk.class, o?.industry ?? '', tk.level),
-    ];
-  });
-  await writeWorkbook(file, [{
-    name: '任务清单', title,
-    headers: ['序号', '任务编号', '检查对象', '统一社会信用代码', '区县', '类别', '信用等级', '检查方式', '联合检查', '组长', '组员', '专家', '抽查事项'],
-    rows,
-  }]);
+/**
+ * The draw date: --date, or today while the quarter has not ended. A draw for a quarter that has
+ * ended needs --date (its certificates are judged on that day, never on today's); a date after
+ * the quarter's end is refused.
+ */
+export function drawDate(quarter: Quarter, given: string | undefined): string | undefined {
+  if (given && given > quarter.end) throw new UsageError(t('draw.dateAfterQuarter', { date: given, quarter: quarter.id, end: quarter.end }));
+  if (!given && quarterEnded(quarter, dateCst(now()))) {
+    throw new UsageError(t('usage.missingFlag', { flag: '--date' }), t('draw.dateNeeded', { quarter: quarter.id, end: quarter.end }));
+  }
+  return given;
 }
 
 /** Draw the levels in order in one transaction (rolled back for a rehearsal). */
@@ -150,10 +126,12 @@ export function drawAllLevels(db: DB, base: Omit<DrawRequest, 'level'>, levels: 
 
 async function drawAction(app: App, o: DrawOpts): Promise<void> {
   const quarter = requireQuarter(o.quarter);
+  const by = parseBy(o.by);
   if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('draw.badLevel'));
   if (!['auto', 'onsite', 'offsite'].includes(o.method)) throw new UsageError(t('usage.badValue', { flag: '--method', value: o.method }), 'auto | onsite | offsite');
+  if (o.dryRun && o.seed !== undefined) throw new UsageError(t('draw.dryRunSeed'), t('draw.dryRunSeedHint'));
   const jointShare = intOption('--joint-share', o.jointShare, 0, 10000);
-  if (o.date && !/^\d{4}-\d{2}-\d{2}$/.test(o.date)) throw new UsageError(t('date.bad', { value: o.date }));
+  const date = drawDate(quarter, dateOption('--date', o.date));
   const industries = splitList(o.industry);
   const tags = splitList(o.tag);
   if (!o.directional && (industries.length || tags.length)) throw new UsageError(t('draw.filterWithoutDirectional'));
@@ -188,7 +166,7 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
   const base = {
     quarter, regions: regionCodes, directional: Boolean(o.directional), filter,
     method: o.method as DrawMethod, jointShare, departmentJoint: Boolean(o.departmentJoint), partners,
-    withExperts: Boolean(o.withExperts), date: o.date, entropy, entropySource,
+    withExperts: Boolean(o.withExperts), date, entropy, entropySource,
   };
   if (!o.dryRun) {
     // show the plan (a dry run of each level), then confirm; never waits without a TTY
@@ -212,7 +190,7 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
   const head = ledgerHead(db);
   if (o.out && !o.dryRun) {
     const tasks = runs.flatMap((r) => effectiveTasks(db, { drawId: r.evidence.draw.id }));
-    await writeTaskList(db, o.out, tasks, `${regions.city.name}生态环境局 ${quarter.year}年第${quarter.q}季度“双随机”抽查任务清单（${runs.map((r) => r.evidence.draw.id).join('、')}）`);
+    await writeTaskList(db, o.out, tasks, by);
     app.out.info(t('draw.written', { file: o.out }));
   }
   if (o.json) {
@@ -258,6 +236,7 @@ export function register(program: Command, app: App): void {
     .option('--date <YYYY-MM-DD>', t('draw.opt.date'))
     .option('--dry-run', t('draw.opt.dryRun'))
     .option('--out <file.xlsx>', t('draw.opt.out'))
+    .option('--by <group>', t('draw.opt.by'))
     .option('--json', t('draw.opt.json'))
     .option('-y, --yes', t('draw.opt.yes'))
     .action((o: DrawOpts) => drawAction(app, o));
@@ -281,16 +260,14 @@ export function register(program: Command, app: App): void {
       const db = app.openDb();
       const q = o.quarter ? requireQuarter(o.quarter).id : undefined;
       const draws = listDraws(db, { quarter: q });
-      const counts = db.prepare('SELECT draw_id, COUNT(*) AS n FROM draw_tasks GROUP BY draw_id').all() as { draw_id: string; n: number }[];
-      const n = new Map(counts.map((c) => [c.draw_id, c.n]));
       if (o.json) {
-        app.out.data(JSON.stringify({ draws: draws.map((d) => ({ ...d, tasks: n.get(d.id) ?? 0 })) }, null, 2));
+        app.out.data(JSON.stringify({ draws }, null, 2));
         return;
       }
       if (!draws.length) return app.out.info(t('draw.noDraws'));
       app.out.data(textTable(
-        ['id', 'quarter', 'level', 'kind', 'tasks', 'seq', 'status'].map((h) => t(`draw.h.${h}`)),
-        draws.map((d) => [d.id, d.quarter, t(`draw.level.${d.level}`), t(`draw.kind.${d.kind}`), n.get(d.id) ?? 0, d.seq,
+        ['id', 'quarter', 'level', 'kind', 'algorithm', 'tasks', 'shortfall', 'seq', 'status'].map((h) => t(`draw.h.${h}`)),
+        draws.map((d) => [d.id, d.quarter, t(`draw.level.${d.level}`), t(`draw.kind.${d.kind}`), d.algorithm, d.tasks, d.shortfall, d.seq,
           d.voided ? t('draw.status.void', { reason: d.voided.reason }) : t('draw.status.live')]),
       ));
     });
@@ -335,18 +312,19 @@ export function register(program: Command, app: App): void {
 
   const tasksCmd = parent.command('tasks').description(t('draw.cmd.tasks'))
     .option('-q, --quarter <Q>', t('draw.opt.tasksQuarter')).option('--draw <id>', t('draw.opt.tasksDraw'))
-    .option('--out <file.xlsx>', t('draw.opt.tasksOut')).option('--json', t('draw.opt.jsonShort'))
-    .action(async (o: { quarter?: string; draw?: string; out?: string; json?: boolean }) => {
+    .option('--out <file.xlsx>', t('draw.opt.tasksOut')).option('--by <group>', t('draw.opt.by')).option('--json', t('draw.opt.jsonShort'))
+    .action(async (o: { quarter?: string; draw?: string; out?: string; by?: string; json?: boolean }) => {
+      const by = parseBy(o.by);
       const db = app.openDb();
       if (!o.quarter && !o.draw) throw new UsageError(t('usage.missingFlag', { flag: '--quarter | --draw' }));
       const tasks = effectiveTasks(db, { quarter: o.quarter ? requireQuarter(o.quarter).id : undefined, drawId: o.draw });
       if (o.out) {
-        await writeTaskList(db, o.out, tasks, `“双随机”抽查任务清单 ${o.draw ?? o.quarter}`);
+        await writeTaskList(db, o.out, tasks, by);
         app.out.info(t('draw.written', { file: o.out }));
       } else if (o.json) app.out.data(JSON.stringify({ tasks }, null, 2));
       else taskRowsHuman(app, db, tasks);
     });
-  examples(tasksCmd, ['sj draw tasks --quarter 2023Q2', 'sj draw tasks --draw 2023Q2-county-01 --out tasks.xlsx']);
+  examples(tasksCmd, ['sj draw tasks --quarter 2023Q2', 'sj draw tasks --draw 2023Q2-county-01 --out tasks.xlsx', 'sj draw tasks --quarter 2023Q2 --by team --out 任务清单.xlsx', 'sj draw tasks --quarter 2023Q2 --out tasks.csv']);
 
   const voidCmd = parent.command('void <id>').description(t('draw.cmd.void'))
     .option('--reason <text>', t('draw.opt.reason')).option('--json', t('draw.opt.jsonShort'))
@@ -368,7 +346,7 @@ export function register(program: Command, app: App): void {
       if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
       if (!o.object === !(o.task && o.inspector)) throw new UsageError(t('draw.subst.mode'));
       const db = app.openDb();
-      const res = writeTx(db, () => substitute(db, id, o as SubstOpts));
+      const res = writeTx(db, () => substitute(db, id, { object: o.object, task: o.task, inspector: o.inspector, reason: o.reason! }));
       if (o.json) app.out.data(JSON.stringify(res, null, 2));
       else app.out.ok(t('draw.subst.done', { original: res.original, replacement: res.replacement, reason: res.reason, hash: res.ledger.hash }));
     });
@@ -376,56 +354,4 @@ export function register(program: Command, app: App): void {
     'sj draw substitute 2023Q2-county-01 --object 91131102MA0000001X --reason "企业已停产"',
     'sj draw substitute 2023Q2-county-01 --task 91131102MA0000001X --inspector 13110012345 --reason "回避：亲属在该企业任职"',
   ]);
-}
-
-interface SubstOpts {
-  object?: string;
-  task?: string;
-  inspector?: string;
-  reason: string;
-}
-
-/** One substitution: a ledger entry and a substitutions row; must run in a write transaction. */
-export function substitute(db: DB, drawId: string, o: SubstOpts) {
-  const d = requireDraw(db, drawId);
-  if (d.voided) throw new SjError(t('draw.isVoided', { id: drawId }));
-  const ev = getEvidence(db, drawId);
-  const tasks = effectiveTasks(db, { drawId, includeVoided: true });
-  const at = isoUtc(now());
-  const reason = o.reason.trim();
-  if (o.object) {
-    const tk = tasks.find((x) => x.objectId === o.object);
-    if (!tk) throw new SjError(t('draw.subst.noTask', { id: drawId, object: o.object }));
-    const index = tk.ord - 1;
-    const used = new Set<string>([...ev.tasks.map((x) => x.objectId), ...tasks.map((x) => x.objectId)]);
-    const prior = db.prepare("SELECT original FROM substitutions WHERE draw_id = ? AND kind = 'object'").all(drawId) as { original: string }[];
-    prior.forEach((p) => used.add(p.original));
-    const next = nextObject(ev, ev.tasks[index]!, used);
-    if (!next) throw new SjError(t('draw.subst.exhausted', { stratum: `${tk.region}/${tk.class}/${tk.tier ?? '-'}` }));
-    const payload = {
-      draw: drawId, task: tk.taskNo, kind: 'object', original: o.object, replacement: next.object.id, reason, at,
-      objectRegion: next.object.region, key: next.key, poolRank: next.poolRank, method: next.method, expert: next.expert,
-    };
-    const entry = appendLedger(db, 'substitution', tk.taskNo, at, payload);
-    db.prepare('INSERT INTO substitutions(seq, draw_id, task_no, kind, original, replacement, reason, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(entry.seq, drawId, tk.taskNo, 'object', o.object, next.object.id, reason, at, canonical(payload));
-    return { ...payload, ledger: { seq: entry.seq, hash: entry.hash } };
-  }
-  const tk = tasks.find((x) => x.objectId === o.task);
-  if (!tk) throw new SjError(t('draw.subst.noTask', { id: drawId, object: o.task! }));
-  if (!tk.inspectors.includes(o.inspector!)) throw new SjError(t('draw.subst.noInspector', { task: tk.taskNo, inspector: o.inspector! }));
-  const index = tk.ord - 1;
-  // a recusal declared late is in the current roster: honour it
-  const lateAvoid = new Set((readRoster(db, 'avoidance', { where: 'object = @o', params: { o: tk.objectId } })).map((a) => a.person));
-  const removed = new Set<string>(tk.substitutions.filter((s) => s.kind === 'inspector').map((s) => s.original));
-  removed.add(o.inspector!);
-  lateAvoid.forEach((p) => removed.add(p));
-  const objOverride = tk.originalObjectId ? ev.snapshot.objects.find((x) => x.id === tk.objectId) : undefined;
-  const next = nextInspector(ev, index, tk.inspectors, o.inspector!, removed, objOverride);
-  if (!next) throw new SjError(t('draw.subst.noCandidate', { task: tk.taskNo }));
-  const payload = { draw: drawId, task: tk.taskNo, kind: 'inspector', original: o.inspector!, replacement: next, reason, at };
-  const entry = appendLedger(db, 'substitution', tk.taskNo, at, payload);
-  db.prepare('INSERT INTO substitutions(seq, draw_id, task_no, kind, original, replacement, reason, at, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(entry.seq, drawId, tk.taskNo, 'inspector', o.inspector!, next, reason, at, canonical(payload));
-  return { ...payload, ledger: { seq: entry.seq, hash: entry.hash } };
 }

@@ -4,11 +4,11 @@
  */
 import { Option, type Command } from 'commander';
 import { summarizePlan, type LevelPlan } from '../core/plan.js';
-import { parseQuarter, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
+import { judgeDate, parseQuarter, QUARTER_FORMS, type JudgeDate, type Quarter } from '../core/quarter.js';
 import type { Level } from '../core/types.js';
-import { isDate } from '../core/workdays.js';
 import { UsageError, SjError } from '../errors.js';
 import { t } from '../messages/index.js';
+import { loadCalendar } from '../io/calendar-store.js';
 import { dateCst, now } from '../io/clock.js';
 import { toCsv } from '../io/csv.js';
 import type { DB } from '../io/db.js';
@@ -16,8 +16,9 @@ import { Regions } from '../io/regions.js';
 import { rulesForYear, type StoredRules } from '../io/rules-store.js';
 import { buildSnapshot } from '../io/snapshot.js';
 import { textTable } from '../ui/table.js';
-import { collect, examples, type App } from './app.js';
-import { pct } from './rules.js';
+import { collect, dateOption, examples, type App } from './app.js';
+import { bpPercent, percentText } from '../core/arith.js';
+import { EXCLUSION_REASONS } from '../core/plan.js';
 
 export const PLAN_FORMAT = 'sj-plan/1';
 
@@ -40,6 +41,8 @@ interface PlanOpts {
 export interface PlanLevelResult {
   plan: LevelPlan;
   ineligibleInspectors: { id: string; region: string; reason: string }[];
+  /** regions of this level already drawn this quarter by a live routine draw (not previewed again) */
+  done: { drawId: string; regions: string[] }[];
 }
 
 export interface PlanRequest {
@@ -50,31 +53,59 @@ export interface PlanRequest {
   date: string;
 }
 
-/** Build the snapshot of each level and summarize it (nothing drawn, nothing written but the rules row on first use). */
-export function computePlan(db: DB, req: PlanRequest): { rules: StoredRules; levels: PlanLevelResult[]; regions: Regions } {
+/**
+ * Build the snapshot of each level as the draw would (same code: buildSnapshot, planStrata,
+ * credit and due) and summarize it. Regions already drawn this quarter by a live routine draw of
+ * that level are named and left out of the preview. Nothing drawn, nothing written but the rules
+ * row on first use.
+ */
+export function computePlan(db: DB, req: PlanRequest): { rules: StoredRules; levels: PlanLevelResult[]; regions: Regions; drawsMade: string[] } {
   const regions = Regions.load(db);
   const rules = rulesForYear(db, req.quarter.year);
   const counties = req.regions.length ? req.regions : regions.counties().map((r) => r.code);
   const jointShare = Number(rules.rules.targets?.jointInternalShare ?? 0);
+  const scope = db.prepare('SELECT level, region, draw_id FROM draw_scope WHERE quarter = ? ORDER BY draw_id, region').all(req.quarter.id) as { level: Level; region: string; draw_id: string }[];
+  let drawsMade: string[] = [];
   const levels = req.levels.map((level) => {
-    const snap = buildSnapshot(db, { quarter: req.quarter, level, regions: counties, filter: null, date: req.date, rules: rules.rules });
-    const drawRegions = snap.drawRegions ?? (level === 'city' ? [regions.city.code] : [...counties].sort());
+    const heldBy = new Map(scope.filter((s) => s.level === level).map((s) => [s.region, s.draw_id]));
+    const wanted = level === 'city' ? [regions.city.code] : counties;
+    const left = level === 'city' ? (heldBy.has(regions.city.code) ? [] : wanted) : wanted.filter((c) => !heldBy.has(c));
+    const doneBy = new Map<string, string[]>();
+    for (const r of wanted) if (heldBy.has(r)) doneBy.set(heldBy.get(r)!, [...(doneBy.get(heldBy.get(r)!) ?? []), r]);
+    const done = [...doneBy].map(([drawId, rs]) => ({ drawId, regions: rs }));
+    const snap = buildSnapshot(db, { quarter: req.quarter, level, regions: left.length ? left : counties, filter: null, date: req.date, rules: rules.rules });
+    drawsMade = snap.priorDraws.map((d) => d.id);
+    if (!left.length) {
+      const empty = summarizePlan({ level, drawRegions: [], snapshot: { objects: [], inspectors: [] }, rules: rules.rules, jointShare, cityCode: regions.city.code });
+      return { plan: empty, ineligibleInspectors: [], done };
+    }
+    const drawRegions = snap.drawRegions ?? (level === 'city' ? [regions.city.code] : [...left].sort());
     const plan = summarizePlan({ level, drawRegions, snapshot: snap.snapshot, rules: rules.rules, jointShare, cityCode: regions.city.code });
-    return { plan, ineligibleInspectors: snap.ineligibleInspectors };
+    return { plan, ineligibleInspectors: snap.ineligibleInspectors, done };
   });
-  return { rules, levels, regions };
+  return { rules, levels, regions, drawsMade };
+}
+
+/** The date a plan (and a draw without --date) is judged on: see core/quarter.ts judgeDate. */
+export function planDate(db: DB, quarter: Quarter, given: string | undefined): JudgeDate {
+  if (given) return { date: given, basis: 'given' };
+  const cal = loadCalendar(db);
+  return judgeDate(quarter, dateCst(now()), (d) => (cal.isWorkingDay(d) ? d : cal.addWorkingDays(d, 1)));
 }
 
 /** The stable --json document. */
-export function planJson(quarter: Quarter, date: string, res: ReturnType<typeof computePlan>) {
+export function planJson(quarter: Quarter, date: JudgeDate, res: ReturnType<typeof computePlan>) {
   const name = (c: string) => res.regions.name(c);
   return {
     format: PLAN_FORMAT,
     quarter: quarter.id,
-    date,
+    date: date.date,
+    dateBasis: date.basis,
+    drawsMade: res.drawsMade,
     rules: { id: res.rules.id, year: res.rules.year, hash: res.rules.hash, source: res.rules.source },
-    levels: res.levels.map(({ plan, ineligibleInspectors }) => ({
+    levels: res.levels.map(({ plan, ineligibleInspectors, done }) => ({
       level: plan.level,
+      done: done.map((d) => ({ ...d, regionNames: d.regions.map(name) })),
       regions: plan.drawRegions,
       totals: plan.totals,
       strata: plan.strata.map((s) => ({ ...s, regionName: name(s.region) })),
@@ -99,45 +130,53 @@ function stratumRows(res: ReturnType<typeof computePlan>, plan: LevelPlan): (str
     s.population,
     s.classMinimum,
     s.quota,
+    s.credited,
+    s.due,
     s.pool,
     s.excludedTotal,
+    s.expected,
     s.shortfall,
   ]);
 }
 
 const HEADERS = (): string[] => [
   t('plan.h.region'), t('plan.h.class'), t('plan.h.tier'), t('plan.h.population'), t('plan.h.minimum'),
-  t('plan.h.quota'), t('plan.h.pool'), t('plan.h.excluded'), t('plan.h.shortfall'),
+  t('plan.h.quota'), t('plan.h.credited'), t('plan.h.due'), t('plan.h.pool'), t('plan.h.excluded'), t('plan.h.expected'), t('plan.h.shortfall'),
 ];
 
-function printText(app: App, quarter: Quarter, date: string, res: ReturnType<typeof computePlan>): void {
+function printText(app: App, quarter: Quarter, date: JudgeDate, res: ReturnType<typeof computePlan>): void {
   const name = (c: string) => res.regions.name(c);
-  app.out.info(t('plan.header', { quarter: quarter.id, date, id: res.rules.id, hash: res.rules.hash.slice(0, 16), source: res.rules.source }));
+  app.out.info(t('plan.header', { quarter: quarter.id, date: date.date, id: res.rules.id, hash: res.rules.hash.slice(0, 16), source: res.rules.source }));
+  app.out.info(t(`plan.date.${date.basis}`, { date: date.date }));
+  if (res.drawsMade.length) app.out.info(t('plan.drawsMade', { list: res.drawsMade.join('、') }));
   const out: string[] = [];
-  for (const { plan, ineligibleInspectors } of res.levels) {
+  for (const { plan, ineligibleInspectors, done } of res.levels) {
+    for (const d of done) out.push(t('plan.levelDone', { level: t(`rules.level.${plan.level}`), ids: d.drawId, regions: d.regions.map(name).join('、') }) + '\n');
+    if (!plan.drawRegions.length) continue;
     out.push(t('plan.levelTitle', { level: t(`rules.level.${plan.level}`), regions: plan.drawRegions.map(name).join('、') }));
     if (!plan.strata.length) {
       out.push(t('plan.empty') + '\n');
     } else {
       out.push(textTable(HEADERS(), [
         ...stratumRows(res, plan),
-        [t('plan.total'), '', '', plan.totals.population, '', plan.totals.quota, plan.totals.pool, plan.totals.excluded, plan.totals.shortfall],
+        [t('plan.total'), '', '', plan.totals.population, '', plan.totals.quota, plan.totals.credited, plan.totals.due, plan.totals.pool, plan.totals.excluded, plan.totals.expected, plan.totals.shortfall],
       ]));
+      if (plan.level === 'county' || plan.totals.credited > 0) out.push(t('plan.creditNote') + '\n');
     }
     // exclusions, by reason
     const ex = plan.strata.filter((s) => s.excludedTotal > 0);
     if (ex.length) {
       out.push(t('plan.exclusionsTitle'));
       out.push(textTable(
-        [t('plan.h.region'), t('plan.h.class'), t('plan.h.tier'), t('plan.reason.same-quarter'), t('plan.reason.annual-cap'), t('plan.reason.season')],
-        ex.map((s) => [name(s.region), t(`rules.class.${s.class}`), tierLabel(s.tier, res.rules.rules.tiered.includes(s.class)), s.excluded['same-quarter'], s.excluded['annual-cap'], s.excluded.season]),
+        [t('plan.h.region'), t('plan.h.class'), t('plan.h.tier'), ...EXCLUSION_REASONS.map((r) => t(`plan.reason.${r}`))],
+        ex.map((s) => [name(s.region), t(`rules.class.${s.class}`), tierLabel(s.tier, res.rules.rules.tiered.includes(s.class)), ...EXCLUSION_REASONS.map((r) => s.excluded[r])]),
       ));
     }
     if (plan.positive.length) {
       out.push(t('plan.positiveTitle'));
       out.push(textTable(
-        [t('plan.h.region'), t('plan.h.population'), t('plan.h.quota'), t('plan.h.pool'), t('plan.h.expected'), t('plan.h.coverage'), t('plan.h.target')],
-        plan.positive.map((p) => [name(p.region), p.population, p.quota, p.pool, p.expected, pct(p.coverage), `${pct(p.target)} ${p.met ? '✓' : '✗'}`]),
+        [t('plan.h.region'), t('plan.h.population'), t('plan.h.quota'), t('plan.h.credited'), t('plan.h.pool'), t('plan.h.expected'), t('plan.h.coverage'), t('plan.h.target')],
+        plan.positive.map((p) => [name(p.region), p.population, p.quota, p.credited, p.pool, p.expected, percentText(p.covered, p.population), `${bpPercent(p.target)} ${p.met ? '✓' : '✗'}`]),
       ));
     }
     const st = plan.staffing;
@@ -147,12 +186,12 @@ function printText(app: App, quarter: Quarter, date: string, res: ReturnType<typ
     }));
     out.push(textTable(
       plan.level === 'county'
-        ? [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.lines'), t('plan.h.tasks'), t('plan.h.load'), t('plan.h.staffing')]
+        ? [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.lines'), t('plan.h.tasks'), t('plan.h.joint'), t('plan.h.load'), t('plan.h.staffing')]
         : [t('plan.h.region'), t('plan.h.eligible'), t('plan.h.candidates'), t('plan.h.lines'), t('plan.h.poolObjects'), t('plan.h.staffing')],
       st.regions.map((r) => {
         const status = r.problems.length ? r.problems.map((p) => t(`plan.problem.${p}`)).join(t('plan.problemSep')) : t('plan.staffingOk');
         return plan.level === 'county'
-          ? [name(r.region), r.eligible, r.lines, r.tasks ?? '', r.averageLoad ?? '—', status]
+          ? [name(r.region), r.eligible, r.lines, r.tasks ?? '', r.jointTasks ?? '', r.averageLoad ?? '—', status]
           : [name(r.region), r.eligible, r.candidates, r.lines, r.pool, status];
       }),
     ));
@@ -193,9 +232,9 @@ export function resolvePlanRegions(regions: Regions, values: string[]): string[]
 async function planAction(app: App, o: PlanOpts): Promise<void> {
   const quarter = parseQuarterArg(o.quarter);
   if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('usage.badValue', { flag: '--level', value: o.level }), 'city | county | all');
-  if (o.date !== undefined && !isDate(o.date)) throw new UsageError(t('date.bad', { value: o.date }));
-  const date = o.date ?? dateCst(now());
+  const given = dateOption('--date', o.date);
   const db = app.openDb();
+  const date = planDate(db, quarter, given);
   const regions = Regions.load(db);
   const codes = resolvePlanRegions(regions, o.region);
   let levels: Level[] = o.level === 'all' ? ['city', 'county'] : [o.level as Level];
@@ -203,7 +242,7 @@ async function planAction(app: App, o: PlanOpts): Promise<void> {
     if (o.level === 'city') throw new UsageError(t('plan.cityRegion'));
     levels = ['county']; // --region narrows --level all to the county level, as `sj draw` does
   }
-  const res = computePlan(db, { quarter, levels, regions: codes, date });
+  const res = computePlan(db, { quarter, levels, regions: codes, date: date.date });
   if (res.levels.every((l) => l.plan.totals.population === 0)) {
     const anyObjects = (db.prepare('SELECT COUNT(*) FROM objects WHERE valid_to IS NULL').pluck().get() as number) > 0;
     if (!anyObjects) throw new SjError(t('plan.noObjects'), { hint: t('db.missingHint') });

@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { DUE_SOON_WORKING_DAYS } from '../core/deadlines.js';
+import { DUE_SOON_WORKING_DAYS, publicationDue } from '../core/deadlines.js';
+import { itemsFor } from '../core/items.js';
 import { disposition, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -17,13 +18,16 @@ import { Regions } from '../io/regions.js';
 import { dueResults, listResults, recordPublication } from '../io/results-store.js';
 import { readRoster } from '../io/roster-read.js';
 import { rulesForYear } from '../io/rules-store.js';
+import { bureauName, quarterLabel } from '../io/titles.js';
 import { writeWorkbook } from '../io/xlsx.js';
 import { textTable } from '../ui/table.js';
-import { examples, type App } from './app.js';
-import { itemsFor, requireQuarter } from './draw.js';
+import { dateOption, examples, type App } from './app.js';
+import { requireQuarter } from './draw.js';
 import { today } from './results.js';
 
 export const PUBLIC_HEADERS = ['抽查任务', '抽查事项', '检查对象', '统一社会信用代码', '检查日期', '检查方式', '检查结果', '处理情况'];
+/** where each column of the public list wraps (Excel units) */
+const PUBLIC_WIDTHS = [21, 70, 20, 20, 11, 11, 10, 16];
 
 export interface PublicRow {
   taskNo: string;
@@ -74,6 +78,7 @@ interface PublishOpts {
   json?: boolean;
   dryRun?: boolean;
   overdue?: boolean;
+  date?: string;
 }
 
 async function overdueAction(app: App, o: PublishOpts): Promise<void> {
@@ -112,6 +117,14 @@ async function overdueAction(app: App, o: PublishOpts): Promise<void> {
   app.out.info(t('publish.overdue.count', { overdue, dueSoon, soon: DUE_SOON_WORKING_DAYS, days }));
 }
 
+/** The day a publication is recorded on: --date (a publication made earlier), never after today. */
+function publicationDate(given: string | undefined): string {
+  const day = today();
+  const d = dateOption('--date', given);
+  if (d && d > day) throw new UsageError(t('publish.futureDate', { date: d, today: day }));
+  return d ?? day;
+}
+
 async function publishAction(app: App, o: PublishOpts): Promise<void> {
   if (o.overdue) return overdueAction(app, o);
   if (!o.quarter) throw new UsageError(t('publish.needQuarter'));
@@ -121,15 +134,22 @@ async function publishAction(app: App, o: PublishOpts): Promise<void> {
   const db = app.openDb();
   const regions = Regions.load(db);
   const { rows, withheld } = publicList(db, q.id);
-  const day = today();
+  const day = publicationDate(o.date);
+  // a result published after its deadline stays "published late" (逾期公示): say so before stamping
+  const cal = loadCalendar(db);
+  const daysFor = daysForYear(db);
+  const late = rows.filter((r) => !r.published && day > publicationDue(cal, r.date, daysFor(Number(r.date.slice(0, 4))))).length;
+  if (late > 0 && !o.json) app.out.warn(t('publish.late', { n: late, date: day }));
   if (o.out) {
     const data = rows.map(cells);
     if (format === '.csv') writeFileSync(o.out, toCsv(PUBLIC_HEADERS, data, { bom: true }));
     else {
+      // the public list is for the public: in Chinese whatever --lang; items and dispositions wrap
       await writeWorkbook(o.out, [{
-        name: '公示', title: `${regions.city.name}生态环境局 ${q.year}年第${q.q}季度“双随机、一公开”抽查结果公示`,
-        headers: PUBLIC_HEADERS, rows: data, widths: [24, 40, 32, 22, 12, 12, 12, 40],
-        footer: [`公示日期：${day}`],
+        name: '公示', title: t('publish.file.title', { unit: bureauName(regions.city, 'zh'), period: quarterLabel(q, 'zh') }, 'zh'),
+        headers: PUBLIC_HEADERS, rows: data, maxWidths: PUBLIC_WIDTHS,
+        center: PUBLIC_HEADERS.map((h) => h === '检查日期'),
+        footer: [t('publish.file.date', { date: day }, 'zh')],
       }]);
     }
   }
@@ -137,7 +157,7 @@ async function publishAction(app: App, o: PublishOpts): Promise<void> {
   if (!o.dryRun && rows.length) stamped = recordPublication(db, { quarter: q.id, date: day, file: o.out ?? '', taskNos: rows.map((r) => r.taskNo), withheld }).stamped;
   if (o.json) {
     app.out.data(JSON.stringify({
-      quarter: q.id, date: day, dryRun: Boolean(o.dryRun), published: rows.length, stamped, withheld, file: o.out ?? null,
+      quarter: q.id, date: day, dryRun: Boolean(o.dryRun), published: rows.length, stamped, late, withheld, file: o.out ?? null,
       rows: rows.map((r) => ({ ...r, published: r.published ?? (o.dryRun ? null : day) })),
     }, null, 2));
     return;
@@ -163,12 +183,14 @@ export function register(program: Command, app: App): void {
     .option('--json', t('results.opt.json'))
     .option('--dry-run', t('publish.opt.dryRun'))
     .option('--overdue', t('publish.opt.overdue', { n: DUE_SOON_WORKING_DAYS }))
+    .option('--date <YYYY-MM-DD>', t('publish.opt.date'))
     .action((o: PublishOpts) => publishAction(app, o));
   examples(publish, [
     'sj publish --quarter 2023Q2 --dry-run',
     'sj publish --quarter 2023Q2 --out 2023Q2-公示.xlsx',
     'sj publish --quarter 2023Q2 --out 2023Q2-公示.csv --json',
     'sj publish --overdue --quarter 2023Q2',
+    'sj publish --quarter 2023Q2 --date 2023-07-20   # the publication was made on that day',
   ]);
 }
 

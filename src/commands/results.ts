@@ -3,101 +3,23 @@
  * list (current results of a quarter), open (problems not yet rectified, oldest first).
  */
 import type { Command } from 'commander';
-import { formatFen, OUTCOMES, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
+import { formatFen, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { dateCst, now } from '../io/clock.js';
 import { loadCalendar } from '../io/calendar-store.js';
 import { toCsv } from '../io/csv.js';
 import type { DB } from '../io/db.js';
-import { effectiveTasks, type EffectiveTask } from '../io/draw-store.js';
+import { effectiveTasks } from '../io/draw-store.js';
 import { Regions } from '../io/regions.js';
-import { currentResults, importResults, listResults, openResults, type ResultView } from '../io/results-store.js';
+import { importResults, listResults, openResults, type ResultView } from '../io/results-store.js';
+import { templateTitle, writeResultsTemplate } from '../io/results-template.js';
 import { readRoster } from '../io/roster-read.js';
-import { addTableSheet, loadExcel } from '../io/xlsx.js';
 import { textTable } from '../ui/table.js';
 import { collect, examples, type App } from './app.js';
-import { METHOD_ZH, requireQuarter } from './draw.js';
+import { requireQuarter } from './draw.js';
 
 export const today = (): string => dateCst(now());
-
-export const TEMPLATE_HEADERS = ['任务编号', '检查对象', '统一社会信用代码', '区县', '检查方式', '组长', '组员',
-  '检查日期', '检查结果', '罚款金额(元)', '是否整改完成', '是否涉密', '公示日期', '备注'] as const;
-const COL = Object.fromEntries(TEMPLATE_HEADERS.map((h, i) => [h, i + 1])) as Record<(typeof TEMPLATE_HEADERS)[number], number>;
-
-const quoteList = (xs: readonly string[]): string => `"${xs.join(',')}"`;
-const utcDate = (d: string): Date => new Date(`${d}T00:00:00Z`);
-
-/** Write the results template: one row per effective task, current results pre-filled. */
-export async function writeResultsTemplate(db: DB, file: string, tasks: EffectiveTask[], title: string): Promise<void> {
-  const regions = Regions.load(db);
-  const objects = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o.name]));
-  const people = new Map<string, string>();
-  for (const i of readRoster(db, 'inspectors', { includeRemoved: true })) people.set(i.id, i.name);
-  const who = (id: string) => `${people.get(id) ?? ''}(${id})`;
-  const current = currentResults(db);
-  const Excel = await loadExcel();
-  const wb = new Excel.Workbook();
-  wb.creator = 'sj';
-  const ws = addTableSheet(wb, {
-    name: '检查结果',
-    title,
-    headers: [...TEMPLATE_HEADERS],
-    rows: tasks.map((tk) => {
-      const r = current.get(tk.taskNo);
-      return [
-        tk.taskNo, objects.get(tk.objectId) ?? '', tk.objectId, regions.name(tk.objectRegion),
-        r ? RESULT_METHOD_ZH[r.method] : METHOD_ZH[tk.method] ?? tk.method,
-        who(tk.inspectors[0] ?? ''), tk.inspectors.slice(1).map(who).join('、'),
-        null, r?.outcome ?? null, r && r.fineFen > 0 ? formatFen(r.fineFen) : null,
-        r ? (r.rectified ? '是' : '否') : null, r ? (r.confidential ? '是' : '否') : null, null, r?.note || null,
-      ];
-    }),
-    widths: [24, 30, 22, 12, 12, 18, 30, 12, 14, 14, 12, 10, 12, 24],
-  });
-  const first = 3; // title row, header row, then data
-  tasks.forEach((tk, i) => {
-    const row = ws.getRow(first + i);
-    const r = current.get(tk.taskNo);
-    const dateCell = row.getCell(COL['检查日期']);
-    if (r) dateCell.value = utcDate(r.date);
-    dateCell.numFmt = 'yyyy-mm-dd';
-    dateCell.dataValidation = {
-      type: 'date', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [utcDate(tk.drawDate)],
-      showErrorMessage: true, errorTitle: '检查日期', error: `检查日期不得早于抽签日期 ${tk.drawDate}`,
-    };
-    const pubCell = row.getCell(COL['公示日期']);
-    if (r?.publishedOn) pubCell.value = utcDate(r.publishedOn);
-    pubCell.numFmt = 'yyyy-mm-dd';
-    pubCell.dataValidation = { type: 'date', operator: 'greaterThanOrEqual', allowBlank: true, formulae: [utcDate(tk.drawDate)] };
-    const list = (col: number, values: readonly string[]) => {
-      row.getCell(col).dataValidation = { type: 'list', allowBlank: true, formulae: [quoteList(values)], showErrorMessage: true };
-    };
-    list(COL['检查结果'], OUTCOMES);
-    list(COL['检查方式'], ['现场检查', '非现场检查']);
-    list(COL['是否整改完成'], ['是', '否']);
-    list(COL['是否涉密'], ['是', '否']);
-    row.getCell(COL['罚款金额(元)']).numFmt = '@';
-    row.getCell(COL['统一社会信用代码']).numFmt = '@';
-  });
-  const help = wb.addWorksheet('填写说明');
-  const lines = [
-    '填写说明',
-    '1. 每行是一项抽查任务，请勿修改「任务编号」「统一社会信用代码」。',
-    '2. 尚未检查的任务：「检查日期」「检查结果」留空，导入时跳过。',
-    `3. 检查结果只能填：${OUTCOMES.join('、')}（无法检查可注明原因，如 无法检查(停产)）。`,
-    '4. 检查方式：现场检查 / 非现场检查；留空则按抽签确定的方式。',
-    '5. 罚款金额单位为元，最多两位小数，如 12345 或 1,234.50；未罚款留空。',
-    '6. 发现问题的任务在「是否整改完成」填 是 之前一直列为待整改。',
-    '7. 涉及国家秘密、国家安全、公共安全的结果在「是否涉密」填 是，不予公示。',
-    '8. 已在其他渠道公示的，在「公示日期」填写公示日期。',
-    '9. 导入：sj results import 本文件；改正后可重新导入，历史版本保留。',
-  ];
-  lines.forEach((l, i) => (help.getCell(i + 1, 1).value = l));
-  help.getCell(1, 1).font = { bold: true, size: 14 };
-  help.getColumn(1).width = 90;
-  await wb.xlsx.writeFile(file);
-}
 
 /** A result for JSON output (without the embedded task). */
 export function resultJson(r: ResultView, names: Map<string, string>, regions: Regions) {
@@ -131,9 +53,7 @@ export function register(program: Command, app: App): void {
         app.exitCode = 1;
         return;
       }
-      const regions = Regions.load(db);
-      const scope = o.draw ?? (q ? `${q.year}年第${q.q}季度` : '');
-      await writeResultsTemplate(db, o.out, tasks, `${regions.city.name}生态环境局“双随机”抽查检查结果登记表（${scope}）`);
+      await writeResultsTemplate(db, o.out, tasks, templateTitle(db, q?.id, o.draw));
       if (o.json) app.out.data(JSON.stringify({ file: o.out, tasks: tasks.length }, null, 2));
       else app.out.ok(t('results.template.written', { file: o.out, n: tasks.length }));
     });

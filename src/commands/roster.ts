@@ -1,6 +1,8 @@
 /** sj roster list | stats | show: reading the rosters. */
 import { Argument, Option, type Command } from 'commander';
 import { dateOption, examples, type App } from './app.js';
+import { ineligibility, tooFewForATeam } from '../core/eligibility.js';
+import { rulesForYear } from '../io/rules-store.js';
 import type { DB } from '../io/db.js';
 import { readRoster, rosterHistory, ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
 import { Regions } from '../io/regions.js';
@@ -163,7 +165,9 @@ export interface RosterStats {
   };
   expiring: { id: string; name: string; region: string; certExpiry: string }[];
   expired: { id: string; name: string; region: string; certExpiry: string }[];
+  /** regions whose eligible inspectors cannot fill one team of the rules' size */
   fewEligible: { region: string; name: string; eligible: number }[];
+  teamSize: number;
 }
 
 const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
@@ -197,8 +201,7 @@ export function rosterStats(db: DB, date: string, days = 90): RosterStats {
   for (const i of insp) {
     const row = (inspByRegion[i.region] ??= {});
     row[i.line] = (row[i.line] ?? 0) + 1;
-    const valid = i.certExpiry === '' || i.certExpiry >= date;
-    if (i.status === 'active' && i.certified && valid) eligible[i.region] = (eligible[i.region] ?? 0) + 1;
+    if (ineligibility(i, date) === null) eligible[i.region] = (eligible[i.region] ?? 0) + 1;
     if (i.certified && i.status === 'active' && i.certExpiry !== '') {
       const e = { id: i.id, name: i.name, region: i.region, certExpiry: i.certExpiry };
       if (i.certExpiry < date) expired.push(e);
@@ -208,7 +211,9 @@ export function rosterStats(db: DB, date: string, days = 90): RosterStats {
   const byDate = (a: { certExpiry: string; id: string }, b: { certExpiry: string; id: string }) => (a.certExpiry < b.certExpiry ? -1 : a.certExpiry > b.certExpiry ? 1 : a.id < b.id ? -1 : 1);
   expiring.sort(byDate);
   expired.sort(byDate);
-  const fewEligible = regions.all.filter((r) => (eligible[r.code] ?? 0) < 2).map((r) => ({ region: r.code, name: r.name, eligible: eligible[r.code] ?? 0 }));
+  const teamSize = rulesForYear(db, Number(date.slice(0, 4))).rules.team.size;
+  const few = new Set(tooFewForATeam(eligible, regions.all.map((r) => r.code), teamSize));
+  const fewEligible = regions.all.filter((r) => few.has(r.code)).map((r) => ({ region: r.code, name: r.name, eligible: eligible[r.code] ?? 0 }));
   return {
     date,
     objects: { total: objs.length, byRegion, byClass, byTier, positive: byClass.positive },
@@ -216,6 +221,7 @@ export function rosterStats(db: DB, date: string, days = 90): RosterStats {
     expiring,
     expired,
     fewEligible,
+    teamSize,
   };
 }
 
@@ -242,7 +248,7 @@ function printStats(app: App, s: RosterStats, regions: Regions): void {
   const certHeader = [t('roster.col.id'), t('roster.col.name'), t('roster.col.region'), t('roster.col.certExpiry')];
   out.push(s.expiring.length ? textTable(certHeader, certRows(s.expiring)) : t('roster.stats.none'));
   if (s.expired.length) out.push('', t('roster.stats.expired'), textTable(certHeader, certRows(s.expired)));
-  out.push('', t('roster.stats.fewEligible'));
+  out.push('', t('roster.stats.fewEligible', { size: s.teamSize }));
   out.push(s.fewEligible.length ? s.fewEligible.map((r) => `⚠ ${r.name} (${r.region}): ${r.eligible}`).join('\n') : t('roster.stats.none'));
   app.out.data(out.join('\n'));
 }

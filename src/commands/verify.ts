@@ -1,16 +1,20 @@
 /** `sj verify` and `sj ledger`. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { Evidence } from '../core/types.js';
 import { verifyEvidence } from '../core/verify.js';
-import { SjError } from '../errors.js';
+import { checkHeadAgainstLedger, type HeadCheck } from '../core/signed-head.js';
+import { SjError, UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { ledgerHead, readLedger } from '../io/ledger.js';
 import { verifyDatabase } from '../io/verify-db.js';
+import { checkResultBatch } from '../io/results-store.js';
 import { progress } from '../ui/progress.js';
 import { textTable } from '../ui/table.js';
+import { verifyPageHtml } from '../verify-page/index.js';
 import { examples, type App } from './app.js';
+import { headProblem, isBareHash, readSignedHead, signCurrentHead } from './keys.js';
 
 export function verifyEvidenceFile(file: string): { evidence?: Evidence; problems: string[] } {
   let ev: Evidence;
@@ -22,45 +26,94 @@ export function verifyEvidenceFile(file: string): { evidence?: Evidence; problem
   return { evidence: ev, problems: verifyEvidence(ev) };
 }
 
+interface VerifyOpts {
+  evidence?: string;
+  head?: string;
+  pubkey?: string;
+  json?: boolean;
+}
+
+function verifyEvidenceAction(app: App, file: string, json: boolean | undefined): void {
+  const { evidence, problems } = verifyEvidenceFile(file);
+  const summary = { file: basename(file), draw: evidence?.draw?.id ?? null, resultHash: evidence?.resultHash ?? null };
+  // a failure is one JSON document too: the error's, carrying the summary
+  if (problems.length) {
+    throw new SjError(t('verify.failed', { n: problems.length }), { problems: problems.map((p) => ({ file: summary.file, problem: p })), details: summary });
+  }
+  if (json) app.out.data(JSON.stringify({ ok: true, ...summary, problems }, null, 2));
+  else app.out.ok(t('verify.evidenceOk', { id: evidence!.draw.id, tasks: evidence!.tasks.length, hash: evidence!.resultHash }));
+}
+
+/**
+ * The database: chain, draws, rows; and a published head. A bare hash must still be in the
+ * chain; a signed statement's signature is checked first (before the database is opened), then
+ * its seq and hash against the ledger, so deleted trailing entries are caught too.
+ */
+function verifyDbAction(app: App, ids: string[], o: VerifyOpts): void {
+  const signedFile = o.head !== undefined && !isBareHash(o.head) ? o.head : undefined;
+  if (o.pubkey && !signedFile) throw new UsageError(t('head.pubkeyAlone'));
+  const signed = signedFile ? readSignedHead(signedFile, o.pubkey) : undefined;
+  const db = app.openDb({ create: false });
+  const bar = progress(t('verify.progress'));
+  const rep = verifyDatabase(db, { drawIds: ids.length ? ids : undefined, head: signed ? undefined : o.head?.toLowerCase(), progress: (d, n) => bar.update(d, n), checks: { resultBatch: checkResultBatch } });
+  bar.done();
+  let check: HeadCheck | undefined;
+  if (signed) {
+    check = checkHeadAgainstLedger(signed.doc.statement, readLedger(db));
+    const p = headProblem(signed.doc.statement, check);
+    if (p) rep.problems.push({ entry: 'ledger', problem: p });
+    rep.ok = rep.problems.length === 0;
+  }
+  const signedHead = signed && check ? { ...signed.doc.statement, fingerprint: signed.fingerprint, holds: check.ok } : undefined;
+  if (!rep.ok) {
+    throw new SjError(t('verify.failed', { n: rep.problems.length }), {
+      problems: rep.problems.map((p) => ({ file: p.entry, problem: p.problem })),
+      details: { entries: rep.entries, draws: rep.draws, head: rep.head, ...(signedHead ? { signedHead } : {}) },
+    });
+  }
+  if (o.json) return app.out.data(JSON.stringify(signedHead ? { ...rep, signedHead } : rep, null, 2));
+  app.out.ok(t('verify.ok', { draws: rep.draws, entries: rep.entries, hash: rep.head.hash }));
+  if (signed && check?.ok) app.out.ok(t('head.ok', { fingerprint: signed.fingerprint, seq: signed.doc.statement.seq, at: signed.doc.statement.at, grown: check.grown }));
+}
+
 export function register(program: Command, app: App): void {
   const verify = program
     .command('verify [ids...]')
     .description(t('verify.cmd'))
     .option('--evidence <file>', t('verify.opt.evidence'))
-    .option('--head <hash>', t('verify.opt.head'))
+    .option('--head <hash|file>', t('verify.opt.headSigned'))
+    .option('--pubkey <file>', t('verify.opt.pubkey'))
     .option('--json', t('draw.opt.jsonShort'))
-    .action((ids: string[], o: { evidence?: string; head?: string; json?: boolean }) => {
-      if (o.evidence) {
-        const { evidence, problems } = verifyEvidenceFile(o.evidence);
-        if (o.json) app.out.data(JSON.stringify({ ok: problems.length === 0, file: basename(o.evidence), draw: evidence?.draw?.id ?? null, resultHash: evidence?.resultHash ?? null, problems }, null, 2));
-        if (problems.length) {
-          throw new SjError(t('verify.failed', { n: problems.length }), { problems: problems.map((p) => ({ file: basename(o.evidence!), problem: p })) });
-        }
-        if (!o.json) app.out.ok(t('verify.evidenceOk', { id: evidence!.draw.id, tasks: evidence!.tasks.length, hash: evidence!.resultHash }));
-        return;
-      }
-      const db = app.openDb({ create: false });
-      const bar = progress(t('verify.progress'));
-      const rep = verifyDatabase(db, { drawIds: ids.length ? ids : undefined, head: o.head, progress: (d, n) => bar.update(d, n) });
-      bar.done();
-      if (o.json) app.out.data(JSON.stringify(rep, null, 2));
-      if (!rep.ok) {
-        throw new SjError(t('verify.failed', { n: rep.problems.length }), { problems: rep.problems.map((p) => ({ file: p.entry, problem: p.problem })) });
-      }
-      if (!o.json) app.out.ok(t('verify.ok', { draws: rep.draws, entries: rep.entries, hash: rep.head.hash }));
+    .action((ids: string[], o: VerifyOpts) => {
+      if (o.evidence) return verifyEvidenceAction(app, o.evidence, o.json);
+      verifyDbAction(app, ids, o);
     });
-  examples(verify, ['sj verify', 'sj verify 2023Q2-county-01', 'sj verify --evidence 2023Q2-county-01.evidence.json', 'sj verify --head 3f9c…(the hash published after the last draw)']);
+  examples(verify, [
+    'sj verify', 'sj verify 2023Q2-county-01', 'sj verify --evidence 2023Q2-county-01.evidence.json',
+    'sj verify --head 3f9c…(the hash published after the last draw)', 'sj verify --head 台账头.json --pubkey sj-ed25519.pub', 'sj verify page --out verify.html',
+  ]);
+  const page = verify.command('page').description(t('verify.page.cmd'))
+    .option('--out <file.html>', t('verify.page.opt.out'), 'verify.html')
+    .action((o: { out: string }) => {
+      const html = verifyPageHtml();
+      writeFileSync(o.out, html);
+      app.out.ok(t('verify.page.written', { file: o.out, kb: Math.ceil(Buffer.byteLength(html) / 1024) }));
+    });
+  examples(page, ['sj verify page --out verify.html']);
 
   const ledger = program.command('ledger').description(t('ledger.cmd'));
   examples(ledger, ['sj ledger head', 'sj ledger head --json', 'sj ledger list', 'sj verify --head "$(sj ledger head)"']);
   const head = ledger.command('head').description(t('ledger.cmd.head')).option('--json', t('draw.opt.jsonShort'))
-    .action((o: { json?: boolean }) => {
+    .option('--sign <keyfile>', t('ledger.opt.sign'))
+    .action((o: { json?: boolean; sign?: string }) => {
       const db = app.openDb({ create: false });
+      // a signed head is a JSON document whatever --json says: it is meant to be published as a file
+      if (o.sign) return app.out.data(JSON.stringify(signCurrentHead(db, o.sign), null, 2));
       const h = ledgerHead(db);
       if (o.json) app.out.data(JSON.stringify(h));
       else app.out.data(h.hash);
     });
-  examples(head, ['sj ledger head', 'sj ledger head --json']);
+  examples(head, ['sj ledger head', 'sj ledger head --json', 'sj ledger head --sign 密钥/sj-ed25519.key > 台账头.json']);
   const list = ledger.command('list').description(t('ledger.cmd.list')).option('--json', t('draw.opt.jsonShort'))
     .action((o: { json?: boolean }) => {
       const db = app.openDb({ create: false });

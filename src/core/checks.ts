@@ -72,6 +72,8 @@ export interface TargetLine {
   passed?: boolean;
   /** why a missed target could not be met by drawing (named by the caller from the draws), e.g. a short pool */
   cause?: MissCause;
+  /** publication: the figure's parts (results overdue, unpublished; results published late) */
+  parts?: { overdue: number; publishedLate: number };
 }
 
 /** Why a class minimum or coverage was missed. */
@@ -201,7 +203,7 @@ export function runChecks(input: CheckInput): CheckReport {
   }
 
   // publication: results of the quarters' tasks overdue, or published after their due date, per region
-  const overdue = new Map<string, number>();
+  const overdue = new Map<string, { overdue: number; publishedLate: number }>();
   const pubDays = input.deadlines.publicationWorkingDays;
   const dueCache = new Map<string, string>();
   const due = (d: string) => {
@@ -216,15 +218,19 @@ export function runChecks(input: CheckInput): CheckReport {
     const state = r ? publicationState(r, input.today, due) : null;
     if (state === 'overdue' || state === 'published-late') {
       const reg = rowRegion(t, city.code);
-      overdue.set(reg, (overdue.get(reg) ?? 0) + 1);
+      const o = overdue.get(reg) ?? { overdue: 0, publishedLate: 0 };
+      if (state === 'overdue') o.overdue++;
+      else o.publishedLate++;
+      overdue.set(reg, o);
     }
   }
   const scope = input.quarters.length === 1 ? input.quarters[0]!.id : input.annualScope;
   for (const reg of regions) {
-    const n = overdue.get(reg.code) ?? 0;
+    const parts = overdue.get(reg.code) ?? { overdue: 0, publishedLate: 0 };
+    const n = parts.overdue + parts.publishedLate;
     lines.push({
       id: 'publication', region: reg.code, regionName: reg.name, scope,
-      figure: n, threshold: 0, unit: 'count', met: n === 0, informational: false, needed: n,
+      figure: n, threshold: 0, unit: 'count', met: n === 0, informational: false, needed: n, parts,
     });
   }
 

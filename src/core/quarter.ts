@@ -46,3 +46,24 @@ export function quarterOfDate(date: string): Quarter {
 }
 
 export const QUARTER_FORMS = ['2023Q2', '2023-Q2', '2023年第二季度'];
+
+/** The day a plan or draw of a quarter is judged on (certificates valid, objects active), and why. */
+export interface JudgeDate {
+  date: string;
+  /** today: the quarter has not ended; quarter-start: it has, so its first working day */
+  basis: 'today' | 'quarter-start' | 'given';
+}
+
+/**
+ * A plan or draw for a quarter is judged on a date inside that quarter's reach, never on a later
+ * "today" (domain.md, Dates): today while the quarter has not ended (a draw made before or during
+ * it), else the quarter's first working day. `firstWorkingDay(from)` is the calendar's first
+ * working day on or after `from`.
+ */
+export function judgeDate(q: Quarter, today: string, firstWorkingDay: (from: string) => string): JudgeDate {
+  if (today <= q.end) return { date: today, basis: 'today' };
+  return { date: firstWorkingDay(q.start), basis: 'quarter-start' };
+}
+
+/** Has the quarter ended by `today`? (A draw for it then needs an explicit --date.) */
+export const quarterEnded = (q: Quarter, today: string): boolean => today > q.end;

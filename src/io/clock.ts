@@ -31,3 +31,15 @@ export function isoUtc(d: Date): string {
 export function endOfDayCst(date: string): string {
   return new Date(Date.parse(`${date}T23:59:59.999+08:00`)).toISOString();
 }
+
+/** Run one step with the clock frozen at `iso` (as SJ_NOW does), restoring it afterwards. */
+export async function withClock<T>(iso: string, step: () => T | Promise<T>): Promise<T> {
+  const prev = process.env.SJ_NOW;
+  process.env.SJ_NOW = iso;
+  try {
+    return await step();
+  } finally {
+    if (prev === undefined) delete process.env.SJ_NOW;
+    else process.env.SJ_NOW = prev;
+  }
+}

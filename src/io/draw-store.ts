@@ -90,6 +90,11 @@ export interface DrawRow {
   rulesId: number | null;
   recordedAt: string;
   voided: { reason: string; at: string; seq: number } | null;
+  /** the algorithm it was made with (sj-draw/1 or sj-draw/2) */
+  algorithm: string;
+  tasks: number;
+  /** objects the draw owed but could not select: the sum over its strata of due − selected */
+  shortfall: number;
 }
 
 const drawRow = (r: Record<string, unknown>): DrawRow => ({
@@ -102,10 +107,16 @@ const drawRow = (r: Record<string, unknown>): DrawRow => ({
   rulesId: (r.rules_id as number | null) ?? null,
   recordedAt: r.recorded_at as string,
   voided: r.void_seq ? { reason: r.void_reason as string, at: r.void_at as string, seq: r.void_seq as number } : null,
+  algorithm: r.algorithm as string,
+  tasks: r.tasks as number,
+  shortfall: r.shortfall as number,
 });
 
 const DRAW_SELECT = `SELECT d.id, d.seq, d.quarter, d.level, d.kind, d.regions, d.rules_id, d.recorded_at,
-  v.reason AS void_reason, v.at AS void_at, v.seq AS void_seq FROM draws d LEFT JOIN voids v ON v.draw_id = d.id`;
+  v.reason AS void_reason, v.at AS void_at, v.seq AS void_seq, f.algorithm,
+  (SELECT COUNT(*) FROM draw_tasks t WHERE t.draw_id = d.id) AS tasks,
+  (SELECT COALESCE(SUM(MAX(0, s.quota - s.credited) - s.selected), 0) FROM draw_strata s WHERE s.draw_id = d.id) AS shortfall
+  FROM draws d LEFT JOIN voids v ON v.draw_id = d.id LEFT JOIN draw_facts f ON f.draw_id = d.id`;
 
 /** WHERE conditions on draws `d` by id, quarter, year and void status, with their parameters. */
 function drawConditions(opts: { drawId?: string; quarter?: string; year?: number; live?: boolean }): { conds: string[]; p: Record<string, unknown> } {

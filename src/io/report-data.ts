@@ -7,6 +7,7 @@
  */
 import { classMinimum } from '../core/arith.js';
 import { publicationDue } from '../core/deadlines.js';
+import { ineligibility } from '../core/eligibility.js';
 import { runChecks, type CheckReport, type MissCause } from '../core/checks.js';
 import { quarterOf, type Quarter } from '../core/quarter.js';
 import { rateOf, requiredOf } from '../core/quotas.js';
@@ -127,11 +128,11 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   }
   const inspectors: Record<string, number> = {};
   asOf = asOfFor('inspectors');
-  const insCounts = db.prepare(
-    `SELECT region, COUNT(*) AS n FROM inspectors WHERE ${asOfCond} AND in_roster = 1 AND status = 'active' AND certified = 1
-     AND (cert_expiry = '' OR cert_expiry >= @ref) GROUP BY region`,
-  ).all(asOf ? { asOf, ref: refDate } : { ref: refDate }) as { region: string; n: number }[];
-  for (const i of insCounts) inspectors[i.region] = i.n;
+  for (const i of db.prepare(
+    `SELECT region, status, certified, cert_expiry FROM inspectors WHERE ${asOfCond} AND in_roster = 1`,
+  ).all(asOf ? { asOf } : {}) as { region: string; status: string; certified: number; cert_expiry: string }[]) {
+    if (ineligibility({ status: i.status, certified: i.certified === 1, certExpiry: i.cert_expiry }, refDate) === null) inspectors[i.region] = (inspectors[i.region] ?? 0) + 1;
+  }
 
   // required numbers: T of each (region, class) from the population of the quarter's live routine
   // draw at the region's level, with that draw's rate; from the roster for a region without one

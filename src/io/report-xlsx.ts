@@ -1,72 +1,90 @@
 /**
- * Writing the statistics table: the official .xlsx (title, two-level merged headers, frozen
- * header, number formats, bold totals, footer), the .csv (UTF-8 BOM, one combined header row,
- * formula-safe) and the compact text table for the terminal.
+ * Writing the statistics table: the official .xlsx (title, 表号, 制表机关, 填报单位, 统计期间,
+ * 计量单位; three header levels — group / class / figure — merged, never compound labels; the
+ * closing lines 单位负责人 / 统计负责人 / 填表人 / 报出日期; notes; hashes and the rules version
+ * on a second sheet 校验信息; A3 landscape, one page wide, the region column and header rows
+ * repeated), the .csv (UTF-8 BOM, one combined header row, formula-safe) and the compact text
+ * table for the terminal. Shares are shown by one helper (core/arith.ts bpText) in all three.
  */
 import type ExcelJS from 'exceljs';
-import { loadExcel } from './xlsx.js';
-import { bpText, type StatsRow } from '../core/stats.js';
+import { bpText } from '../core/arith.js';
+import type { StatsRow } from '../core/stats.js';
 import { CLASSES } from '../core/types.js';
-import { getLang, t } from '../messages/index.js';
+import { t } from '../messages/index.js';
 import { textTable } from '../ui/table.js';
-import { displayWidth, formulaSafe } from './xlsx.js';
 import { periodId, type ReportContext } from './report-data.js';
+import { bureauName, quarterLabel } from './titles.js';
+import {
+  addTableSheet, BORDER, BODY_FONT, displayWidth, fitHeights, formulaSafe, newWorkbook, printSetup, READABLE_WIDTH, styleHead, TITLE_FONT, writeLine,
+} from './xlsx.js';
 
 export type ColFormat = 'text' | 'int' | 'pct' | 'yuan' | 'yesno';
 
 export interface ReportColumn {
   key: string;
-  /** group header (message key), or null for a column spanning both header rows */
-  group: string | null;
-  /** column header (already translated) */
-  sub: string;
-  /** header of the csv (group and sub combined) */
+  /**
+   * the printed header, one to three levels: group / class / figure (already translated); a
+   * shorter path's last label spans the levels below it
+   */
+  head: string[];
+  /** header of the csv (one row: the levels combined) */
   csv: string;
   format: ColFormat;
   /** raw value: numbers (basis points for pct, fen for yuan), booleans for yesno */
   value: (r: StatsRow) => string | number | boolean | null;
+  /** in the csv only (the region code, a key for machines) */
+  csvOnly?: boolean;
 }
+
+/** the printed header's levels */
+export const HEAD_LEVELS = 3;
 
 export function reportColumns(): ReportColumn[] {
   const cols: ReportColumn[] = [];
-  const add = (key: string, group: string | null, sub: string, format: ColFormat, value: ReportColumn['value'], csv?: string) =>
-    cols.push({ key, group, sub, format, value, csv: csv ?? (group ? `${t(group)}-${sub}` : sub) });
-  add('region', null, t('report.col.code'), 'text', (r) => (r.kind === 'total' ? '' : r.region));
-  add('name', null, t('report.col.name'), 'text', (r) => (r.kind === 'total' ? t('report.total') : r.name));
-  for (const c of CLASSES) add(`objects.${c}`, 'report.group.objects', t(`report.class.${c}`), 'int', (r) => r.objects[c]);
-  add('objects.total', 'report.group.objects', t('report.col.objectsTotal'), 'int', (r) => r.objects.total);
-  add('inspectors', 'report.group.inspectors', t('report.col.inspectors'), 'int', (r) => r.inspectors);
+  const add = (key: string, head: string[], format: ColFormat, value: ReportColumn['value'], csv?: string, csvOnly?: boolean) =>
+    cols.push({ key, head, format, value, csv: csv ?? head.join('-'), ...(csvOnly ? { csvOnly } : {}) });
+  add('region', [t('report.col.code')], 'text', (r) => (r.kind === 'total' ? '' : r.region), undefined, true);
+  add('name', [t('report.col.name')], 'text', (r) => (r.kind === 'total' ? t('report.total') : r.name));
+  const objects = t('report.group.objects');
   for (const c of CLASSES) {
-    const cls = t(`report.classShort.${c}`);
-    const req = t('report.col.required', { cls });
-    const drawn = t('report.col.drawn', { cls });
-    const met = t('report.col.met', { cls });
-    add(`required.${c}`, 'report.group.draws', req, 'int', (r) => r.required[c], req);
-    add(`drawn.${c}`, 'report.group.draws', drawn, 'int', (r) => r.drawn[c], drawn);
-    add(`met.${c}`, 'report.group.draws', met, 'yesno', (r) => r.met[c], met);
+    // the two kinds of general objects sit under one 一般 heading
+    const head = c === 'positive' || c === 'general' ? [objects, t('report.class.generalGroup'), t(`report.class.${c}Part`)] : [objects, t(`report.class.${c}`)];
+    add(`objects.${c}`, head, 'int', (r) => r.objects[c], `${objects}-${t(`report.class.${c}`)}`);
   }
-  add('onsite', 'report.group.method', t('report.col.onsite'), 'int', (r) => r.onsite);
-  add('offsite', 'report.group.method', t('report.col.offsite'), 'int', (r) => r.offsite);
-  add('jointInternal', 'report.group.joint', t('report.col.jointInternal'), 'int', (r) => r.jointInternal);
-  add('jointInternalShare', 'report.group.joint', t('report.col.jointInternalShare'), 'pct', (r) => r.jointInternalShare);
-  add('jointDepartment', 'report.group.joint', t('report.col.jointDepartment'), 'int', (r) => r.jointDepartment);
-  add('creditBased', 'report.group.credit', t('report.col.creditBased'), 'int', (r) => r.creditBased);
-  add('creditBasedShare', 'report.group.credit', t('report.col.creditBasedShare'), 'pct', (r) => r.creditBasedShare);
-  add('inspected', 'report.group.results', t('report.col.inspected'), 'int', (r) => r.inspected);
-  add('problems', 'report.group.results', t('report.col.problems'), 'int', (r) => r.problems);
-  add('rectifyOrdered', 'report.group.results', t('report.col.rectifyOrdered'), 'int', (r) => r.rectifyOrdered);
-  add('rectified', 'report.group.results', t('report.col.rectified'), 'int', (r) => r.rectified);
-  add('cases', 'report.group.results', t('report.col.cases'), 'int', (r) => r.cases);
-  add('fine', 'report.group.results', t('report.col.fine'), 'yuan', (r) => r.fineFen);
-  add('referrals', 'report.group.results', t('report.col.referrals'), 'int', (r) => r.referrals);
-  add('criminalReferrals', 'report.group.results', t('report.col.criminalReferrals'), 'int', (r) => r.criminalReferrals);
-  add('published', 'report.group.publication', t('report.col.published'), 'int', (r) => r.published);
-  add('publishable', 'report.group.publication', t('report.col.publishable'), 'int', (r) => r.publishable);
-  add('overdue', 'report.group.publication', t('report.col.overdue'), 'int', (r) => r.overdue);
+  add('objects.total', [objects, t('report.col.objectsTotal')], 'int', (r) => r.objects.total);
+  add('inspectors', [t('report.col.inspectorsHead')], 'int', (r) => r.inspectors, `${t('report.group.inspectors')}-${t('report.col.inspectors')}`);
+  const draws = t('report.group.draws');
+  for (const c of CLASSES) {
+    const cls = t(`report.class.${c}`);
+    const short = t(`report.classShort.${c}`);
+    const fig = (f: string) => [draws, cls, t(`report.fig.${f}`)];
+    const csv = (f: string) => `${t(`report.fig.${f}`)}-${short}`;
+    add(`required.${c}`, fig('required'), 'int', (r) => r.required[c], csv('required'));
+    add(`drawn.${c}`, fig('drawn'), 'int', (r) => r.drawn[c], csv('drawn'));
+    add(`credited.${c}`, fig('credited'), 'int', (r) => r.credited[c], csv('credited'));
+    add(`met.${c}`, fig('met'), 'yesno', (r) => r.met[c], csv('met'));
+  }
+  const method = t('report.group.method');
+  add('onsite', [method, t('report.col.onsite')], 'int', (r) => r.onsite);
+  add('offsite', [method, t('report.col.offsite')], 'int', (r) => r.offsite);
+  const joint = t('report.group.joint');
+  const internal = t('report.col.jointInternal');
+  add('jointInternal', [joint, internal, t('report.fig.count')], 'int', (r) => r.jointInternal, `${joint}-${internal}`);
+  add('jointInternalShare', [joint, internal, t('report.fig.share')], 'pct', (r) => r.jointInternalShare, `${joint}-${t('report.col.jointInternalShare')}`);
+  add('jointDepartment', [joint, t('report.col.jointDepartment')], 'int', (r) => r.jointDepartment);
+  const credit = t('report.group.credit');
+  add('creditBased', [credit, t('report.col.creditBased')], 'int', (r) => r.creditBased);
+  add('creditBasedShare', [credit, t('report.col.creditBasedShare')], 'pct', (r) => r.creditBasedShare);
+  const results = t('report.group.results');
+  for (const k of ['inspected', 'problems', 'rectifyOrdered', 'rectified', 'cases'] as const) add(k, [results, t(`report.col.${k}`)], 'int', (r) => r[k]);
+  add('fine', [results, t('report.col.fine')], 'yuan', (r) => r.fineFen);
+  for (const k of ['referrals', 'criminalReferrals'] as const) add(k, [results, t(`report.col.${k}`)], 'int', (r) => r[k]);
+  const pub = t('report.group.publication');
+  for (const k of ['published', 'publishable', 'overdue'] as const) add(k, [pub, t(`report.col.${k}`)], 'int', (r) => r[k]);
   return cols;
 }
 
-/** A value as text (csv, terminal): shares "33.33%", fines "12345.00", 是/否. */
+/** A value as text (csv, terminal, and the xlsx's shown value): shares "33.3%", fines "12345.00", 是/否. */
 export function cellText(col: ReportColumn, r: StatsRow): string {
   const v = col.value(r);
   switch (col.format) {
@@ -82,16 +100,18 @@ export function cellText(col: ReportColumn, r: StatsRow): string {
 }
 
 export function periodLabel(ctx: ReportContext): string {
-  return ctx.period.kind === 'quarter'
-    ? t('report.periodQuarter', { year: ctx.period.quarter.year, q: getLang() === 'zh' ? '一二三四'[ctx.period.quarter.q - 1]! : ctx.period.quarter.q })
-    : t('report.periodYear', { year: ctx.period.year });
+  return ctx.period.kind === 'quarter' ? quarterLabel(ctx.period.quarter) : t('report.periodYear', { year: ctx.period.year });
 }
+
+const city = (ctx: ReportContext) => {
+  const c = ctx.regions.find((r) => r.level === 'city');
+  return { name: c?.name ?? '', code: c?.code ?? ctx.cityCode };
+};
+const unitName = (ctx: ReportContext) => bureauName(city(ctx));
 
 export function reportTitle(ctx: ReportContext): string {
   return t('report.title', { unit: unitName(ctx), period: periodLabel(ctx) });
 }
-
-const unitName = (ctx: ReportContext) => t('report.unit', { city: ctx.regions.find((r) => r.level === 'city')?.name ?? '' });
 
 export function footerLines(ctx: ReportContext): string[] {
   return [
@@ -99,133 +119,176 @@ export function footerLines(ctx: ReportContext): string[] {
     t('report.footer.rules', { id: ctx.rules.id, hash: ctx.rules.hash }),
     t('report.footer.ledger', { seq: ctx.ledgerHead.seq, hash: ctx.ledgerHead.hash }),
     t('report.footer.voided', { n: ctx.voidedDraws }),
-    t('report.footer.noteObjects'),
-    t('report.footer.noteRequired'),
-    t('report.footer.noteResults', { days: ctx.rules.body.deadlines.publicationWorkingDays }),
+    ...noteLines(ctx),
   ];
 }
+
+const noteLines = (ctx: ReportContext): string[] => [
+  t('report.footer.noteObjects'),
+  t('report.footer.noteRequired'),
+  t('report.footer.noteResults', { days: ctx.rules.body.deadlines.publicationWorkingDays }),
+];
 
 const periodRange = (ctx: ReportContext): [string, string] =>
   ctx.period.kind === 'quarter' ? [ctx.period.quarter.start, ctx.period.quarter.end] : [`${ctx.period.year}-01-01`, `${ctx.period.year}-12-31`];
 
-/** Build the official workbook. */
+/** the rows above the header: title, 表号, 制表机关, then 填报单位 / 统计期间 / 计量单位 */
+const HEAD_TOP = 5;
+const FONT = 10;
+const DATA_ROW_HEIGHT = 24;
+
+/** Build the official workbook: the table, then the 校验信息 sheet. */
 export async function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): Promise<ExcelJS.Workbook> {
-  const Excel = await loadExcel();
-  const cols = reportColumns();
+  const cols = reportColumns().filter((c) => !c.csvOnly);
   const n = cols.length;
-  const wb = new Excel.Workbook();
-  wb.creator = 'sj';
-  const at = new Date(Date.parse(ctx.generatedAt));
-  if (!Number.isNaN(at.getTime())) {
-    wb.created = at;
-    wb.modified = at;
-  }
-  const ws = wb.addWorksheet(periodId(ctx.period), {
-    pageSetup: { orientation: 'landscape', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
-  });
-  const thin = { style: 'thin' as const };
-  const border = { top: thin, left: thin, bottom: thin, right: thin };
+  const wb = await newWorkbook(new Date(Date.parse(ctx.generatedAt)));
+  const ws = wb.addWorksheet(t('report.sheet.table', { period: periodId(ctx.period) }));
+  const widths = cols.map((col) => columnWidth(col, rows));
+  widths.forEach((w, k) => (ws.getColumn(k + 1).width = w));
+  // one A3 page wide; a table wider than one page holds readably (English labels) prints over
+  // two, the region column repeated, and the title block stays on the first (a title never splits)
+  const total = widths.reduce((a, b) => a + b, 0);
+  const pagesWide = Math.ceil(total / READABLE_WIDTH.A3);
+  let span = n;
+  if (pagesWide > 1) for (let acc = 0, k = 0; k < n; k++) if ((acc += widths[k]!) > (0.85 * total) / pagesWide) { span = k; break; }
 
-  // 1: title, 2: subtitle
-  ws.getCell(1, 1).value = reportTitle(ctx);
-  ws.getCell(1, 1).font = { bold: true, size: 16 };
-  ws.getCell(1, 1).alignment = { horizontal: 'center', vertical: 'middle' };
-  ws.mergeCells(1, 1, 1, n);
-  ws.getRow(1).height = 30;
+  // over two pages the region column repeats on the second: the lines of text start right of it
+  const c0 = pagesWide > 1 ? 2 : 1;
+  writeLine(ws, 1, reportTitle(ctx), c0, span, { align: 'center', size: pagesWide > 1 ? 16 : 18, bold: true, font: TITLE_FONT });
+  const right = Math.max(2, span - Math.ceil(span / 5));
+  writeLine(ws, 2, t('report.formNo'), right, span, { align: 'left' });
+  writeLine(ws, 3, t('report.issuedBy', { unit: unitName(ctx) }), right, span, { align: 'left' });
   const [from, to] = periodRange(ctx);
-  ws.getCell(2, 1).value = t('report.subtitle', { from, to, unit: unitName(ctx) });
-  ws.getCell(2, 1).alignment = { horizontal: 'left' };
-  ws.mergeCells(2, 1, 2, n);
+  const third = Math.floor(span / 3);
+  writeLine(ws, 4, t('report.fillingUnit', { unit: unitName(ctx) }), c0, third);
+  writeLine(ws, 4, t('report.period', { period: periodLabel(ctx), from, to }), third + 1, right - 1, { align: 'center' });
+  writeLine(ws, 4, t('report.units'), right, span);
+  fitHeights(ws, 1, 4, 11);
 
-  // 3–4: group row and column row
-  const G = 3;
-  const S = 4;
-  const headStyle = (c: ExcelJS.Cell) => {
-    c.font = { bold: true };
-    c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    c.border = border;
-  };
-  let i = 0;
-  while (i < n) {
-    const col = cols[i]!;
-    if (!col.group) {
-      ws.getCell(G, i + 1).value = col.sub;
-      ws.mergeCells(G, i + 1, S, i + 1);
-      headStyle(ws.getCell(G, i + 1));
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j + 1 < n && cols[j + 1]!.group === col.group) j++;
-    ws.getCell(G, i + 1).value = t(col.group);
-    if (j > i) ws.mergeCells(G, i + 1, G, j + 1);
-    headStyle(ws.getCell(G, i + 1));
-    for (let k = i; k <= j; k++) {
-      ws.getCell(S, k + 1).value = cols[k]!.sub;
-      headStyle(ws.getCell(S, k + 1));
-      if (k > i) headStyle(ws.getCell(G, k + 1));
-    }
-    i = j + 1;
+  writeHeader(ws, cols, HEAD_TOP);
+  const first = HEAD_TOP + HEAD_LEVELS;
+  rows.forEach((row, i) => writeDataRow(ws, first + i, cols, row));
+  let r = first + rows.length - 1;
+  fitHeights(ws, first, r, FONT);
+  // rows of a form to read and sign, not a strip across the top of the page
+  for (let k = first; k <= r; k++) ws.getRow(k).height = Math.max(ws.getRow(k).height ?? 0, DATA_ROW_HEIGHT);
+
+  r += 2;
+  writeClosing(ws, r, c0, span);
+  for (const line of [...noteLines(ctx), t('report.footer.voided', { n: ctx.voidedDraws }), t('report.checkSheetNote')]) {
+    writeLine(ws, ++r, line, c0, span, { size: 9, color: 'FF444444' });
+    fitHeights(ws, r, r, 9);
   }
-  ws.getRow(S).height = 32;
-  ws.views = [{ state: 'frozen', xSplit: 2, ySplit: S, topLeftCell: 'C5', activeCell: 'C5' }];
-
-  // data
-  let r = S;
-  for (const row of rows) {
-    r++;
-    const xr = ws.getRow(r);
-    cols.forEach((col, k) => {
-      const cell = xr.getCell(k + 1);
-      const v = col.value(row);
-      switch (col.format) {
-        case 'int':
-          cell.value = v as number;
-          cell.numFmt = '0';
-          break;
-        case 'pct':
-          cell.value = v === null ? '—' : (v as number) / 10000;
-          cell.numFmt = '0.0%';
-          cell.alignment = { horizontal: 'right' };
-          break;
-        case 'yuan':
-          cell.value = (v as number) / 100;
-          cell.numFmt = '#,##0.00';
-          break;
-        case 'yesno':
-          cell.value = v ? t('report.yes') : t('report.no');
-          cell.alignment = { horizontal: 'center' };
-          if (!v) cell.font = { color: { argb: 'FFC00000' } };
-          break;
-        default:
-          cell.value = formulaSafe(String(v ?? ''));
-      }
-      cell.border = border;
-      if (row.kind === 'total') cell.font = { ...(cell.font ?? {}), bold: true };
-    });
-    if (row.kind === 'total') {
-      xr.eachCell({ includeEmpty: true }, (c) => (c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } }));
-    }
-  }
-
-  // footer
-  r++;
-  for (const line of footerLines(ctx)) {
-    r++;
-    const c = ws.getCell(r, 1);
-    c.value = formulaSafe(line);
-    c.font = { size: 9, color: { argb: 'FF555555' } };
-    c.alignment = { horizontal: 'left', vertical: 'top', wrapText: false };
-  }
-
-  // widths: CJK counts double; headers wrap, so a column is as wide as its widest value or ~half its header
-  cols.forEach((col, k) => {
-    let w = Math.max(col.group ? Math.ceil(displayWidth(col.sub) / 2) + 1 : displayWidth(col.sub), 6);
-    for (const row of rows) w = Math.max(w, displayWidth(cellText(col, row)) + (col.format === 'yuan' ? 3 : 0));
-    ws.getColumn(k + 1).width = Math.min(40, w + 2);
+  ws.views = [{ state: 'frozen', xSplit: 1, ySplit: first - 1, topLeftCell: `B${first}`, activeCell: `B${first}` }];
+  printSetup(ws, {
+    paper: 'A3', titleRows: [HEAD_TOP, first - 1], titleCols: 'A:A', lastRow: r, lastCol: n, footer: t('report.pageFooter'), pagesWide,
   });
+  checkSheet(wb, ctx);
   return wb;
+}
+
+/** A column is as wide as its widest value, or as its label wrapped onto two or three lines. */
+function columnWidth(col: ReportColumn, rows: StatsRow[]): number {
+  const label = col.head[col.head.length - 1]!;
+  // labels wrap: a figure label on two lines, a long one on three; never inside a word (English; bold type is wider)
+  const longestWord = Math.max(...label.split(/[\s-]+/).map((word) => (/^[\x20-\x7e]+$/.test(word) ? Math.ceil(word.length * 1.1) - 1 : 0)));
+  let w = Math.max(4, longestWord, Math.ceil(displayWidth(label) / (displayWidth(label) > 12 ? 2.5 : 2)) + 1);
+  if (col.key === 'name') w = 12; // 衡水高新技术产业开发区 on two lines
+  for (const row of rows) w = Math.max(w, Math.min(col.key === 'name' ? 12 : 40, displayWidth(cellText(col, row)) + (col.format === 'yuan' ? 2 : 0)));
+  return w + 2;
+}
+
+/**
+ * The three header levels: a label spans the columns that share it and the path above it,
+ * and, when it is the last of its column's path, the levels below it.
+ */
+function writeHeader(ws: ExcelJS.Worksheet, cols: ReportColumn[], top: number): void {
+  for (let level = 0; level < HEAD_LEVELS; level++) {
+    for (let i = 0; i < cols.length;) {
+      const path = cols[i]!.head;
+      if (path.length <= level) {
+        i++;
+        continue;
+      }
+      const prefix = path.slice(0, level + 1).join('\u0000');
+      let j = i;
+      while (j + 1 < cols.length && cols[j + 1]!.head.length > level && cols[j + 1]!.head.slice(0, level + 1).join('\u0000') === prefix) j++;
+      const bottom = path.length - 1 === level ? top + HEAD_LEVELS - 1 : top + level;
+      const cell = ws.getCell(top + level, i + 1);
+      cell.value = path[level]!;
+      if (j > i || bottom > top + level) ws.mergeCells(top + level, i + 1, bottom, j + 1);
+      for (let rr = top + level; rr <= bottom; rr++) for (let c = i; c <= j; c++) styleHead(ws.getCell(rr, c + 1), FONT);
+      i = j + 1;
+    }
+  }
+  // the figure row holds two-line labels
+  for (let level = 0; level < HEAD_LEVELS; level++) ws.getRow(top + level).height = level === HEAD_LEVELS - 1 ? 34 : 24;
+}
+
+function writeDataRow(ws: ExcelJS.Worksheet, r: number, cols: ReportColumn[], row: StatsRow): void {
+  const xr = ws.getRow(r);
+  const total = row.kind === 'total';
+  cols.forEach((col, k) => {
+    const cell = xr.getCell(k + 1);
+    const v = col.value(row);
+    cell.font = { name: BODY_FONT, size: FONT, bold: total };
+    cell.border = BORDER;
+    cell.alignment = { vertical: 'middle', horizontal: col.format === 'text' ? 'left' : col.format === 'yesno' ? 'center' : 'right', wrapText: col.format === 'text' };
+    switch (col.format) {
+      case 'int':
+        cell.value = v as number;
+        cell.numFmt = '0';
+        break;
+      case 'pct': {
+        // the number shown is the text's, so xlsx, csv and terminal agree to the last digit
+        const text = cellText(col, row);
+        cell.value = text.endsWith('%') ? Number(`${text.slice(0, -1)}e-2`) : text;
+        cell.numFmt = '0.0%';
+        break;
+      }
+      case 'yuan':
+        cell.value = (v as number) / 100;
+        cell.numFmt = '#,##0.00';
+        break;
+      case 'yesno':
+        cell.value = cellText(col, row);
+        if (!v) cell.font = { ...cell.font, color: { argb: 'FFC00000' } };
+        break;
+      default:
+        cell.value = formulaSafe(String(v ?? ''));
+    }
+    if (total) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+  });
+}
+
+/** 单位负责人：　统计负责人：　填表人：　报出日期：, spread over the width of the table. */
+function writeClosing(ws: ExcelJS.Worksheet, r: number, from: number, to: number): void {
+  const parts = ['report.close.head', 'report.close.statistics', 'report.close.preparer', 'report.close.date'].map((k) => t(k));
+  const span = Math.floor((to - from + 1) / parts.length);
+  parts.forEach((p, k) => writeLine(ws, r, p, from + k * span, k === parts.length - 1 ? to : from + (k + 1) * span - 1, { size: 11 }));
+  ws.getRow(r).height = 24;
+}
+
+/** 校验信息: what an auditor checks the table against (sj verify recomputes them). */
+function checkSheet(wb: ExcelJS.Workbook, ctx: ReportContext): void {
+  const line = (key: string, value: string | number) => [t(`report.check.${key}`), String(value)];
+  addTableSheet(wb, {
+    name: t('report.sheet.check'),
+    title: t('report.check.title', { title: reportTitle(ctx) }),
+    headers: [t('report.check.item'), t('report.check.value')],
+    rows: [
+      line('period', `${periodLabel(ctx)}（${ctx.quarters.map((q) => q.id).join('、') || periodId(ctx.period)}）`),
+      line('generated', ctx.generatedAt),
+      line('rulesVersion', ctx.rules.id),
+      line('rulesHash', ctx.rules.hash),
+      line('ledgerSeq', ctx.ledgerHead.seq),
+      line('ledgerHash', ctx.ledgerHead.hash),
+      line('voided', ctx.voidedDraws),
+      line('verify', 'sj verify'),
+    ],
+    maxWidths: [24, 72],
+    pageFooter: t('report.pageFooter'),
+  });
 }
 
 export async function writeReportXlsx(path: string, ctx: ReportContext, rows: StatsRow[]): Promise<void> {

@@ -18,7 +18,6 @@ import { writeTx, type DB } from './db.js';
 import { effectiveTasks, type EffectiveTask } from './draw-store.js';
 import { appendLedger } from './ledger.js';
 import { readResultsFile, type ResultField, type ResultsFile } from './results-read.js';
-import { setResultBatchCheck } from './verify-db.js';
 
 /** One result as written to a batch (and to its ledger payload). */
 export interface ResultRecord {
@@ -309,7 +308,6 @@ export function checkResultBatch(db: DB, seq: number, payload: string): string[]
   return out;
 }
 
-setResultBatchCheck(checkResultBatch);
 
 // ---- views ----------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
  */
 import { compareBytes } from '../core/canonical.js';
 import type { Quarter } from '../core/quarter.js';
+import { ineligibility } from '../core/eligibility.js';
 import { isCensus } from '../core/quotas.js';
 import { CURRENT_ALGORITHM, type Algorithm, type DrawFilter, type DrawRules, type Exclusion, type Level, type SnapExpert, type SnapInspector, type SnapObject, type Snapshot } from '../core/types.js';
 import type { DB } from './db.js';
@@ -176,7 +177,7 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   const ineligibleInspectors: SnapshotResult['ineligibleInspectors'] = [];
   for (const i of readRoster(db, 'inspectors', { asOf: req.asOf })) {
     if (req.level === 'county' && !scope.has(i.region)) continue;
-    const reason = i.status !== 'active' ? 'inactive' : !i.certified ? 'uncertified' : i.certExpiry && i.certExpiry < req.date ? 'expired' : null;
+    const reason = ineligibility(i, req.date);
     if (reason) {
       ineligibleInspectors.push({ id: i.id, region: i.region, reason });
       continue;

@@ -7,7 +7,7 @@ import { evidencePayloadHash } from '../core/draw.js';
 import { H } from '../core/hash.js';
 import { checkChain } from '../core/ledger.js';
 import { parseQuarter } from '../core/quarter.js';
-import type { Evidence } from '../core/types.js';
+import type { Evidence, Level } from '../core/types.js';
 import { algorithmOf, verifyEvidence } from '../core/verify.js';
 import type { DB } from './db.js';
 import { taskNo } from './draw-store.js';
@@ -28,14 +28,22 @@ export interface VerifyReport {
   problems: VerifyProblem[];
 }
 
-/** Extra checks for result batches (provided by the results module). */
+/** The check of one result batch against its rows (io/results-store.ts checkResultBatch). */
 export type BatchCheck = (db: DB, seq: number, payload: string) => string[];
-let batchCheck: BatchCheck | undefined;
-export function setResultBatchCheck(fn: BatchCheck): void {
-  batchCheck = fn;
+
+/** What verifyDatabase runs beyond the ledger and the draws: given by the caller, never switched on by a side effect. */
+export interface DatabaseChecks {
+  resultBatch: BatchCheck;
 }
 
-export function verifyDatabase(db: DB, opts: { drawIds?: string[]; head?: string; progress?: (done: number, total: number) => void } = {}): VerifyReport {
+export interface VerifyOptions {
+  drawIds?: string[];
+  head?: string;
+  progress?: (done: number, total: number) => void;
+  checks: DatabaseChecks;
+}
+
+export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
   const problems: VerifyProblem[] = [];
   const entries = readLedger(db);
   for (const c of checkChain(entries)) problems.push({ entry: `ledger #${c.seq}`, problem: c.problem });
@@ -100,12 +108,14 @@ export function verifyDatabase(db: DB, opts: { drawIds?: string[]; head?: string
         problems.push({ entry: where, problem: `snapshot could not be rebuilt: ${(e as Error).message}` });
       }
     }
+    for (const p of drawFactsProblems(db, d.id, d.level as Level, ev)) problems.push({ entry: where, problem: p });
     if (d.rules_id !== null) {
       const r = db.prepare('SELECT body FROM rules WHERE id = ?').get(d.rules_id) as { body: string } | undefined;
       if (!r) problems.push({ entry: where, problem: `rules #${d.rules_id} are missing` });
       else if (canonical(JSON.parse(r.body)) !== canonical(ev.snapshot.rules)) problems.push({ entry: where, problem: `snapshot rules differ from stored rules #${d.rules_id}` });
     }
   }
+  for (const p of scopeProblems(db)) problems.push(p);
   const taskOrphans = db.prepare('SELECT task_no FROM draw_tasks WHERE draw_id NOT IN (SELECT id FROM draws) LIMIT 20').all() as { task_no: string }[];
   for (const r of taskOrphans) problems.push({ entry: `draw_tasks ${r.task_no}`, problem: 'belongs to no draw' });
 
@@ -138,7 +148,7 @@ export function verifyDatabase(db: DB, opts: { drawIds?: string[]; head?: string
     if (e.type !== 'draw' && H(e.payload) !== e.payloadHash) problems.push({ entry: `ledger #${e.seq}`, problem: 'payload does not match its payload hash' });
     const has = e.type === 'draw' ? drawSeqs.has(e.seq) : e.type === 'void' ? voidSeqs.has(e.seq) : e.type === 'substitution' ? subSeqs.has(e.seq) : batchSeqs.has(e.seq);
     if (!has) problems.push({ entry: `ledger #${e.seq}`, problem: `its ${e.type} record (${e.ref}) is missing: deleted behind sj's back` });
-    if (e.type === 'results' && batchCheck) for (const p of batchCheck(db, e.seq, e.payload)) problems.push({ entry: `ledger #${e.seq}`, problem: p });
+    if (e.type === 'results') for (const p of opts.checks.resultBatch(db, e.seq, e.payload)) problems.push({ entry: `ledger #${e.seq}`, problem: p });
   }
   const head = entries.length ? { seq: entries[entries.length - 1]!.seq, hash: entries[entries.length - 1]!.hash } : { seq: 0, hash: '0'.repeat(64) };
   return { ok: problems.length === 0, entries: entries.length, draws: only ? only.size : draws.length, head, problems };
@@ -155,4 +165,39 @@ function describeSnapshotDiff(a: Evidence['snapshot'], b: Evidence['snapshot']):
   if (canonical(a.avoidance) !== canonical(b.avoidance)) parts.push('avoidance pairs');
   if (canonical(a.rules) !== canonical(b.rules)) parts.push('rules');
   return parts.join('; ') || 'differs';
+}
+
+/** The facts stored at draw time (draw_facts, draw_strata) must be the evidence's own. */
+function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence): string[] {
+  const out: string[] = [];
+  const f = db.prepare('SELECT algorithm, joint, draw_date, rates, tiered FROM draw_facts WHERE draw_id = ?').get(drawId) as
+    | { algorithm: string; joint: string; draw_date: string; rates: string; tiered: string } | undefined;
+  if (!f) out.push('draw_facts row missing');
+  else {
+    const want = {
+      algorithm: ev.algorithm, joint: ev.draw?.joint, draw_date: ev.draw?.createdAt?.slice(0, 10),
+      rates: canonical(ev.snapshot?.rules?.rates?.[level] ?? {}), tiered: canonical(ev.snapshot?.rules?.tiered ?? []),
+    };
+    if (canonical(want) !== canonical(f)) out.push('draw_facts differ from the evidence (algorithm, joint, date, rates or tiered classes)');
+  }
+  const rows = db.prepare('SELECT region, class, tier, population, quota, credited, pool, selected FROM draw_strata WHERE draw_id = ? ORDER BY ord').all(drawId) as Record<string, unknown>[];
+  const want = (ev.strata ?? []).map((s) => ({ ...s, credited: s.credited ?? 0 }));
+  if (canonical(rows) !== canonical(want)) out.push('draw_strata differ from the evidence strata');
+  return out;
+}
+
+/** draw_scope (one live routine draw per quarter, level, region) must be exactly the live routine draws' regions. */
+function scopeProblems(db: DB): VerifyProblem[] {
+  const want = new Set<string>();
+  for (const d of db.prepare(
+    `SELECT d.id, d.quarter, d.level, d.regions FROM draws d WHERE d.kind = 'routine' AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)`,
+  ).all() as { id: string; quarter: string; level: string; regions: string }[]) {
+    for (const r of JSON.parse(d.regions) as string[]) want.add(`${d.quarter}|${d.level}|${r}|${d.id}`);
+  }
+  const got = new Set((db.prepare('SELECT quarter, level, region, draw_id FROM draw_scope').all() as { quarter: string; level: string; region: string; draw_id: string }[])
+    .map((r) => `${r.quarter}|${r.level}|${r.region}|${r.draw_id}`));
+  const out: VerifyProblem[] = [];
+  for (const k of want) if (!got.has(k)) out.push({ entry: `draw_scope ${k}`, problem: 'missing: a live routine draw no longer guards its scope (a second draw could be made)' });
+  for (const k of got) if (!want.has(k)) out.push({ entry: `draw_scope ${k}`, problem: 'names no live routine draw of that scope: edited behind sj\'s back' });
+  return out;
 }

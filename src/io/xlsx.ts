@@ -1,6 +1,9 @@
 /**
- * Writing simple tables to .xlsx (task lists, public lists): a title row, a frozen header,
- * sensible widths, every text cell safe from formula injection.
+ * Writing the xlsx files people print (task lists, public lists, results forms, the statistics
+ * table): every sheet print-ready — A4 (or A3) landscape, fit to the page width, header rows
+ * repeated on every page, a print area, a footer 第 N 页 共 M 页 — with column widths from the
+ * text's display width, long cells wrapped and row heights set to hold them, and every text
+ * cell safe from formula injection.
  */
 import type ExcelJS from 'exceljs';
 
@@ -10,64 +13,6 @@ export function formulaSafe(v: string): string {
 }
 
 export type CellValue = string | number | boolean | null | undefined;
-
-export interface SheetSpec {
-  name: string;
-  title?: string;
-  headers: string[];
-  rows: CellValue[][];
-  /** column widths in characters; default from content */
-  widths?: number[];
-  footer?: string[];
-}
-
-export function addTableSheet(wb: ExcelJS.Workbook, spec: SheetSpec): ExcelJS.Worksheet {
-  const ws = wb.addWorksheet(spec.name);
-  let r = 1;
-  if (spec.title) {
-    ws.getCell(1, 1).value = spec.title;
-    ws.getCell(1, 1).font = { bold: true, size: 14 };
-    ws.getCell(1, 1).alignment = { horizontal: 'center' };
-    if (spec.headers.length > 1) ws.mergeCells(1, 1, 1, spec.headers.length);
-    r = 2;
-  }
-  const head = ws.getRow(r);
-  spec.headers.forEach((h, i) => {
-    const c = head.getCell(i + 1);
-    c.value = h;
-    c.font = { bold: true };
-    c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-    c.border = { bottom: { style: 'thin' } };
-  });
-  ws.views = [{ state: 'frozen', ySplit: r }];
-  for (const row of spec.rows) {
-    r++;
-    const xr = ws.getRow(r);
-    row.forEach((v, i) => {
-      if (v === null || v === undefined) return;
-      xr.getCell(i + 1).value = typeof v === 'string' ? formulaSafe(v) : v;
-    });
-  }
-  if (spec.footer) {
-    r++;
-    for (const line of spec.footer) {
-      r++;
-      ws.getCell(r, 1).value = formulaSafe(line);
-      ws.getCell(r, 1).font = { italic: true, color: { argb: 'FF666666' } };
-    }
-  }
-  const widths = spec.widths ?? spec.headers.map((h, i) => {
-    let w = displayWidth(h);
-    for (const row of spec.rows.slice(0, 500)) {
-      const v = row[i];
-      if (v !== null && v !== undefined) w = Math.max(w, displayWidth(String(v)));
-    }
-    return Math.min(60, w + 2);
-  });
-  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
-  return ws;
-}
 
 /** Approximate display width: CJK characters count double. */
 export function displayWidth(s: string): number {
@@ -81,14 +26,255 @@ export async function loadExcel(): Promise<typeof ExcelJS> {
   return (await import('exceljs')).default;
 }
 
-export async function writeWorkbook(path: string, sheets: SheetSpec[], fixedDate?: Date): Promise<void> {
+/** A new workbook; a fixed date keeps the file the same from one run to the next. */
+export async function newWorkbook(fixedDate?: Date): Promise<ExcelJS.Workbook> {
   const Excel = await loadExcel();
   const wb = new Excel.Workbook();
   wb.creator = 'sj';
-  if (fixedDate) {
+  if (fixedDate && !Number.isNaN(fixedDate.getTime())) {
     wb.created = fixedDate;
     wb.modified = fixedDate;
   }
+  return wb;
+}
+
+// ---------------------------------------------------------------------------------------------
+// page setup
+
+export type Paper = 'A4' | 'A3';
+const PAPER_SIZE: Record<Paper, number> = { A4: 9, A3: 8 };
+
+/** The page footer of the Chinese files; `footerText` for a language. */
+export const FOOTER_ZH = '第 &P 页 共 &N 页';
+
+export interface PrintOptions {
+  paper?: Paper;
+  /** the rows printed at the top of every page, e.g. [3, 4] */
+  titleRows?: [number, number];
+  /** the columns printed at the left of every page, e.g. 'A:A' (a table split over pages) */
+  titleCols?: string;
+  lastRow: number;
+  lastCol: number;
+  /** the centre footer, with &P (page) and &N (pages); default 第 &P 页 共 &N 页 */
+  footer?: string;
+  /** pages across (default 1): a table too wide to read on one page splits, repeating titleCols */
+  pagesWide?: number;
+}
+
+/** Landscape, one page wide (as many high as it takes), print titles, print area, page footer. */
+export function printSetup(ws: ExcelJS.Worksheet, o: PrintOptions): void {
+  ws.pageSetup = {
+    ...ws.pageSetup,
+    paperSize: PAPER_SIZE[o.paper ?? 'A4'],
+    orientation: 'landscape',
+    fitToPage: true,
+    fitToWidth: o.pagesWide ?? 1,
+    fitToHeight: 0,
+    horizontalCentered: true,
+    margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.6, header: 0.3, footer: 0.3 },
+    printArea: `A1:${columnLetter(o.lastCol)}${Math.max(1, o.lastRow)}`,
+    ...(o.titleRows ? { printTitlesRow: `${o.titleRows[0]}:${o.titleRows[1]}` } : {}),
+    ...(o.titleCols ? { printTitlesColumn: o.titleCols } : {}),
+  };
+  ws.headerFooter = { oddFooter: `&C${o.footer ?? FOOTER_ZH}` };
+}
+
+/** Excel width units one landscape page holds at a scale still easy to read (about 75 %, 10 pt type at 7.5 pt) */
+export const READABLE_WIDTH: Record<Paper, number> = { A4: 200, A3: 290 };
+
+/** 1 → A, 27 → AA */
+export function columnLetter(n: number): string {
+  let s = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// widths and heights
+
+/** points per line of text at a font size (宋体 at 10 pt: 13.5 pt, as Excel sets it) */
+const lineHeight = (size: number) => size * 1.35;
+
+/**
+ * Column widths (Excel units, about one half-width character of the 11-point default font)
+ * from the display width of the header and the cells, at `fontSize`: a column is as wide as
+ * its widest cell, between the header's half (headers wrap onto two lines) and `max`, where
+ * longer cells wrap.
+ */
+export function fitWidths(headers: string[], rows: CellValue[][], o: { fontSize?: number; max?: number | number[]; min?: number | number[] } = {}): number[] {
+  const scale = (o.fontSize ?? 10) / 10; // a CJK glyph at 10 pt is about two Excel units wide
+  return headers.map((h, i) => {
+    const cap = Array.isArray(o.max) ? o.max[i] ?? 40 : o.max ?? 40;
+    const floor = Array.isArray(o.min) ? o.min[i] ?? 4 : o.min ?? 4;
+    let w = Math.ceil(Math.max(...h.split('\n').map(displayWidth)) / 2);
+    for (const row of rows) {
+      const v = row[i];
+      if (v === null || v === undefined || v === '') continue;
+      for (const line of String(v).split('\n')) w = Math.max(w, displayWidth(line));
+    }
+    return Math.max(floor, Math.min(cap, Math.ceil(w * scale) + 2));
+  });
+}
+
+/** Lines a text takes in a column of `width` at `fontSize` (wrapping at the column edge). */
+export function linesIn(text: string, width: number, fontSize = 10): number {
+  // a column of width w holds about w half-width characters of 10 pt type (7w + 5 pixels, less the cell's padding)
+  const perLine = Math.max(1, (width - 0.5) * (10 / fontSize));
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / perLine)), 0);
+}
+
+/**
+ * Row heights that hold the wrapped text: an office suite does not grow a row for wrapped text
+ * by itself in every case, and a clipped cell prints as half a line.
+ */
+export function fitHeights(ws: ExcelJS.Worksheet, from: number, to: number, fontSize = 10): void {
+  for (let r = from; r <= to; r++) {
+    const row = ws.getRow(r);
+    let height = lineHeight(fontSize);
+    row.eachCell((cell, col) => {
+      if (cell.isMerged && cell.master !== cell) return;
+      const text = cellText(cell.value);
+      if (!text) return;
+      const size = cell.font?.size ?? fontSize;
+      const width = cell.isMerged ? mergedWidth(ws, cell) : ws.getColumn(col).width ?? 9;
+      height = Math.max(height, linesIn(text, width, size) * lineHeight(size));
+    });
+    row.height = Math.ceil(height + 4);
+  }
+}
+
+function mergedWidth(ws: ExcelJS.Worksheet, cell: ExcelJS.Cell): number {
+  // a master cell of a merge spanning columns: the sum of their widths
+  const range = (ws.model as unknown as { merges: string[] }).merges.find((m) => m.split(':')[0] === cell.address);
+  if (!range) return ws.getColumn(cell.col).width ?? 9;
+  const last = ws.getCell(range.split(':')[1]!).col;
+  let w = 0;
+  for (let c = Number(cell.col); c <= Number(last); c++) w += ws.getColumn(c).width ?? 9;
+  return w;
+}
+
+/** the text that may wrap: numbers and dates never do (they show formatted, on one line) */
+function cellText(v: ExcelJS.CellValue): string {
+  if (typeof v === 'string') return v;
+  if (v && typeof v === 'object' && 'richText' in v) return v.richText.map((p) => p.text).join('');
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------------
+// styles
+
+const thin = { style: 'thin' as const };
+export const BORDER: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
+export const HEAD_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
+/** 宋体 for the body and 黑体 for titles, as official tables are set; an office suite without them substitutes */
+export const BODY_FONT = '宋体';
+export const TITLE_FONT = '黑体';
+
+/** A title across columns 1..n of a row: merged, centred, large. */
+export function writeTitle(ws: ExcelJS.Worksheet, row: number, text: string, n: number, size = 16): void {
+  const c = ws.getCell(row, 1);
+  c.value = formulaSafe(text);
+  c.font = { name: TITLE_FONT, bold: true, size };
+  c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  if (n > 1) ws.mergeCells(row, 1, row, n);
+  ws.getRow(row).height = Math.ceil(size * 1.9);
+}
+
+/** A line of text across columns from..to of a row (merged), left-aligned unless told. */
+export function writeLine(ws: ExcelJS.Worksheet, row: number, text: string, from: number, to: number,
+  o: { align?: 'left' | 'center' | 'right'; size?: number; bold?: boolean; color?: string; font?: string } = {}): void {
+  const c = ws.getCell(row, from);
+  c.value = formulaSafe(text);
+  c.font = { name: o.font ?? BODY_FONT, size: o.size ?? 10, bold: o.bold, ...(o.color ? { color: { argb: o.color } } : {}) };
+  c.alignment = { horizontal: o.align ?? 'left', vertical: 'middle', wrapText: true };
+  if (to > from) ws.mergeCells(row, from, row, to);
+}
+
+export function styleHead(c: ExcelJS.Cell, size = 10): void {
+  c.font = { name: BODY_FONT, bold: true, size };
+  c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  c.fill = HEAD_FILL;
+  c.border = BORDER;
+}
+
+/** One row of column headers. */
+export function writeHeaderRow(ws: ExcelJS.Worksheet, row: number, headers: string[], size = 10): void {
+  headers.forEach((h, i) => {
+    const c = ws.getCell(row, i + 1);
+    c.value = h;
+    styleHead(c, size);
+  });
+}
+
+/** One row of data: bordered, wrapped, vertically centred; text formula-safe. */
+export function writeDataRow(ws: ExcelJS.Worksheet, row: number, values: CellValue[], o: { size?: number; center?: boolean[] } = {}): ExcelJS.Row {
+  const xr = ws.getRow(row);
+  values.forEach((v, i) => {
+    const c = xr.getCell(i + 1);
+    if (v !== null && v !== undefined) c.value = typeof v === 'string' ? formulaSafe(v) : v;
+    c.font = { name: BODY_FONT, size: o.size ?? 10 };
+    c.alignment = { vertical: 'middle', wrapText: true, ...(o.center?.[i] ? { horizontal: 'center' as const } : {}) };
+    c.border = BORDER;
+  });
+  return xr;
+}
+
+// ---------------------------------------------------------------------------------------------
+// a simple table sheet
+
+export interface SheetSpec {
+  name: string;
+  title?: string;
+  /** lines under the title (scope, dates), each across the table */
+  subtitle?: string[];
+  headers: string[];
+  rows: CellValue[][];
+  /** the widest a column may grow (Excel units) before its text wraps; one number for all */
+  maxWidths?: number | number[];
+  /** the narrowest (columns left empty to be filled in by hand) */
+  minWidths?: number | number[];
+  /** columns centred (short codes, dates) */
+  center?: boolean[];
+  /** lines after the table */
+  footer?: string[];
+  paper?: Paper;
+  /** the page footer (default 第 &P 页 共 &N 页) */
+  pageFooter?: string;
+  fontSize?: number;
+}
+
+export interface TableLayout {
+  /** the header row */
+  headerRow: number;
+  /** the first data row */
+  firstRow: number;
+  lastRow: number;
+}
+
+/** A titled, bordered table on its own sheet, print-ready. */
+export function addTableSheet(wb: ExcelJS.Workbook, spec: SheetSpec): { ws: ExcelJS.Worksheet; layout: TableLayout } {
+  const ws = wb.addWorksheet(spec.name);
+  const n = spec.headers.length;
+  const size = spec.fontSize ?? 10;
+  const widths = fitWidths(spec.headers, spec.rows, { fontSize: size, max: spec.maxWidths, min: spec.minWidths });
+  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
+  let r = 0;
+  if (spec.title) writeTitle(ws, ++r, spec.title, n);
+  for (const line of spec.subtitle ?? []) writeLine(ws, ++r, line, 1, n);
+  const headerRow = ++r;
+  writeHeaderRow(ws, headerRow, spec.headers, size);
+  for (const row of spec.rows) writeDataRow(ws, ++r, row, { size, center: spec.center });
+  const lastRow = r;
+  for (const line of spec.footer ?? []) writeLine(ws, ++r, line, 1, n, { size: 9, color: 'FF555555' });
+  fitHeights(ws, headerRow, r, size);
+  if (spec.subtitle?.length) fitHeights(ws, headerRow - spec.subtitle.length, headerRow - 1, size);
+  ws.views = [{ state: 'frozen', ySplit: headerRow }];
+  printSetup(ws, { paper: spec.paper, titleRows: [headerRow, headerRow], lastRow: r, lastCol: n, footer: spec.pageFooter });
+  return { ws, layout: { headerRow, firstRow: headerRow + 1, lastRow } };
+}
+
+export async function writeWorkbook(path: string, sheets: SheetSpec[], fixedDate?: Date): Promise<void> {
+  const wb = await newWorkbook(fixedDate);
   for (const s of sheets) addTableSheet(wb, s);
   await wb.xlsx.writeFile(path);
 }

@@ -46,17 +46,34 @@ export const drawMessages: Catalogue = {
     en: 'run `sj plan --quarter {quarter}` to see eligible inspectors per region; extend the roster or the rules, then draw',
   },
   'draw.failTooFew': {
-    zh: '对象 {object}：可用执法人员只有 {candidates} 名，检查组需要 {size} 名',
-    en: 'object {object}: only {candidates} eligible inspector(s) for a team of {size}',
+    zh: '{region}（{class}）：可派执法人员只有 {candidates} 名，检查组需要 {size} 名（对象 {object}）',
+    en: '{region} ({class}): only {candidates} eligible inspector(s) for a team of {size} (object {object})',
   },
   'draw.failOneLine': {
-    zh: '对象 {object}：内部联合检查需要两个业务条线，但候选人员都属于“{line}”',
-    en: 'object {object}: a joint inspection needs two business lines but every candidate is of line {line}',
+    zh: '{region}（{class}）：内部联合检查需要两个业务条线，但可派人员都属于“{line}”（对象 {object}）',
+    en: '{region} ({class}): a joint inspection needs two business lines but every eligible inspector is of line {line} (object {object})',
   },
   'draw.emptyPopulation': { zh: '{level}抽签范围内没有可抽对象', en: 'no objects in the scope of the {level} draw' },
   'draw.done': { zh: '抽签 {id} 完成：{tasks} 项任务', en: 'draw {id} done: {tasks} tasks' },
   'draw.yesHint': { zh: '可先加 --dry-run 试抽查看结果（不写入任何内容），确认后加 --yes 正式抽签', en: 'preview with --dry-run (writes nothing), then draw with --yes' },
-  'draw.dryRun': { zh: '试抽（--dry-run）：未写入任何内容，正式抽签的编号与种子会不同', en: 'dry run: nothing written; the real draw will have its own id and seed' },
+  'draw.dryRun': {
+    zh: '试抽（--dry-run）：未写入任何内容。试抽使用一次性的随机种子，只为预览配额、缺口和人员配备；正式抽签的种子和抽中名单会不同',
+    en: 'dry run: nothing written. It used a throwaway seed to preview quotas, shortfalls and staffing; the real draw\'s seed and list will differ',
+  },
+  'draw.dryRunSeed': {
+    zh: '试抽不能指定 --seed：用真实种子试抽等于预先知道结果，可以反复试种子挑选名单',
+    en: '--dry-run does not take --seed: rehearsing with the real seed would reveal the list in advance and allow shopping for a seed',
+  },
+  'draw.dryRunSeedHint': { zh: '去掉 --seed 试抽；正式抽签时再给出种子（或先 sj draw commit 公布承诺）', en: 'drop --seed for the dry run; give the seed to the real draw' },
+  'draw.algorithm': { zh: '算法 {algorithm}，抽签日期 {date}', en: 'algorithm {algorithm}, draw date {date}' },
+  'draw.dateNeeded': {
+    zh: '{quarter} 已于 {end} 结束：请用 --date 给出实际抽签日期（执法证是否有效按该日判断，不按今天）',
+    en: '{quarter} ended on {end}: give the real draw date with --date (certificates are judged on it, not on today)',
+  },
+  'draw.dateAfterQuarter': {
+    zh: '--date {date} 晚于 {quarter} 的最后一天（{end}）',
+    en: '--date {date} is after the last day of {quarter} ({end})',
+  },
   'draw.head': {
     zh: '台账头哈希（请公布）：{hash}',
     en: 'ledger head hash (publish it): {hash}',
@@ -98,7 +115,7 @@ export const drawMessages: Catalogue = {
   'draw.opt.withExperts': { zh: '为行业需要专家的任务抽取专家', en: 'add an expert to every task whose industry needs one' },
   'draw.opt.date': { zh: '抽签日期（以此判断执法证是否有效；默认今天）', en: 'draw date (certificates valid on it; default today)' },
   'draw.opt.dryRun': { zh: '试抽：显示将抽出的结果，不写入任何内容', en: 'show what would be drawn; write nothing' },
-  'draw.opt.out': { zh: '将任务清单写入此 .xlsx 文件', en: 'write the task list (任务清单) to this .xlsx file' },
+  'draw.opt.out': { zh: '将任务清单写入此 .xlsx 文件（以 .csv 结尾则写 CSV）', en: 'write the task list (任务清单) to this .xlsx file (CSV when it ends in .csv)' },
   'draw.opt.json': { zh: '在标准输出打印一个 JSON 文档', en: 'one JSON document on stdout' },
   'draw.opt.yes': { zh: '不再确认（无终端运行时必须加）', en: 'no confirmation (required without a TTY)' },
   'draw.opt.jsonShort': { zh: '输出 JSON', en: 'JSON output' },
@@ -110,7 +127,7 @@ export const drawMessages: Catalogue = {
   'draw.cmd.tasks': { zh: '某季度或某次抽签的任务清单', en: 'the task list (任务清单) of a quarter or a draw' },
   'draw.opt.tasksQuarter': { zh: '季度', en: 'quarter' },
   'draw.opt.tasksDraw': { zh: '只列此次抽签', en: 'one draw' },
-  'draw.opt.tasksOut': { zh: '写入 .xlsx 文件', en: 'write an .xlsx file' },
+  'draw.opt.tasksOut': { zh: '写入 .xlsx 文件（以 .csv 结尾则写 CSV）', en: 'write an .xlsx file (CSV when it ends in .csv)' },
   'draw.cmd.void': { zh: '作废一次错误的抽签（记录保留；重新抽签使用新编号）', en: 'void a draw made in error (the record stays; a new draw gets a new id)' },
   'draw.opt.reason': { zh: '原因（必填）', en: 'why (required)' },
   'draw.cmd.substitute': {
@@ -125,6 +142,8 @@ export const drawMessages: Catalogue = {
   'draw.h.class': { zh: '类别', en: 'class' },
   'draw.h.objects': { zh: '对象数', en: 'objects' },
   'draw.h.quota': { zh: '应抽', en: 'quota' },
+  'draw.h.credited': { zh: '计入已抽', en: 'credited' },
+  'draw.h.algorithm': { zh: '算法', en: 'algorithm' },
   'draw.h.drawn': { zh: '实抽', en: 'drawn' },
   'draw.h.shortfall': { zh: '缺口', en: 'shortfall' },
   'draw.h.teams': { zh: '检查组', en: 'teams' },
@@ -162,6 +181,24 @@ export const drawMessages: Catalogue = {
   'draw.file.jointInternal': { zh: '内部联合', en: 'internal joint' },
   'draw.file.jointDepartment': { zh: '部门联合', en: 'inter-department joint' },
   'draw.file.no': { zh: '否', en: 'no' },
+  'draw.opt.by': { zh: '分组打印：team = 每个检查组单独成页', en: 'group the printed list: team = one page per inspection team' },
+  'tasks.file.title': { zh: '{unit}{period}“双随机”抽查任务清单', en: '{unit}: task list of the random inspections, {period}' },
+  'tasks.file.sheet': { zh: '任务清单', en: 'Tasks' },
+  'tasks.file.scope': {
+    zh: '抽签批次：{draws}　　任务 {n} 项，检查组 {teams} 个　　完成时限：{deadline}（季度工作总结报送前）',
+    en: 'Draws: {draws}    {n} tasks, {teams} teams    Deadline: {deadline} (before the quarterly summary is due)',
+  },
+  'tasks.file.team': {
+    zh: '第 {no} 组　{county}　组长：{leader}　组员：{members}　专家：{expert}　任务 {n} 项',
+    en: 'Team {no}  {county}  leader: {leader}  members: {members}  expert: {expert}  {n} tasks',
+  },
+  'tasks.file.itemsNote': {
+    zh: '说明：“抽查事项”为代码，事项名称与检查依据见工作表“抽查事项”；检查日期与签字栏由检查组现场填写。',
+    en: 'Note: the items are codes, listed with their names and legal basis on the sheet “抽查事项”; the inspection date and signatures are filled in on site.',
+  },
+  'tasks.file.demo': { zh: '演示', en: 'demo' },
+  'tasks.file.itemsSheet': { zh: '抽查事项', en: 'Items' },
+  'tasks.file.itemsTitle': { zh: '随机抽查事项清单（代码对照）', en: 'Inspection items (codes)' },
   // ---- sj verify, sj ledger: help
   'verify.cmd': {
     zh: '校验：重算抽签与整条台账哈希链；或单独校验一份证据文件（无需数据库）',

@@ -134,7 +134,7 @@ export const importMessages: Catalogue = {
   'roster.stats.inspectors': { zh: '执法人员（区域 × 条线）', en: 'inspectors (region × line)' },
   'roster.stats.expiring': { zh: '{days} 天内（{from} 至 {to}）到期的执法证', en: 'certificates expiring within {days} days ({from} to {to})' },
   'roster.stats.expired': { zh: '已过期', en: 'expired' },
-  'roster.stats.fewEligible': { zh: '可抽执法人员不足 2 人的区域（在岗、持证、证件有效）', en: 'regions with fewer than 2 eligible inspectors (active, certified, valid certificate)' },
+  'roster.stats.fewEligible': { zh: '可抽执法人员不足 {size} 人（检查组人数）的区域（在岗、持证、证件有效）', en: 'regions with fewer than {size} eligible inspectors, the team size (active, certified, valid certificate)' },
   'roster.stats.none': { zh: '无', en: 'none' },
   'roster.stats.positive': { zh: '正面清单对象：{n}', en: 'on the positive list: {n}' },
   'roster.yes': { zh: '是', en: 'yes' },

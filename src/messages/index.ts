@@ -9,6 +9,8 @@ import { drawMessages } from './draw.js';
 import { resultsMessages } from './results.js';
 import { reportMessages } from './report.js';
 import { menuMessages } from './menu.js';
+import { keysMessages } from './keys.js';
+import { fairnessMessages } from './fairness.js';
 
 export type Lang = 'zh' | 'en';
 export interface Msg {
@@ -17,7 +19,7 @@ export interface Msg {
 }
 export type Catalogue = Record<string, Msg>;
 
-const parts: Catalogue[] = [common, importMessages, rulesMessages, drawMessages, resultsMessages, reportMessages, menuMessages];
+const parts: Catalogue[] = [common, importMessages, rulesMessages, drawMessages, resultsMessages, reportMessages, menuMessages, keysMessages, fairnessMessages];
 
 export const catalogue: Catalogue = Object.assign({}, ...parts);
 

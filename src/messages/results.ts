@@ -148,6 +148,12 @@ export const resultsMessages: Catalogue = {
   'results.verify.orphan': { zh: '任务 {task} 的结果（vid {vid}）不属于任何批次', en: 'the result of task {task} (vid {vid}) belongs to no batch' },
   // publish
   'publish.needQuarter': { zh: '需要 --quarter（或 --overdue）', en: '--quarter is required (or --overdue)' },
+  'publish.late': {
+    zh: '{n} 条结果已超过公示期限，按 {date} 公示将记为逾期公示（统计表与目标检查中保留为逾期）',
+    en: '{n} result(s) are past their publication deadline: published on {date} they stay "published late" in the table and the checks',
+  },
+  'publish.futureDate': { zh: '--date {date} 晚于今天（{today}）：不能登记尚未进行的公示', en: '--date {date} is after today ({today}): a publication cannot be recorded in advance' },
+  'publish.opt.date': { zh: '公示的实际日期（补登已进行的公示；默认今天）', en: 'the real date of the publication (recording one made earlier; default today)' },
   'publish.dryRun': {
     zh: '试运行（未登记公示）：可公示 {published} 项，涉密不公示 {withheld} 项',
     en: 'dry run (nothing stamped): {published} publishable, {withheld} withheld as confidential',
@@ -167,4 +173,8 @@ export const resultsMessages: Catalogue = {
   'publish.state.overdue': { zh: '逾期 {n} 个工作日', en: 'overdue by {n} working days' },
   'publish.state.due-soon': { zh: '剩 {n} 个工作日', en: '{n} working days left' },
   'publish.state.today': { zh: '今天到期', en: 'due today' },
+  // the results template file (always Chinese: the counties fill it in)
+  'results.file.title': { zh: '{unit}{period}“双随机”抽查检查结果登记表', en: '{unit}: results form of the random inspections, {period}' },
+  'publish.file.title': { zh: '{unit}{period}“双随机、一公开”抽查结果公示', en: '{unit}: results of the random inspections, {period}' },
+  'publish.file.date': { zh: '公示日期：{date}', en: 'Published on {date}' },
 };

@@ -1,0 +1,66 @@
+/**
+ * Exact non-negative fractions (BigInt numerator / denominator, always reduced), for the
+ * fairness figures: a probability is computed exactly and only rounded when shown.
+ * Pure, no floating point except toNumber (for the simulation's comparison and charts).
+ */
+
+export interface Frac {
+  readonly n: bigint;
+  readonly d: bigint;
+}
+
+const gcd = (a: bigint, b: bigint): bigint => {
+  let x = a < 0n ? -a : a;
+  let y = b < 0n ? -b : b;
+  while (y) [x, y] = [y, x % y];
+  return x;
+};
+
+export function frac(n: bigint | number, d: bigint | number = 1n): Frac {
+  let nn = BigInt(n);
+  let dd = BigInt(d);
+  if (dd === 0n) throw new RangeError('fraction with denominator 0');
+  if (dd < 0n) [nn, dd] = [-nn, -dd];
+  const g = gcd(nn, dd) || 1n;
+  return { n: nn / g, d: dd / g };
+}
+
+export const ZERO: Frac = { n: 0n, d: 1n };
+export const ONE: Frac = { n: 1n, d: 1n };
+export const add = (a: Frac, b: Frac): Frac => frac(a.n * b.d + b.n * a.d, a.d * b.d);
+export const sub = (a: Frac, b: Frac): Frac => frac(a.n * b.d - b.n * a.d, a.d * b.d);
+export const mul = (a: Frac, b: Frac): Frac => frac(a.n * b.n, a.d * b.d);
+export const div = (a: Frac, b: Frac): Frac => frac(a.n * b.d, a.d * b.n);
+export const cmp = (a: Frac, b: Frac): number => {
+  const l = a.n * b.d;
+  const r = b.n * a.d;
+  return l < r ? -1 : l > r ? 1 : 0;
+};
+export const eq = (a: Frac, b: Frac): boolean => a.n === b.n && a.d === b.d;
+export const sum = (xs: Iterable<Frac>): Frac => {
+  let s = ZERO;
+  for (const x of xs) s = add(s, x);
+  return s;
+};
+
+/** "n/d" (or "n" when d = 1). */
+export const fracText = (f: Frac): string => (f.d === 1n ? String(f.n) : `${f.n}/${f.d}`);
+
+/** f as a decimal number with `decimals` decimals, rounded half up, exactly (e.g. 6.0, 12.50). */
+export function decimalText(f: Frac, decimals = 1): string {
+  const scale = 10n ** BigInt(decimals);
+  const units = (2n * f.n * scale + f.d) / (2n * f.d);
+  const whole = units / scale;
+  const part = units % scale;
+  return decimals > 0 ? `${whole}.${String(part).padStart(decimals, '0')}` : String(whole);
+}
+
+/** f as a percentage ("12.5%"), rounded half up, exactly. */
+export const percentText = (f: Frac, decimals = 1): string => `${decimalText(mul(f, frac(100)), decimals)}%`;
+
+/** f as a double (for the simulation's intervals and the chart's bar lengths only). */
+export function toNumber(f: Frac): number {
+  if (f.n === 0n) return 0;
+  const scale = 10n ** 18n;
+  return Number((f.n * scale) / f.d) / 1e18;
+}
