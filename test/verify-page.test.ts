@@ -213,7 +213,7 @@ describe.skipIf(!CHROMIUM)('the written page in headless Chromium', () => {
     const info = await page.eval<Ev>(`(() => {
       const v = document.getElementById('verdict');
       const rows = [...document.querySelectorAll('#strata-table tbody tr')].map(tr => [...tr.cells].map(td => td.textContent));
-      return { text: v.textContent, hash: v.dataset.resultHash ?? null, index: v.dataset.firstDiffIndex ?? null, object: v.dataset.firstDiffObject ?? null,
+      return { text: v.textContent, where: v.dataset.where, hash: v.dataset.resultHash ?? null, index: v.dataset.firstDiffIndex ?? null, object: v.dataset.firstDiffObject ?? null,
         headers: [...document.querySelectorAll('#strata-table th')].map(th => th.textContent), rows,
         commitment: document.getElementById('commitment').textContent, lang: document.documentElement.lang };
     })()`);
@@ -224,6 +224,7 @@ describe.skipIf(!CHROMIUM)('the written page in headless Chromium', () => {
     const ev = v2Evidence('county-V2-1.json');
     const r = await verdictFor(ev, 'good-v2.json');
     expect(r.state).toBe('ok');
+    expect(r.where).toBe('worker'); // recomputed off the page's thread
     expect(r.text).toContain('✓');
     expect(r.text).toContain('重算一致');
     expect(r.hash).toBe(ev.resultHash);

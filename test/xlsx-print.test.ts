@@ -33,11 +33,11 @@ async function load(file: string): Promise<ExcelJS.Workbook> {
 }
 
 /** The page setup every printed sheet shares. */
-function expectPrintReady(ws: ExcelJS.Worksheet, o: { paper?: number; titles?: string } = {}): void {
+function expectPrintReady(ws: ExcelJS.Worksheet, o: { paper?: number; titles?: string; pagesWide?: number } = {}): void {
   expect(ws.pageSetup.paperSize, ws.name).toBe(o.paper ?? 9);
   expect(ws.pageSetup.orientation, ws.name).toBe('landscape');
   expect(ws.pageSetup.fitToPage, ws.name).toBe(true);
-  expect(ws.pageSetup.fitToWidth, ws.name).toBe(1);
+  expect(ws.pageSetup.fitToWidth, ws.name).toBe(o.pagesWide ?? 1);
   expect(ws.pageSetup.fitToHeight, ws.name).toBe(0);
   expect(ws.pageSetup.printArea, ws.name).toMatch(/^A1:[A-Z]+\d+$/);
   if (o.titles) expect(ws.pageSetup.printTitlesRow, ws.name).toBe(o.titles);
@@ -45,9 +45,9 @@ function expectPrintReady(ws: ExcelJS.Worksheet, o: { paper?: number; titles?: s
 }
 
 /** Every sheet of a workbook, and the print area covers every written row. */
-function expectAllSheetsPrintReady(wb: ExcelJS.Workbook): void {
+function expectAllSheetsPrintReady(wb: ExcelJS.Workbook, o: { pagesWide?: number } = {}): void {
   for (const ws of wb.worksheets) {
-    expectPrintReady(ws, ws.pageSetup.paperSize === 8 ? { paper: 8 } : {});
+    expectPrintReady(ws, ws.pageSetup.paperSize === 8 ? { paper: 8, pagesWide: o.pagesWide } : {});
     const lastRow = Number(/\d+$/.exec(ws.pageSetup.printArea!)![0]);
     expect(lastRow, ws.name).toBeGreaterThanOrEqual(ws.rowCount);
   }
@@ -136,9 +136,12 @@ describe('the statistics table', () => {
   it('--lang en: titles, headers and closing lines wholly English', async () => {
     run(['--lang', 'en', 'report', '--quarter', '2023Q2', '--out', 'stats-en.xlsx']);
     const wb = await load('stats-en.xlsx');
-    expectAllSheetsPrintReady(wb);
+    // English labels are wider: two A3 pages across, the region column repeated, the title on the first
+    expectAllSheetsPrintReady(wb, { pagesWide: 2 });
     const ws = wb.worksheets[0]!;
-    const title = String(ws.getCell('A1').value);
+    expect(ws.pageSetup.printTitlesColumn).toBe('A:A');
+    expect(ws.getCell('A1').value).toBeNull();
+    const title = String(ws.getCell('B1').value);
     expect(title).toContain('2023 Q2');
     expect(title).not.toMatch(CJK);
     expect(title).not.toContain('衡水市');

@@ -46,7 +46,7 @@ export function neededText(l: TargetLine, yearInProgress: boolean): string {
     case 'jointDepartment':
       return l.needed ? t('check.needed.department', { n: l.needed }) : '';
     case 'publication':
-      return l.needed ? t('check.needed.publish', { overdue: l.parts?.overdue ?? l.needed, late: l.parts?.publishedLate ?? 0 }) : '';
+      return l.met ? '' : t('check.needed.publish', { overdue: l.parts?.overdue ?? l.needed ?? 0, late: l.parts?.publishedLate ?? 0 });
   }
 }
 

@@ -98,6 +98,11 @@ export interface CheckInput {
   creditScope: CreditScope;
   /** causes of a short figure, by `${quarter}|${region}|${class}` (from the routine draws' strata) */
   causes?: Map<string, MissCause>;
+  /**
+   * objects per region of the classes drawn by sampling at its level (rate below 10000): a region
+   * with none has no credit-based share target (domain.md: no objects of the kind, no target)
+   */
+  sampledObjects?: Map<string, number>;
   /** current results of the tasks of `quarters` */
   results: StatsResult[];
   required: RequiredEntry[];
@@ -192,7 +197,8 @@ export function runChecks(input: CheckInput): CheckReport {
       ['jointInternalShare', y.joint, y.total, input.targets.jointInternalShare],
       ['creditBasedShare', y.credit, y.creditBasis, input.targets.creditBasedShare],
     ] as const) {
-      // a region with objects but no tasks has share "—" and misses
+      // a region with objects but no tasks has share "—" and misses; one with none of the kind has no such target
+      if (id === 'creditBasedShare' && total === 0 && input.sampledObjects && (input.sampledObjects.get(reg.code) ?? 0) === 0 && input.creditScope === 'sampled') continue;
       const met = total > 0 && shareMet(part, total, thr);
       lines.push({
         id, region: reg.code, regionName: reg.name, scope: input.annualScope,
@@ -230,7 +236,8 @@ export function runChecks(input: CheckInput): CheckReport {
     const n = parts.overdue + parts.publishedLate;
     lines.push({
       id: 'publication', region: reg.code, regionName: reg.name, scope,
-      figure: n, threshold: 0, unit: 'count', met: n === 0, informational: false, needed: n, parts,
+      // what can still be done: publish the overdue ones (a late publication cannot be undone)
+      figure: n, threshold: 0, unit: 'count', met: n === 0, informational: false, needed: parts.overdue, parts,
     });
   }
 

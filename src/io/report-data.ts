@@ -44,6 +44,8 @@ export interface ReportContext {
   draws: StatsDraw[];
   /** why a figure is short, by `${quarter}|${region}|${class}` */
   causes: Map<string, MissCause>;
+  /** objects of the sampled classes per region (a region with none has no credit-based target) */
+  sampledObjects: Map<string, number>;
   /** results in force of yearTasks */
   results: StatsResult[];
   objects: Record<string, ClassCounts>;
@@ -137,6 +139,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   // required numbers: T of each (region, class) from the population of the quarter's live routine
   // draw at the region's level, with that draw's rate; from the roster for a region without one
   const required: RequiredEntry[] = [];
+  const sampledObjects = new Map<string, number>();
   const positiveObjects: ReportContext['positiveObjects'] = [];
   const causes = new Map<string, MissCause>();
   let rosterCounts: Map<string, ClassCounts> | undefined;
@@ -175,6 +178,10 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
         for (const cls of CLASSES) c[cls] = requiredOf(rules, reg.level, cls, n[cls]);
       }
       required.push({ quarter: q.id, region: reg.code, required: c });
+      const n = pop ?? (rosterCounts ??= currentRosterCounts(db, city.code, countySet)).get(reg.code) ?? zeroClasses();
+      const sampled = CLASSES.filter((cls) => { const r = pop ? (rateOfRegion.get(reg.code) ?? {})[cls] ?? 0 : rateOf(rules, reg.level, cls); return r > 0 && r < 10000; })
+        .reduce((k, cls) => k + n[cls], 0);
+      sampledObjects.set(reg.code, Math.max(sampledObjects.get(reg.code) ?? 0, sampled));
       if (reg.level === 'county') {
         const n = pop ? pop.positive : rateOf(rules, 'county', 'positive') > 0 ? (rosterCounts ??= currentRosterCounts(db, city.code, countySet)).get(reg.code)?.positive ?? 0 : 0;
         positiveObjects.push({ quarter: q.id, region: reg.code, count: n });
@@ -196,7 +203,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   ).n;
 
   return {
-    period, quarters, regions, cityCode: city.code, tasks, yearTasks, draws, causes, results, objects, inspectors, required, positiveObjects,
+    period, quarters, regions, cityCode: city.code, tasks, yearTasks, draws, causes, sampledObjects, results, objects, inspectors, required, positiveObjects,
     voidedDraws, rules: { id: stored.id, hash: stored.hash, body: rules }, ledgerHead: ledgerHead(db),
     calendar: loadCalendar(db), today, generatedAt: isoCst(clock),
   };
@@ -231,6 +238,7 @@ export function checkReport(ctx: ReportContext): CheckReport & { annualScope: st
     draws: ctx.draws,
     creditScope: creditBasedScopeOf(ctx.rules.body),
     causes: ctx.causes,
+    sampledObjects: ctx.sampledObjects,
     results: ctx.results,
     required: ctx.required,
     positiveObjects: ctx.positiveObjects,

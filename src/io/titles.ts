@@ -17,6 +17,7 @@ export function quarterLabel(q: Pick<Quarter, 'year' | 'q'>, lang?: Lang): strin
  * English form in the database): the city is named by its code.
  */
 export function bureauName(city: { name: string; code: string }, lang?: Lang): string {
-  return t('report.unit', { city: city.name, code: city.code }, lang);
+  const l = lang ?? getLang();
+  return t('report.unit', { city: l === 'zh' ? city.name : t('report.regionByCode', { code: city.code }, l) }, l);
 }
 

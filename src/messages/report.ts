@@ -15,8 +15,9 @@ export const reportMessages: Catalogue = {
   'report.xlsxNeedsOut': { zh: 'xlsx 格式需要 --out 文件', en: 'the xlsx format needs --out FILE' },
   'report.written': { zh: '统计表已写入 {file}（{rows} 行）', en: 'statistics table written to {file} ({rows} rows)' },
   'report.title': { zh: '{unit}{period}“双随机、一公开”监管工作统计表', en: 'Statistics of the "double random, one public" inspections, {unit}, {period}' },
-  // English: the region's name has no English form in the database, so the city is named by its code
-  'report.unit': { zh: '{city}生态环境局', en: 'Ecology and Environment Bureau of region {code}' },
+  // English: {city} is "region 131100" (the region's name has no English form in the database)
+  'report.unit': { zh: '{city}生态环境局', en: 'Ecology and Environment Bureau of {city}' },
+  'report.regionByCode': { zh: '{code}', en: 'region {code}' },
   'report.periodQuarter': { zh: '{year}年第{q}季度', en: '{year} Q{q}' },
   'report.periodYear': { zh: '{year}年度', en: 'the year {year}' },
   'report.sheet.table': { zh: '统计表 {period}', en: 'Statistics {period}' },

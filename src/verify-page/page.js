@@ -4,8 +4,8 @@
  * big draw never freezes the page; when a Worker cannot start, in the page itself.
  *
  * The verdict is written into #verdict with data-state (idle | working | ok | fail | error) and
- * data attributes (data-result-hash, data-first-diff-index, data-first-diff-object): what a
- * person reads, and what a test reads.
+ * data attributes (data-result-hash, data-first-diff-index, data-first-diff-object, data-where):
+ * what a person reads, and what a test reads.
  */
 (function () {
   'use strict';
@@ -135,6 +135,8 @@
     var diff = r.firstDiff;
     v.setAttribute('data-state', r.ok ? 'ok' : r.draw ? 'fail' : 'error');
     v.setAttribute('data-file', state.file);
+    // where the recompute ran: 'worker', or 'page' when no Worker could start
+    if (r.where) v.setAttribute('data-where', r.where);
     if (r.resultHash) v.setAttribute('data-result-hash', r.resultHash); else v.removeAttribute('data-result-hash');
     if (diff) {
       v.setAttribute('data-first-diff-index', String(diff.index));
