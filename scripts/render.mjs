@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * npm run render [-- FILE.xlsx …] [--out-dir DIR] [--pages N]
+ * npm run render [-- FILE.xlsx …] [--out-dir DIR (default: $TMPDIR/sj-render)] [--pages N (default 3)]
  *
  * Turns xlsx files into PDF (LibreOffice, as an office suite prints them) and PNG pages
  * (pdftoppm), and says how many pages each prints on: the way to look at what sj writes the
@@ -19,7 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SJ = join(ROOT, 'bin', 'sj.js');
 
 function parseArgs(argv) {
-  const o = { files: [], outDir: resolve('render'), pages: 3 };
+  const o = { files: [], outDir: join(tmpdir(), 'sj-render'), pages: 3 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out-dir') o.outDir = resolve(argv[++i]);

@@ -82,13 +82,54 @@ export function buildProgram(app: App): Command {
 }
 
 /**
+ * Where the next command name is in argv, from index `from`: the first argument that is not an
+ * option of `cmd` or a global one (--db X, --lang=X, --no-color …, each with its value); -1 when
+ * there is none, or when an option neither knows comes first (commander reports that one).
+ */
+export function commandIndex(program: Command, argv: string[], cmd: Command = program, from = 2): number {
+  const known = cmd === program ? program.options : [...program.options, ...cmd.options];
+  for (let i = from; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (!a.startsWith('-') || a === '-') return i;
+    const flag = a.split('=')[0]!;
+    const opt = known.find((o) => o.long === flag || o.short === flag);
+    if (!opt) return -1;
+    if ((opt.required || opt.optional) && !a.includes('=')) i++; // its value
+  }
+  return -1;
+}
+
+const subcommand = (cmd: Command, name: string): Command | undefined => cmd.commands.find((c) => c.name() === name || c.aliases().includes(name));
+
+/**
+ * `sj drwa --quarter 2023Q2` (or `sj draw lsit`): name the unknown command and suggest `draw`.
+ * The root has an action (the menu, for `sj --db X`) and `draw` a default subcommand; commander
+ * checks such a command for unknown options (or excess arguments) before it looks at the name,
+ * so left alone it would say "unknown option --quarter".
+ */
+function rejectUnknownCommand(program: Command, argv: string[]): void {
+  let cmd = program;
+  let i = commandIndex(program, argv);
+  while (i >= 0 && cmd.commands.length && !cmd.registeredArguments.length) {
+    const name = argv[i]!;
+    if (name === 'help') return;
+    const sub = subcommand(cmd, name);
+    if (!sub) {
+      cmd.args = [name];
+      (cmd as unknown as { unknownCommand(): never }).unknownCommand(); // commander's words and suggestion
+    }
+    cmd = sub!;
+    i = commandIndex(program, argv, cmd, i + 1);
+  }
+}
+
+/**
  * `sj help draw list` → `sj draw list --help` (commander's help command takes one name; a
  * subcommand's help is reached by its path). Only global options may come before `help`.
  */
 export function nestedHelp(program: Command, argv: string[]): string[] {
-  let i = 2;
-  while (i < argv.length && argv[i]!.startsWith('-')) i += argv[i] === '--db' || argv[i] === '--lang' ? 2 : 1;
-  if (argv[i] !== 'help' || argv.length - i < 3) return argv;
+  const i = commandIndex(program, argv);
+  if (i < 0 || argv[i] !== 'help' || argv.length - i < 3) return argv;
   // every name must be a subcommand of the one before
   let c: Command = program;
   for (const name of argv.slice(i + 1)) {
@@ -129,6 +170,7 @@ async function run(program: Command, app: App, argv: string[]): Promise<number> 
       program.outputHelp({ error: true });
       return EXIT.usage;
     }
+    rejectUnknownCommand(program, argv);
     await program.parseAsync(nestedHelp(program, argv));
     return app.exitCode;
   } catch (e) {

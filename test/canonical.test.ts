@@ -18,9 +18,11 @@ function chunked(x: unknown, size = 7): string {
 }
 
 const PATHS: [string, (x: unknown) => string][] = [
-  ['fast', canonical],
+  // inside a short array the whole value is prepared and written by JSON.stringify at once
+  ['fast', (x) => canonical([x]).slice(1, -1)],
   ['general', canonicalGeneral],
-  ['chunks', (x) => chunked(x)],
+  ['streaming', (x) => chunked(x)],
+  ['canonical', canonical],
 ];
 
 /** A long array, so the streaming path writes it in batches. */
@@ -153,7 +155,11 @@ const python = spawnSync('python3', ['-c', 'print(1)'], { encoding: 'utf8' }).st
 function randomValue(r: () => number, depth: number): unknown {
   const u = r();
   if (depth <= 0 || u < 0.35) return randomLeaf(r);
-  if (u < 0.65) return many(Math.floor(r() * (r() < 0.02 ? 4000 : 6)), () => randomValue(r, depth - 1));
+  if (u < 0.65) {
+    // now and then a long array of shallow values (the streaming path's batches), else a short one
+    const long = depth >= 4 && r() < 0.03;
+    return many(long ? 2000 + Math.floor(r() * 3000) : Math.floor(r() * 6), () => randomValue(r, long ? 1 : depth - 1));
+  }
   const o: Record<string, unknown> = {};
   const n = Math.floor(r() * 7);
   for (let i = 0; i < n; i++) o[randomText(r, 4)] = randomValue(r, depth - 1);

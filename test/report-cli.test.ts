@@ -42,7 +42,7 @@ describe('sj report / sj check on the small fixture', () => {
     dir = tempDir('sj-report-');
     missedDb = setup(join(dir), []);
     const dir2 = tempDir('sj-report-met-');
-    metDb = setup(dir2, ['--department-joint', '--partners', '市场监管局', '--joint-share', '10000']);
+    metDb = setup(dir2, ['--department-joint', '--partners', '市场监管局', '--joint-share', '100%']);
   });
 
   it('report --format json: every region, required/drawn by hand, objects, inspectors, voided', () => {
@@ -115,7 +115,7 @@ describe('sj report / sj check on the small fixture', () => {
 
   it('results: fines, cases, publication and overdue flow into report and check', () => {
     const dbDir = tempDir('sj-report-res-');
-    const metCopy = setup(dbDir, ['--department-joint', '--partners', '市场监管局', '--joint-share', '10000']);
+    const metCopy = setup(dbDir, ['--department-joint', '--partners', '市场监管局', '--joint-share', '100%']);
     const csv = join(dbDir, 'res.csv');
     const lines = [
       '任务编号,检查日期,检查方式,检查结果,罚款金额(元),是否整改完成,是否涉密,公示日期',

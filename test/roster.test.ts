@@ -6,7 +6,9 @@ import { FIXTURES } from './helpers.js';
 import { sj, tempDir } from './db-helpers.js';
 import { openDb, type DB } from '../src/io/db.js';
 import { importRoster } from '../src/io/roster-write.js';
-import { listRoster, rosterStats, objectReport, OBJECT_SECTIONS, textTable, displayWidth } from '../src/commands/roster.js';
+import { listRoster, rosterStats, objectReport, OBJECT_SECTIONS } from '../src/commands/roster.js';
+import { textTable } from '../src/ui/table.js';
+import { displayWidth } from '../src/core/text-width.js';
 import { readRegionFile, applyRegions } from '../src/commands/regions.js';
 import { Regions } from '../src/io/regions.js';
 import { SjError } from '../src/errors.js';
@@ -183,6 +185,6 @@ describe('regions', () => {
 describe('text table', () => {
   it('pads by display width', () => {
     expect(displayWidth('桃城区ab')).toBe(8);
-    expect(textTable(['a', 'b'], [['桃城', 'x'], ['z', 'y']]).split('\n')).toEqual(['a     b', '----  -', '桃城  x', 'z     y']);
+    expect(textTable(['a', 'b'], [['桃城', 'x'], ['z', 'y']]).trimEnd().split('\n')).toEqual(['a     b', '----  -', '桃城  x', 'z     y']);
   });
 });

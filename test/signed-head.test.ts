@@ -2,11 +2,11 @@
  * Signed ledger heads, end to end through bin/sj.js on real SQLite files: `sj keys generate`,
  * `sj ledger head --sign`, `sj verify --head FILE --pubkey PUB` — a good head, forged ones, a
  * stale head that still holds (the ledger grew), and heads that no longer hold (trailing entries
- * deleted, history rewritten) although the shortened or rewritten chain is consistent in itself.
+ * deleted, history rewritten, by restoring an older copy of the database) although the shortened
+ * or rewritten chain is consistent in itself.
  */
-import { copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkHeadAgainstLedger, checkSignedHeadShape, headStatement, signedText } from '../src/core/signed-head.js';
 import { sj, tempDir } from './db-helpers.js';
@@ -49,15 +49,14 @@ function signHead(path: string, dir: string, key = keys.key, name = 'head.json')
 
 const verifyHead = (path: string, file: string, pub = keys.pub, extra: string[] = []) => sj(['--db', path, 'verify', '--head', file, '--pubkey', pub, ...extra]);
 
-/** Remove the ledger's last entry and its void row, as someone with the file and sqlite3 could. */
-function deleteLastVoid(path: string): void {
-  const db = new Database(path);
-  db.exec('DROP TRIGGER ledger_no_delete; DROP TRIGGER voids_no_delete;');
-  const last = db.prepare('SELECT MAX(seq) AS seq FROM ledger').get() as { seq: number };
-  db.prepare('DELETE FROM voids WHERE seq = ?').run(last.seq);
-  db.prepare('DELETE FROM ledger WHERE seq = ?').run(last.seq);
-  db.close();
+/** Put an older copy of the database in place, as someone restoring a backup to undo entries would. */
+function restoreOlder(older: string, path: string): void {
+  for (const suffix of ['-wal', '-shm']) rmSync(path + suffix, { force: true });
+  copyFileSync(older, path);
 }
+
+const voidCounty = (path: string, reason: string, now: string) =>
+  sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', reason], { env: { SJ_NOW: now } });
 
 describe('sj keys generate', () => {
   it('writes an Ed25519 pair, the private key readable by its owner only, and never overwrites it', () => {
@@ -142,7 +141,7 @@ describe('sj verify --head STATEMENT --pubkey PUB', () => {
   it('a stale head still holds when the ledger has only grown since', () => {
     const { dir, path } = copyDb();
     const { file } = signHead(path, dir);
-    const v = sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', '名录库导入错误']);
+    const v = voidCounty(path, '名录库导入错误', '2023-04-04T09:00:00+08:00');
     expect(v.status).toBe(0);
     const r = verifyHead(path, file, keys.pub);
     expect(r.stderr).toContain('此后新增 1 条');
@@ -153,10 +152,13 @@ describe('sj verify --head STATEMENT --pubkey PUB', () => {
 
   it('fails when trailing entries were deleted, though the shortened chain is consistent', () => {
     const { dir, path } = copyDb();
-    expect(sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', '名录库导入错误']).status).toBe(0);
+    const older = join(dir, 'before-void.db');
+    copyFileSync(path, older);
+    expect(voidCounty(path, '名录库导入错误', '2023-04-04T09:00:00+08:00').status).toBe(0);
     const { file, doc } = signHead(path, dir);
     expect(doc.statement.seq).toBe(3);
-    deleteLastVoid(path);
+    // the void undone by restoring the database from before it: a history that is whole in itself
+    restoreOlder(older, path);
     expect(sj(['--db', path, 'verify']).status).toBe(0); // nothing in the database shows it …
     const r = verifyHead(path, file);
     expect(r.status).toBe(1); // … the signed head does
@@ -167,11 +169,13 @@ describe('sj verify --head STATEMENT --pubkey PUB', () => {
 
   it('fails when history was rewritten: the signed seq holds another hash', () => {
     const { dir, path } = copyDb();
-    expect(sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', '名录库导入错误']).status).toBe(0);
+    const older = join(dir, 'before-void.db');
+    copyFileSync(path, older);
+    expect(voidCounty(path, '名录库导入错误', '2023-04-04T09:00:00+08:00').status).toBe(0);
     const { file, doc } = signHead(path, dir);
-    deleteLastVoid(path);
-    // the void made again, with another reason: a new, consistent entry 3
-    expect(sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', '另一个理由'], { env: { SJ_NOW: '2023-04-04T09:00:00+08:00' } }).status).toBe(0);
+    // back to before the void, and the void made again with another reason: a new, consistent entry 3
+    restoreOlder(older, path);
+    expect(voidCounty(path, '另一个理由', '2023-04-05T09:00:00+08:00').status).toBe(0);
     expect(sj(['--db', path, 'verify']).status).toBe(0);
     const r = verifyHead(path, file);
     expect(r.status).toBe(1);

@@ -147,9 +147,10 @@ describe('the page agrees with sj verify --evidence', () => {
     dir = tempDir('sj-page-agree-');
   });
 
-  it('on the v1 vectors and tampered copies', async () => {
-    for (const f of V1) {
-      for (const [name, ev] of [[f, v1Evidence(f)], [`tampered-${f}`, tamperInspector(v1Evidence(f), 1)]] as const) {
+  it('on the v1 and v2 vectors and tampered copies', async () => {
+    const all = [...V1.map((f) => [f, v1Evidence(f)] as const), ...V2.map((f) => [f, v2Evidence(f)] as const)];
+    for (const [f, good] of all) {
+      for (const [name, ev] of [[f, good], [`tampered-${f}`, tamperInspector(good, 1)]] as const) {
         const file = join(dir, name);
         writeFileSync(file, JSON.stringify(ev));
         const page = await SjDraw.verify(ev);

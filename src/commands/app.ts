@@ -12,6 +12,7 @@ import { promptPolicy, type PromptPolicy } from '../ui/prompts.js';
 import { getLang, t, type Lang } from '../messages/index.js';
 import { UsageError } from '../errors.js';
 import { isDate } from '../core/workdays.js';
+import { parsePercent } from '../core/percent.js';
 
 export class App {
   out: Output = makeOutput();
@@ -88,6 +89,15 @@ export function intOption(flag: string, v: string | undefined, min = 0, max = Nu
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new UsageError(`${flag}: ${v}`, `${min}–${max}`);
   return Number(v);
+}
+
+/** A share option (--joint-share): 30%, 30, 12.5% or 3000bp → basis points (core/percent.ts), or a usage error. */
+export function percentOption(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const r = parsePercent(v);
+  if (r.ok) return r.bp;
+  const asPercent = r.reason === 'ambiguous' ? String(r.fractionBp / 100) : '';
+  throw new UsageError(t(`usage.percent.${r.reason}`, { flag, value: v.trim(), asPercent }), t('usage.percent.hint'));
 }
 
 /**

@@ -108,7 +108,8 @@ export function register(program: Command, app: App): void {
           neededText(l, yearInProgress),
         ]);
         const headers = ['target', 'region', 'scope', 'figure', 'threshold', 'met', 'needed'].map((k) => t(`check.col.${k}`));
-        const table = textTable(headers, rows).trimEnd().split('\n');
+        // the figure and the threshold are numbers in words (≥ 13, 31.0% (26/84), a date): aligned right
+        const table = textTable(headers, rows, { align: [undefined, undefined, undefined, 'right', 'right'] }).trimEnd().split('\n');
         const c = app.out.color;
         const body = table.map((s, i) => (i >= 2 && !lines[i - 2]!.met ? c.red.bold(s) : s));
         const summary = missed

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { shortfallOf } from '../core/draw.js';
 import { parseQuarter, quarterEnded, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
+import { shortSeed } from '../core/seed.js';
 import type { DrawFilter, DrawMethod, Evidence, Level } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -18,7 +19,8 @@ import { readRoster } from '../io/roster-read.js';
 import { METHOD_ZH, parseBy, writeTaskList } from '../io/task-list.js';
 import { askConfirm, askText } from '../ui/prompts.js';
 import { textTable } from '../ui/table.js';
-import { collect, dateOption, examples, intOption, type App } from './app.js';
+import { collect, dateOption, examples, percentOption, type App } from './app.js';
+import { commitmentLine, registerCeremony, voidCommitIfCommit } from './draw-commit.js';
 import { generateEntropy, makeDraw, type DrawRequest, type DrawRun } from './draw-run.js';
 
 export function requireQuarter(v: string | undefined): Quarter {
@@ -39,7 +41,7 @@ export function resolveCounties(regions: Regions, values: string[]): string[] {
 
 const splitList = (vs: string[]): string[] => vs.flatMap((v) => v.split(/[,，、;；]/u)).map((s) => s.trim()).filter(Boolean);
 
-interface DrawOpts {
+export interface DrawOpts {
   quarter?: string;
   level: string;
   region: string[];
@@ -78,7 +80,7 @@ export function drawSummary(ev: Evidence, regions: Regions) {
   return [...rows.values()].map((r) => ({ ...r, regionName: regions.name(r.region), teams: teams.get(`${r.region}|${r.class}`) ?? 0 }));
 }
 
-function printRun(app: App, run: DrawRun, regions: Regions): void {
+export function printRun(app: App, run: DrawRun, regions: Regions): void {
   const ev = run.evidence;
   const sum = drawSummary(ev, regions);
   app.out.info(app.out.color.bold(t('draw.runTitle', { id: ev.draw.id, level: t(`draw.level.${ev.draw.level}`), quarter: ev.draw.quarter, seed: ev.draw.seed })));
@@ -124,13 +126,16 @@ export function drawAllLevels(db: DB, base: Omit<DrawRequest, 'level'>, levels: 
   return rehearsalTx(db, all).map((r) => ({ ...r, dryRun: true, ledger: undefined }));
 }
 
-async function drawAction(app: App, o: DrawOpts): Promise<void> {
+/**
+ * What a draw will draw, from its options, validated (shared by `sj draw` and `sj draw commit`):
+ * the quarter, the levels in drawing order, and the request without its entropy.
+ */
+export function drawScope(app: App, o: DrawOpts) {
   const quarter = requireQuarter(o.quarter);
   const by = parseBy(o.by);
   if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('draw.badLevel'));
   if (!['auto', 'onsite', 'offsite'].includes(o.method)) throw new UsageError(t('usage.badValue', { flag: '--method', value: o.method }), 'auto | onsite | offsite');
-  if (o.dryRun && o.seed !== undefined) throw new UsageError(t('draw.dryRunSeed'), t('draw.dryRunSeedHint'));
-  const jointShare = intOption('--joint-share', o.jointShare, 0, 10000);
+  const jointShare = percentOption('--joint-share', o.jointShare);
   const date = drawDate(quarter, dateOption('--date', o.date));
   const industries = splitList(o.industry);
   const tags = splitList(o.tag);
@@ -152,6 +157,17 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
     if (o.level === 'city') throw new UsageError(t('draw.cityRegion'));
     levels.splice(levels.indexOf('city'), 1); // --region narrows --level all to the county draw
   }
+  const request = {
+    quarter, regions: regionCodes, directional: Boolean(o.directional), filter,
+    method: o.method as DrawMethod, jointShare, departmentJoint: Boolean(o.departmentJoint), partners,
+    withExperts: Boolean(o.withExperts), date,
+  };
+  return { quarter, by, db, regions, levels, request };
+}
+
+async function drawAction(app: App, o: DrawOpts): Promise<void> {
+  if (o.dryRun && o.seed !== undefined) throw new UsageError(t('draw.dryRunSeed'), t('draw.dryRunSeedHint'));
+  const { by, db, regions, levels, request } = drawScope(app, o);
 
   const policy = app.prompts(Boolean(o.yes));
   let entropy = o.seed;
@@ -163,11 +179,10 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
     entropy = generateEntropy();
     entropySource = 'generated';
   }
-  const base = {
-    quarter, regions: regionCodes, directional: Boolean(o.directional), filter,
-    method: o.method as DrawMethod, jointShare, departmentJoint: Boolean(o.departmentJoint), partners,
-    withExperts: Boolean(o.withExperts), date, entropy, entropySource,
-  };
+  // a short seed is allowed, but said to be weak before anything is drawn
+  const short = entropySource === 'user' ? shortSeed(entropy) : null;
+  if (short) app.out.warn(t('draw.seedShort', short));
+  const base = { ...request, entropy, entropySource };
   if (!o.dryRun) {
     // show the plan (a dry run of each level), then confirm; never waits without a TTY
     if (policy.interactive) {
@@ -229,7 +244,7 @@ export function register(program: Command, app: App): void {
     .option('--industry <name>', t('draw.opt.industry'), collect, [])
     .option('--tag <tag>', t('draw.opt.tag'), collect, [])
     .option('--method <m>', t('draw.opt.method'), 'auto')
-    .option('--joint-share <bp>', t('draw.opt.jointShare'))
+    .option('--joint-share <percent>', t('draw.opt.jointShare'))
     .option('--department-joint', t('draw.opt.departmentJoint'))
     .option('--partners <list>', t('draw.opt.partners'))
     .option('--with-experts', t('draw.opt.withExperts'))
@@ -253,6 +268,8 @@ export function register(program: Command, app: App): void {
     'sj draw --quarter 2023Q3 --directional --industry 化工 --level county --yes --out tasks.xlsx',
     'sj draw --quarter 2023Q2 --level city --department-joint --partners 市场监管局,应急管理局 --yes',
   ]);
+
+  registerCeremony(parent, app);
 
   const list = parent.command('list').description(t('draw.cmd.list'))
     .option('-q, --quarter <Q>', t('draw.opt.listQuarter')).option('--json', t('draw.opt.jsonShort'))
@@ -290,6 +307,7 @@ export function register(program: Command, app: App): void {
         t('draw.show.entropy', { source: t(`draw.show.source.${ev.draw.entropySource}`), entropy: ev.draw.entropy }),
         t('draw.show.seed', { seed: ev.draw.seed }),
         t('draw.show.ledger', { seq: String(ev.ledger?.seq), hash: String(ev.ledger?.hash) }),
+        commitmentLine(ev),
       ].join('\n'));
       if (d.voided) app.out.warn(t('draw.show.voided', { reason: d.voided.reason, at: d.voided.at }));
       printRun(app, { evidence: ev, outcome: undefined as never, rulesId: d.rulesId ?? 0, dryRun: false }, regions);
@@ -331,6 +349,7 @@ export function register(program: Command, app: App): void {
     .action((id: string, o: { reason?: string; json?: boolean }) => {
       if (!o.reason?.trim()) throw new UsageError(t('draw.reasonRequired'));
       const db = app.openDb();
+      if (voidCommitIfCommit(app, db, id, o.reason.trim(), o.json)) return;
       const entry = writeTx(db, () => voidDraw(db, id, o.reason!.trim(), isoUtc(now())));
       if (o.json) app.out.data(JSON.stringify({ voided: id, ledger: { seq: entry.seq, hash: entry.hash } }, null, 2));
       else app.out.ok(t('draw.voided', { id, hash: entry.hash }));

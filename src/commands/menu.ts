@@ -11,8 +11,12 @@ import { EXIT } from '../errors.js';
 import { t } from '../messages/index.js';
 import { dateCst, now } from '../io/clock.js';
 import { reportError } from '../ui/errors.js';
-import { askConfirm, askPath, askSelect, askText, isInterrupted, promptPolicy, type PromptPolicy } from '../ui/prompts.js';
+import { askConfirm, askOutputPath, askPath, askSelect, askText, isInterrupted, promptPolicy, type PromptPolicy } from '../ui/prompts.js';
+import { isDate } from '../core/workdays.js';
+import { shortSeed } from '../core/seed.js';
+import type { Level } from '../core/types.js';
 import { examples, type App } from './app.js';
+import { computePlan, planDate, planWarnings } from './plan.js';
 
 type Job = 'import' | 'plan' | 'draw' | 'results' | 'report' | 'check' | 'verify' | 'quit';
 
@@ -129,24 +133,65 @@ async function jobPlan(ctx: Ctx): Promise<void> {
   finish(ctx, args, await run(ctx, args));
 }
 
+/**
+ * The draw date, defaulting as the plan does (core/quarter.ts judgeDate): today while the quarter
+ * has not ended, else its first working day. Never after the quarter's last day (sj draw refuses it).
+ */
+async function askDrawDate(ctx: Ctx, quarterId: string): Promise<string> {
+  const quarter = parseQuarter(quarterId)!;
+  const def = planDate(ctx.app.openDb(), quarter, undefined);
+  if (def.basis === 'quarter-start') ctx.app.out.info(t('menu.draw.dateEnded', { quarter: quarter.id, end: quarter.end, date: def.date }));
+  const date = await askText(ctx.policy, '--date', t('menu.ask.drawDate'), {
+    default: def.date,
+    validate: (s) => {
+      const v = s.trim();
+      if (!isDate(v)) return t('date.bad', { value: v });
+      return v > quarter.end ? t('menu.bad.dateAfterQuarter', { date: v, quarter: quarter.id, end: quarter.end }) : true;
+    },
+  });
+  return date.trim();
+}
+
+/**
+ * Right above the confirmation, what the plan's tables said far above: the date, the seed (and
+ * whether it is weak), shortfalls, regions that cannot be staffed. Returns whether the draw would fail.
+ */
+function showBeforeConfirm(ctx: Ctx, o: { quarter: string; level: 'all' | 'city' | 'county'; date: string; entropy: string }): boolean {
+  const { out } = ctx.app;
+  const levels: Level[] = o.level === 'all' ? ['city', 'county'] : [o.level];
+  const warnings = planWarnings(computePlan(ctx.app.openDb(), { quarter: parseQuarter(o.quarter)!, levels, regions: [], date: o.date }));
+  out.info('');
+  out.info(out.color.bold(t('menu.draw.beforeConfirm')));
+  out.info(t('menu.draw.dateIs', { date: o.date }));
+  out.info(o.entropy ? t('menu.draw.entropyIs', { entropy: o.entropy }) : t('menu.draw.entropyGenerated'));
+  const short = o.entropy ? shortSeed(o.entropy) : null;
+  if (short) out.warn(`⚠ ${t('draw.seedShort', short)}`);
+  for (const w of warnings) out.warn(`⚠ ${w.text}`);
+  if (!warnings.length) out.info(t('menu.draw.noProblems'));
+  return warnings.some((w) => w.fails);
+}
+
 async function jobDraw(ctx: Ctx): Promise<void> {
   const { out } = ctx.app;
   const quarter = await askQuarter(ctx, t('menu.ask.drawQuarter'));
   const level = await askLevel(ctx);
+  const date = await askDrawDate(ctx, quarter);
   out.info(t('menu.draw.entropyHelp'));
   const entropy = (await askText(ctx.policy, '--seed', t('menu.ask.entropy'), {
     validate: (s) => (s.trim() === '' || /\d/.test(s) ? true : t('menu.bad.entropy')),
   })).trim().replace(/\s+/g, ' ');
-  const outFile = (await askText(ctx.policy, '--out', t('menu.ask.taskList'))).trim().replace(/^(['"])(.*)\1$/u, '$2');
+  const outFile = await askOutputPath(ctx.policy, '--out', t('menu.ask.taskList'), { allowEmpty: true });
   const levelArgs = level === 'all' ? [] : ['--level', level];
   // the plan first: what this quarter requires, region by region (nothing drawn)
   out.info(out.color.bold(t('menu.draw.plan', { quarter })));
-  const planned = await run(ctx, ['plan', '--quarter', quarter, ...levelArgs]);
-  if (planned !== EXIT.ok) return finish(ctx, ['plan', '--quarter', quarter, ...levelArgs], planned);
-  if (entropy) out.info(t('menu.draw.entropyIs', { entropy }));
-  else out.info(t('menu.draw.entropyGenerated'));
-  const args = ['draw', '--quarter', quarter, ...levelArgs, ...(entropy ? ['--seed', entropy] : []), ...(outFile ? ['--out', outFile] : []), '--yes'];
-  if (!(await askConfirm(ctx.policy, t('menu.confirm.draw', { quarter, level: t(`menu.levelShort.${level}`) }), false))) {
+  const planArgs = ['plan', '--quarter', quarter, '--date', date, ...levelArgs];
+  const planned = await run(ctx, planArgs);
+  if (planned !== EXIT.ok) return finish(ctx, planArgs, planned);
+  const fails = showBeforeConfirm(ctx, { quarter, level, date, entropy });
+  const args = ['draw', '--quarter', quarter, ...levelArgs, '--date', date, ...(entropy ? ['--seed', entropy] : []), ...(outFile ? ['--out', outFile] : []), '--yes'];
+  const question = t(fails ? 'menu.confirm.drawFails' : 'menu.confirm.draw', { quarter, level: t(`menu.levelShort.${level}`) });
+  // no by default: a draw cannot be undone (and one that would fail is not worth a stray Enter)
+  if (!(await askConfirm(ctx.policy, question, false))) {
     out.warn(t('menu.notDone'));
     return finish(ctx, args, EXIT.ok);
   }
@@ -162,7 +207,7 @@ async function jobResults(ctx: Ctx): Promise<void> {
   ]);
   if (what === 'template') {
     const quarter = await askQuarter(ctx);
-    const file = await askPath(ctx.policy, '--out', t('menu.ask.outFile'), { default: t('menu.default.resultsFile', { quarter }) });
+    const file = await askOutputPath(ctx.policy, '--out', t('menu.ask.outFile'), { default: t('menu.default.resultsFile', { quarter }) });
     const args = ['results', 'template', '--quarter', quarter, '--out', file];
     const status = await run(ctx, args);
     if (status === EXIT.ok) ctx.app.out.info(t('menu.results.fillThen', { file }));
@@ -181,8 +226,9 @@ async function jobResults(ctx: Ctx): Promise<void> {
 
 async function jobReport(ctx: Ctx): Promise<void> {
   const period = await askPeriod(ctx);
-  const file = (await askText(ctx.policy, '--out', t('menu.ask.reportFile'), { default: t('menu.default.reportFile', { period: period[1]! }) }))
-    .trim().replace(/^(['"])(.*)\1$/u, '$2');
+  // no default: an empty answer shows the table on screen, as the question says
+  const example = t('menu.default.reportFile', { period: period[1]! });
+  const file = await askOutputPath(ctx.policy, '--out', t('menu.ask.reportFile', { example }), { allowEmpty: true });
   const args = ['report', ...period, ...(file ? ['--out', file] : [])];
   finish(ctx, args, await run(ctx, args));
 }

@@ -17,6 +17,7 @@ import { rulesForYear, type StoredRules } from '../io/rules-store.js';
 import { buildSnapshot } from '../io/snapshot.js';
 import { textTable } from '../ui/table.js';
 import { collect, dateOption, examples, type App } from './app.js';
+import { showPlanFairness } from './fairness.js';
 import { bpPercent, percentText } from '../core/arith.js';
 import { EXCLUSION_REASONS } from '../core/plan.js';
 
@@ -36,6 +37,7 @@ interface PlanOpts {
   date?: string;
   json?: boolean;
   csv?: boolean;
+  fairness?: boolean;
 }
 
 export interface PlanLevelResult {
@@ -144,6 +146,26 @@ const HEADERS = (): string[] => [
   t('plan.h.quota'), t('plan.h.credited'), t('plan.h.due'), t('plan.h.pool'), t('plan.h.excluded'), t('plan.h.expected'), t('plan.h.shortfall'),
 ];
 
+/**
+ * The plan's warnings, level by level: a shortfall (the draw goes ahead, short of its quota), and
+ * regions that cannot be staffed or a load cap too low (`fails`: the draw would fail). Each
+ * region is named with its reason, so the warning stands on its own (the menu repeats it at the
+ * confirmation, far below the tables).
+ */
+export function planWarnings(res: ReturnType<typeof computePlan>): { text: string; fails: boolean }[] {
+  const out: { text: string; fails: boolean }[] = [];
+  for (const { plan } of res.levels) {
+    const level = t(`rules.level.${plan.level}`);
+    const st = plan.staffing;
+    const why = (code: string) => st.regions.find((r) => r.region === code)?.problems.map((p) => t(`plan.problem.${p}`)).join(t('plan.problemSep')) ?? '';
+    const regions = st.unstaffable.map((c) => t('plan.regionWhy', { region: res.regions.name(c), why: why(c) })).join('、');
+    if (plan.totals.shortfall > 0) out.push({ text: t('plan.shortfallWarn', { level, n: plan.totals.shortfall }), fails: false });
+    if (st.unstaffable.length) out.push({ text: t('plan.unstaffableWarn', { level, regions }), fails: true });
+    if (st.problems.includes('load-cap')) out.push({ text: t('plan.loadCapWarn', { level }), fails: true });
+  }
+  return out;
+}
+
 function printText(app: App, quarter: Quarter, date: JudgeDate, res: ReturnType<typeof computePlan>): void {
   const name = (c: string) => res.regions.name(c);
   app.out.info(t('plan.header', { quarter: quarter.id, date: date.date, id: res.rules.id, hash: res.rules.hash.slice(0, 16), source: res.rules.source }));
@@ -200,10 +222,8 @@ function printText(app: App, quarter: Quarter, date: JudgeDate, res: ReturnType<
       for (const i of ineligibleInspectors) by.set(i.reason, (by.get(i.reason) ?? 0) + 1);
       out.push(t('plan.ineligible', { n: ineligibleInspectors.length, detail: [...by].map(([k, n]) => `${t(`plan.inel.${k}`)} ${n}`).join('，') }) + '\n');
     }
-    if (plan.totals.shortfall > 0) app.out.warn(t('plan.shortfallWarn', { level: t(`rules.level.${plan.level}`), n: plan.totals.shortfall }));
-    if (st.unstaffable.length) app.out.warn(t('plan.unstaffableWarn', { level: t(`rules.level.${plan.level}`), regions: st.unstaffable.map(name).join('、') }));
-    if (st.problems.includes('load-cap')) app.out.warn(t('plan.loadCapWarn', { level: t(`rules.level.${plan.level}`) }));
   }
+  for (const w of planWarnings(res)) app.out.warn(w.text);
   app.out.data(out.join('\n'));
 }
 
@@ -242,6 +262,8 @@ async function planAction(app: App, o: PlanOpts): Promise<void> {
     if (o.level === 'city') throw new UsageError(t('plan.cityRegion'));
     levels = ['county']; // --region narrows --level all to the county level, as `sj draw` does
   }
+  // each enterprise's chance of inspection before drawing (issue 18), by the same snapshots
+  if (o.fairness) return showPlanFairness(app, db, { quarter, date: date.date, counties: codes, json: o.json });
   const res = computePlan(db, { quarter, levels, regions: codes, date: date.date });
   if (res.levels.every((l) => l.plan.totals.population === 0)) {
     const anyObjects = (db.prepare('SELECT COUNT(*) FROM objects WHERE valid_to IS NULL').pluck().get() as number) > 0;
@@ -262,6 +284,7 @@ export function register(program: Command, app: App): void {
     .option('--date <YYYY-MM-DD>', t('plan.opt.date'))
     .addOption(new Option('--json', t('rules.opt.json')).conflicts('csv'))
     .addOption(new Option('--csv', t('plan.opt.csv')))
+    .option('--fairness', t('fairness.opt.plan'))
     .action((o: PlanOpts) => planAction(app, o));
   examples(plan, [
     'sj plan --quarter 2023Q2',

@@ -11,7 +11,7 @@ import { cellText, ID_RE, text, isBad, printable } from '../core/normalize.js';
 import { ROSTER_KINDS } from '../io/roster-read.js';
 import { SjError, type RowProblem } from '../errors.js';
 import { t } from '../messages/index.js';
-import { textTable } from './roster.js';
+import { textTable } from '../ui/table.js';
 
 const HEADERS = {
   code: ['代码', '区划代码', '行政区划代码', '区域代码', 'code'],

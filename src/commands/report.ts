@@ -7,6 +7,17 @@ import { t } from '../messages/index.js';
 import { gatherReport, reportJson, reportRows, type Period } from '../io/report-data.js';
 import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
 import { examples, type App } from './app.js';
+import { fairnessJson, fairnessText } from './fairness.js';
+import { fairnessReport, type FairnessReport } from '../core/fairness.js';
+import type { DB } from '../io/db.js';
+import { drawsFromDb } from '../io/fairness-data.js';
+import { addFairnessSheets, fairnessChartPath } from '../io/fairness-xlsx.js';
+
+/** The year's fairness figures from its live draws (the same as `sj fairness --year Y`). */
+function annualFairness(db: DB, year: number): { report: FairnessReport; name: (c: string) => string } {
+  const src = drawsFromDb(db, [1, 2, 3, 4].map((q) => `${year}Q${q}`));
+  return { report: fairnessReport({ period: { kind: 'year', year }, draws: src.draws }), name: (c) => src.regions.name(c) };
+}
 import { requireQuarter } from './draw.js';
 
 export type ReportFormat = 'xlsx' | 'csv' | 'json' | 'text';
@@ -64,11 +75,19 @@ export function register(program: Command, app: App): void {
       const db = app.openDb({ create: false });
       const ctx = gatherReport(db, period);
       const rows = reportRows(ctx);
+      // the annual table carries the fairness figures: tier ratios, never inspected (issue 18)
+      const fair = period.kind === 'year' ? annualFairness(db, period.year) : undefined;
       let data: string | Buffer;
-      if (format === 'xlsx') data = Buffer.from(await (await reportWorkbook(ctx, rows)).xlsx.writeBuffer());
-      else if (format === 'csv') data = reportCsv(ctx, rows);
-      else if (format === 'json') data = JSON.stringify(reportJson(ctx, rows), null, 2) + '\n';
-      else data = reportText(ctx, rows);
+      if (format === 'xlsx') {
+        const wb = await reportWorkbook(ctx, rows);
+        if (fair) {
+          const { svg } = addFairnessSheets(wb, fair.report, fair.name);
+          if (opts.out) writeAtomic(fairnessChartPath(opts.out), svg);
+        }
+        data = Buffer.from(await wb.xlsx.writeBuffer());
+      } else if (format === 'csv') data = reportCsv(ctx, rows);
+      else if (format === 'json') data = JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
+      else data = reportText(ctx, rows) + (fair ? `\n${fairnessText(fair.report, fair.name)}` : '');
       if (opts.out) {
         writeAtomic(opts.out, data);
         app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));

@@ -9,7 +9,6 @@ import { t } from '../messages/index.js';
 import { dateCst, now } from '../io/clock.js';
 import { loadCalendar } from '../io/calendar-store.js';
 import { toCsv } from '../io/csv.js';
-import type { DB } from '../io/db.js';
 import { effectiveTasks } from '../io/draw-store.js';
 import { Regions } from '../io/regions.js';
 import { importResults, listResults, openResults, type ResultView } from '../io/results-store.js';

@@ -14,25 +14,12 @@ import { getLang, t } from '../messages/index.js';
 import { FIELDS } from '../core/roster-fields.js';
 import { CLASSES, type ObjClass } from '../core/types.js';
 import { category } from '../core/normalize.js';
+import { textTable, type Cell } from '../ui/table.js';
 
 // ---- helpers -----------------------------------------------------------------------------
 
-/** Display width of a string (CJK and full-width forms count 2). */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    w += (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || c >= 0x20000 ? 2 : 1;
-  }
-  return w;
-}
-
-/** A plain text table, columns padded by display width. */
-export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(displayWidth(h), ...rows.map((r) => displayWidth(r[i] ?? ''))));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - displayWidth(c)))).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
+/** A text table (ui/table.ts) without its final newline: the stats join their parts with blank lines. */
+const table = (header: string[], rows: Cell[][]): string => textTable(header, rows).trimEnd();
 
 export function parseClassFlag(v: string | undefined): ObjClass | undefined {
   if (v === undefined) return undefined;
@@ -229,25 +216,25 @@ function printStats(app: App, s: RosterStats, regions: Regions): void {
   const out: string[] = [];
   out.push(t('roster.stats.objects'));
   const hdr = [t('roster.col.region'), ...CLASSES.map(classLabel), t('roster.col.total')];
-  const rows = Object.entries(s.objects.byRegion).map(([code, v]) => [regions.name(code), ...CLASSES.map((c) => String(v[c])), String(v.total)]);
-  rows.push([t('roster.col.total'), ...CLASSES.map((c) => String(s.objects.byClass[c])), String(s.objects.total)]);
-  out.push(textTable(hdr, rows), '');
+  const rows: Cell[][] = Object.entries(s.objects.byRegion).map(([code, v]) => [regions.name(code), ...CLASSES.map((c) => v[c]), v.total]);
+  rows.push([t('roster.col.total'), ...CLASSES.map((c) => s.objects.byClass[c]), s.objects.total]);
+  out.push(table(hdr, rows), '');
   out.push(t('roster.stats.tiers'));
   const tiers = Object.entries(s.objects.byTier).sort(([a], [b]) => (a === 'unrated' ? 1 : b === 'unrated' ? -1 : a < b ? -1 : 1));
-  out.push(textTable(tiers.map(([k]) => (k === 'unrated' ? t('roster.col.unrated') : k)), [tiers.map(([, n]) => String(n))]));
+  out.push(table(tiers.map(([k]) => (k === 'unrated' ? t('roster.col.unrated') : k)), [tiers.map(([, n]) => n)]));
   out.push(t('roster.stats.positive', { n: s.objects.positive }), '');
   out.push(t('roster.stats.inspectors'));
   const lines = [...new Set(Object.values(s.inspectors.byRegion).flatMap((v) => Object.keys(v)))].sort();
   const irows = Object.entries(s.inspectors.byRegion).map(([code, v]) => {
     const total = Object.values(v).reduce((a, b) => a + b, 0);
-    return [regions.name(code), ...lines.map((l) => String(v[l] ?? 0)), String(total), String(s.inspectors.eligibleByRegion[code] ?? 0)];
+    return [regions.name(code), ...lines.map((l) => v[l] ?? 0), total, s.inspectors.eligibleByRegion[code] ?? 0];
   });
-  out.push(textTable([t('roster.col.region'), ...lines, t('roster.col.total'), t('roster.col.eligible')], irows), '');
+  out.push(table([t('roster.col.region'), ...lines, t('roster.col.total'), t('roster.col.eligible')], irows), '');
   out.push(t('roster.stats.expiring', { days: 90, from: s.date, to: addDays(s.date, 90) }));
   const certRows = (l: RosterStats['expiring']) => l.map((e) => [e.id, e.name, regions.name(e.region), e.certExpiry]);
   const certHeader = [t('roster.col.id'), t('roster.col.name'), t('roster.col.region'), t('roster.col.certExpiry')];
-  out.push(s.expiring.length ? textTable(certHeader, certRows(s.expiring)) : t('roster.stats.none'));
-  if (s.expired.length) out.push('', t('roster.stats.expired'), textTable(certHeader, certRows(s.expired)));
+  out.push(s.expiring.length ? table(certHeader, certRows(s.expiring)) : t('roster.stats.none'));
+  if (s.expired.length) out.push('', t('roster.stats.expired'), table(certHeader, certRows(s.expired)));
   out.push('', t('roster.stats.fewEligible', { size: s.teamSize }));
   out.push(s.fewEligible.length ? s.fewEligible.map((r) => `⚠ ${r.name} (${r.region}): ${r.eligible}`).join('\n') : t('roster.stats.none'));
   app.out.data(out.join('\n'));
@@ -374,14 +361,15 @@ export function register(program: Command, app: App): void {
       }
       const cols = listColumns(kind, regions) as [string, (r: unknown) => unknown][];
       if (f.csv) {
-        app.out.data(toCsv(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => g(r)))));
+        // with a BOM, so Excel on a Chinese Windows reads it as UTF-8 rather than GBK (as the other CSV files sj writes)
+        app.out.data(toCsv(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => g(r))), { bom: true }));
         return;
       }
       if (rows.length === 0) {
         app.out.info(t('roster.empty'));
         return;
       }
-      app.out.data(textTable(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => String(g(r) ?? '')))));
+      app.out.data(table(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => g(r) as Cell))));
       app.out.info(t('roster.count', { n: rows.length }));
     });
   examples(list, [

@@ -1,7 +1,7 @@
 /** The hash chain of draw-v1 §8. Pure. */
 import { H, ZERO_HASH } from './hash.js';
 
-export type LedgerType = 'draw' | 'void' | 'substitution' | 'results';
+export type LedgerType = 'draw' | 'void' | 'substitution' | 'results' | 'commit';
 
 export const ledgerHash = (seq: number, type: LedgerType, prevHash: string, payloadHash: string): string =>
   H(`sj-ledger/1|${seq}|${type}|${prevHash}|${payloadHash}`);

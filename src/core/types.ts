@@ -3,6 +3,8 @@
  * (draw-v1.md, draws already made) — and their evidence files.
  */
 
+import type { DrawCommitment } from './commitment.js';
+
 export type Level = 'city' | 'county';
 export type ObjClass = 'special' | 'key' | 'positive' | 'general';
 export const CLASSES: readonly ObjClass[] = ['special', 'key', 'positive', 'general'];
@@ -104,6 +106,8 @@ export interface DrawHeader {
   entropy: string;
   entropySource: 'user' | 'generated';
   seed: string;
+  /** a revealed draw: the commit that fixed it before its entropy existed (core/commitment.ts) */
+  commitment?: DrawCommitment;
 }
 
 export interface Stratum {

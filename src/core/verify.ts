@@ -4,6 +4,7 @@
  */
 import { ArithmeticRangeError } from './arith.js';
 import { canonical, compareBytes } from './canonical.js';
+import { commitmentProblems } from './commitment.js';
 import { DrawFailure, evidencePayloadHash, runDraw, seedOf } from './draw.js';
 import { ledgerHash } from './ledger.js';
 import { isCensus } from './quotas.js';
@@ -172,5 +173,6 @@ export function verifyEvidence(ev: Evidence): string[] {
     const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, evidencePayloadHash(ev));
     if (h !== ev.ledger.hash) p.push(`ledger.hash: recomputed ${h}, file says ${ev.ledger.hash}`);
   }
+  p.push(...commitmentProblems(ev));
   return p;
 }

@@ -13,10 +13,10 @@ import { appendLedger } from './ledger.js';
 
 export const taskNo = (drawId: string, ord: number): string => `${drawId}-${String(ord).padStart(4, '0')}`;
 
-/** Draw ids: 2023Q2-city-01, 2023Q2-county-01, 2023Q2-dir-01 (directional) … never reused. */
+/** Draw ids: 2023Q2-city-01, 2023Q2-county-01, 2023Q2-dir-01 (directional) … never reused (ids a commit reserved included). */
 export function nextDrawId(db: DB, quarter: string, level: Level, directional: boolean): string {
   const stem = `${quarter}-${directional ? 'dir' : level}-`;
-  const rows = db.prepare('SELECT id FROM draws WHERE id LIKE ?').all(`${stem}%`) as { id: string }[];
+  const rows = db.prepare('SELECT id FROM draws WHERE id LIKE @p UNION SELECT draw_id FROM commitment_draws WHERE draw_id LIKE @p').all({ p: `${stem}%` }) as { id: string }[];
   let max = 0;
   for (const r of rows) {
     const n = Number(r.id.slice(stem.length));

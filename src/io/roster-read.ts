@@ -106,8 +106,8 @@ export interface ReadOptions {
   params?: Record<string, unknown>;
 }
 
-/** Rows of a roster, current or as of an instant, ordered by id. */
-export function readRoster<K extends RosterKind>(db: DB, kind: K, opts: ReadOptions = {}): RowOf[K][] {
+/** The WHERE clause (and its parameters) that picks the rows ReadOptions ask for. */
+function rosterWhere(opts: ReadOptions): { where: string; params: Record<string, unknown> } {
   const conds: string[] = [];
   const params: Record<string, unknown> = { ...(opts.params ?? {}) };
   if (opts.asOf) {
@@ -118,8 +118,36 @@ export function readRoster<K extends RosterKind>(db: DB, kind: K, opts: ReadOpti
   }
   if (!opts.includeRemoved) conds.push('in_roster = 1');
   if (opts.where) conds.push(`(${opts.where})`);
-  const rows = db.prepare(`SELECT * FROM ${kind} WHERE ${conds.join(' AND ')} ORDER BY id`).all(params) as Record<string, unknown>[];
+  return { where: conds.join(' AND '), params };
+}
+
+/** Rows of a roster, current or as of an instant, ordered by id. */
+export function readRoster<K extends RosterKind>(db: DB, kind: K, opts: ReadOptions = {}): RowOf[K][] {
+  const { where, params } = rosterWhere(opts);
+  const rows = db.prepare(`SELECT * FROM ${kind} WHERE ${where} ORDER BY id`).all(params) as Record<string, unknown>[];
   return rows.map((r) => decode<K>(r));
+}
+
+/** What a draw's snapshot reads of an object: its snapshot fields, and what scope, filter and exclusions need. */
+export type SnapshotObjectRow = Pick<ObjectRow, 'id' | 'name' | 'region' | 'class' | 'tier' | 'industry' | 'offsite' | 'status' | 'months' | 'tags'>;
+
+/**
+ * The objects readRoster(db, 'objects', opts) gives, with only the columns a snapshot needs,
+ * read as raw rows: no object per row keyed by column name, no decoding of every column by
+ * name. At province scale (1M objects) the full read was most of a draw's time.
+ */
+export function readSnapshotObjects(db: DB, opts: ReadOptions = {}): SnapshotObjectRow[] {
+  const { where, params } = rosterWhere(opts);
+  const stmt = db.prepare(`SELECT id, name, region, class, tier, industry, offsite, status, months, tags FROM objects WHERE ${where} ORDER BY id`);
+  const out: SnapshotObjectRow[] = [];
+  for (const r of stmt.raw(true).iterate(params) as IterableIterator<unknown[]>) {
+    out.push({
+      id: r[0] as string, name: r[1] as string, region: r[2] as string, class: r[3] as ObjClass, tier: r[4] as string | null,
+      industry: r[5] as string, offsite: r[6] === 1, status: r[7] as ObjectRow['status'], months: r[8] as string,
+      tags: r[9] === '[]' ? [] : (JSON.parse(r[9] as string) as string[]),
+    });
+  }
+  return out;
 }
 
 /** Every version of one roster entry, oldest first. */

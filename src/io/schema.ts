@@ -10,7 +10,7 @@
  *   import_id, in_roster (0 = missing from a full re-import: inactive, never deleted) and hash
  *   (of the row's data, to tell unchanged rows). The roster as of instant T is the rows with
  *   valid_from <= T AND (valid_to IS NULL OR valid_to > T).
- * - Append-only tables (ledger, draws, draw_tasks, voids, substitutions, result_batches)
+ * - Append-only tables (ledger, draws, draw_tasks, voids, substitutions, result_batches, commitments …)
  *   refuse UPDATE and DELETE by trigger; `sj verify` detects edits made with the triggers dropped.
  */
 
@@ -297,6 +297,58 @@ INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, cr
          json_extract(s.value, '$.tier'), json_extract(s.value, '$.population'), json_extract(s.value, '$.quota'),
          COALESCE(json_extract(s.value, '$.credited'), 0), json_extract(s.value, '$.pool'), json_extract(s.value, '$.selected')
   FROM draws d, json_each(d.evidence, '$.strata') s;
+`,
+  // 3: the draw ceremony — a 'commit' ledger entry fixes a draw's snapshot and parameters before
+  // its entropy exists (sj draw commit / reveal). SQLite cannot alter a CHECK, so the ledger is
+  // rebuilt: same columns, rows copied verbatim (every hash unchanged), triggers recreated.
+  `
+DROP TRIGGER ledger_no_update;
+DROP TRIGGER ledger_no_delete;
+CREATE TABLE ledger_v3 (
+  seq INTEGER PRIMARY KEY,
+  type TEXT NOT NULL CHECK (type IN ('draw', 'void', 'substitution', 'results', 'commit')),
+  ref TEXT NOT NULL,
+  at TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  payload_hash TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL
+);
+INSERT INTO ledger_v3(seq, type, ref, at, prev_hash, payload_hash, hash, payload)
+  SELECT seq, type, ref, at, prev_hash, payload_hash, hash, payload FROM ledger ORDER BY seq;
+DROP TABLE ledger;
+ALTER TABLE ledger_v3 RENAME TO ledger;
+${appendOnly('ledger')}
+
+-- one row per commit: its ledger entry's payload and the committed snapshots (canonical JSON, in draw order)
+CREATE TABLE commitments (
+  id TEXT PRIMARY KEY,
+  seq INTEGER NOT NULL UNIQUE,
+  quarter TEXT NOT NULL,
+  rules_id INTEGER,
+  at TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  snapshots TEXT NOT NULL
+);
+${appendOnly('commitments')}
+
+-- the draw ids a commit reserves (never reused, even when the commit is voided)
+CREATE TABLE commitment_draws (
+  draw_id TEXT PRIMARY KEY,
+  commit_id TEXT NOT NULL REFERENCES commitments(id),
+  ord INTEGER NOT NULL
+);
+${appendOnly('commitment_draws')}
+
+-- how a commit ended: revealed (seq = its first draw's entry) or voided (seq = the void entry); at most once
+CREATE TABLE commitment_ends (
+  commit_id TEXT PRIMARY KEY REFERENCES commitments(id),
+  kind TEXT NOT NULL CHECK (kind IN ('reveal', 'void')),
+  seq INTEGER NOT NULL UNIQUE,
+  reason TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL
+);
+${appendOnly('commitment_ends')}
 `,
 ];
 

@@ -14,6 +14,7 @@ import { parseQuarter, type Quarter } from '../core/quarter.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { loadCalendar } from './calendar-store.js';
+import { commitOfDraw } from './commit-store.js';
 import { toCsv } from './csv.js';
 import type { DB } from './db.js';
 import type { EffectiveTask } from './draw-store.js';
@@ -73,6 +74,8 @@ export interface TaskList {
   rows: TaskListRow[];
   /** the current item list with its short codes */
   items: { code: string; item: ItemRow }[];
+  /** per draw revealed from a commit: "committed at … before the entropy was known" (the footer) */
+  commitments: string[];
 }
 
 /**
@@ -132,7 +135,15 @@ export function buildTaskList(db: DB, tasks: EffectiveTask[], opts: { note?: str
   const drawIds = [...new Set(tasks.map((tk) => tk.drawId))];
   const period = quarter ? quarterLabel(quarter, 'zh') : quarters.join('、');
   const title = fileText('tasks.file.title', { unit: bureauName(regions.city, 'zh'), period }) + (opts.note ? `（${opts.note}）` : '');
-  return { title, quarter, drawIds, deadline, rows, items: itemList.map((item) => ({ code: codes.get(item)!, item })) };
+  return { title, quarter, drawIds, deadline, rows, items: itemList.map((item) => ({ code: codes.get(item)!, item })), commitments: commitmentNotes(db, drawIds) };
+}
+
+/** The footer lines naming each draw's commitment, for the draws revealed from one. */
+function commitmentNotes(db: DB, drawIds: string[]): string[] {
+  return drawIds.flatMap((id) => {
+    const c = commitOfDraw(db, id);
+    return c ? [fileText('ceremony.file.committed', { id, at: c.payload.at, seq: c.seq, source: c.payload.entropySource })] : [];
+  });
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -207,6 +218,7 @@ function taskSheet(wb: ExcelJS.Workbook, list: TaskList, byTeam: boolean): void 
     writeDataRow(ws, ++r, cells[k]!, { center });
   }
   writeLine(ws, ++r, fileText('tasks.file.itemsNote'), 1, n, { size: 9, color: 'FF555555' });
+  for (const note of list.commitments) writeLine(ws, ++r, note, 1, n, { size: 9, color: 'FF555555' });
   fitHeights(ws, 2, r);
   ws.views = [{ state: 'frozen', ySplit: 3 }];
   printSetup(ws, { titleRows: [1, 3], lastRow: r, lastCol: n });

@@ -13,6 +13,8 @@ import type { DB } from './db.js';
 import { taskNo } from './draw-store.js';
 import { readLedger } from './ledger.js';
 import { buildSnapshot } from './snapshot.js';
+import { commitInstantOfDraw, commitOfDraw, commitVoidPayload, listCommits } from './commit-store.js';
+import type { StoredLedgerEntry } from './ledger.js';
 
 export interface VerifyProblem {
   /** what: "ledger #7", "draw 2023Q2-county-01", "draw_tasks 2023Q2-county-01-0003" … */
@@ -92,23 +94,26 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
       const got = { task_no: r.task_no, ord: r.ord, object_id: r.object_id, region: r.region, class: r.class, tier: r.tier, rank: r.rank, key: r.key, method: r.method, joint: r.joint, inspectors: r.inspectors, expert: r.expert };
       if (!exp || canonical(exp) !== canonical(got)) problems.push({ entry: `draw_tasks ${String(r.task_no)}`, problem: 'differs from the draw\'s evidence' });
     });
-    // the snapshot against the roster history, as it stood when the draw was recorded
+    // the snapshot against the roster history, as it stood when the draw was recorded (a revealed
+    // draw: when it was committed) and the ledger before it
     const q = parseQuarter(d.quarter);
     if (q && ev.snapshot && ev.draw) {
+      const asOf = commitInstantOfDraw(db, d.id) ?? d.recorded_at;
       try {
         const rebuilt = buildSnapshot(db, {
           quarter: q, level: ev.draw.level, regions: ev.draw.regions, filter: ev.draw.filter, date: ev.draw.createdAt.slice(0, 10),
-          rules: ev.snapshot.rules, asOf: d.recorded_at, beforeSeq: d.seq, algorithm: algorithmOf(ev) ?? undefined,
+          rules: ev.snapshot.rules, asOf, beforeSeq: d.seq, algorithm: algorithmOf(ev) ?? undefined,
         });
         if (H(canonical(rebuilt.snapshot)) !== ev.snapshotHash) {
           const diff = describeSnapshotDiff(rebuilt.snapshot, ev.snapshot);
-          problems.push({ entry: where, problem: `snapshot does not match the roster history at ${d.recorded_at}: ${diff}` });
+          problems.push({ entry: where, problem: `snapshot does not match the roster history at ${asOf}: ${diff}` });
         }
       } catch (e) {
         problems.push({ entry: where, problem: `snapshot could not be rebuilt: ${(e as Error).message}` });
       }
     }
     for (const p of drawFactsProblems(db, d.id, d.level as Level, ev)) problems.push({ entry: where, problem: p });
+    for (const p of drawCommitmentProblems(db, d.id, ev)) problems.push({ entry: where, problem: p });
     if (d.rules_id !== null) {
       const r = db.prepare('SELECT body FROM rules WHERE id = ?').get(d.rules_id) as { body: string } | undefined;
       if (!r) problems.push({ entry: where, problem: `rules #${d.rules_id} are missing` });
@@ -142,11 +147,13 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     if (!le || le.type !== 'substitution' || le.payload !== s.payload || !rowMatches) problems.push({ entry: `substitution #${s.seq as number} (${s.task_no as string})`, problem: 'does not match its ledger entry' });
   }
   const batchSeqs = new Set((db.prepare('SELECT seq FROM result_batches').all() as { seq: number }[]).map((r) => r.seq));
+  const commits = commitRecordProblems(db, bySeq);
+  problems.push(...commits.problems);
 
   // every ledger entry has its row, and its payload hash holds
   for (const e of entries) {
     if (e.type !== 'draw' && H(e.payload) !== e.payloadHash) problems.push({ entry: `ledger #${e.seq}`, problem: 'payload does not match its payload hash' });
-    const has = e.type === 'draw' ? drawSeqs.has(e.seq) : e.type === 'void' ? voidSeqs.has(e.seq) : e.type === 'substitution' ? subSeqs.has(e.seq) : batchSeqs.has(e.seq);
+    const has = commits.seqs.has(e.seq) || (e.type === 'draw' ? drawSeqs.has(e.seq) : e.type === 'void' ? voidSeqs.has(e.seq) : e.type === 'substitution' ? subSeqs.has(e.seq) : batchSeqs.has(e.seq));
     if (!has) problems.push({ entry: `ledger #${e.seq}`, problem: `its ${e.type} record (${e.ref}) is missing: deleted behind sj's back` });
     if (e.type === 'results') for (const p of opts.checks.resultBatch(db, e.seq, e.payload)) problems.push({ entry: `ledger #${e.seq}`, problem: p });
   }
@@ -165,6 +172,57 @@ function describeSnapshotDiff(a: Evidence['snapshot'], b: Evidence['snapshot']):
   if (canonical(a.avoidance) !== canonical(b.avoidance)) parts.push('avoidance pairs');
   if (canonical(a.rules) !== canonical(b.rules)) parts.push('rules');
   return parts.join('; ') || 'differs';
+}
+
+/**
+ * A revealed draw's commitment (draw.commitment, checked against its own payload by
+ * verifyEvidence) must be the commit the database holds: its ledger entry, payload and time.
+ * A draw whose id no commit reserved carries none.
+ */
+function drawCommitmentProblems(db: DB, drawId: string, ev: Evidence): string[] {
+  const c = commitOfDraw(db, drawId);
+  const got = ev.draw?.commitment;
+  if (!c) return got ? [`claims commit ${String(got.payload?.commit)}, which the database does not hold`] : [];
+  if (!got) return [`its id was reserved by commit ${c.id}, but its evidence carries no commitment`];
+  const want = { seq: c.seq, hash: c.hash, prevHash: c.prevHash, at: c.payload.at, entropySource: c.payload.entropySource, payload: c.payloadText };
+  const has = { seq: got.seq, hash: got.hash, prevHash: got.prevHash, at: got.at, entropySource: got.entropySource, payload: canonical(got.payload ?? null) };
+  const out: string[] = [];
+  if (canonical(want) !== canonical(has)) out.push(`draw.commitment differs from commit ${c.id} in the ledger (entry ${c.seq})`);
+  if (c.end?.kind !== 'reveal') out.push(`commit ${c.id} is not marked revealed`);
+  return out;
+}
+
+/**
+ * Every commit row is its ledger entry's payload, its committed snapshots hash to the payload's,
+ * its reserved ids are the payload's draws; a revealed commit has all its draws, an open or
+ * voided one none; a commit's void row is its void entry. Returns the ledger seqs these rows own.
+ */
+function commitRecordProblems(db: DB, bySeq: Map<number, StoredLedgerEntry>): { problems: VerifyProblem[]; seqs: Set<number> } {
+  const problems: VerifyProblem[] = [];
+  const seqs = new Set<number>();
+  const drawIds = new Set(db.prepare('SELECT id FROM draws').pluck().all() as string[]);
+  const reserved = db.prepare('SELECT draw_id FROM commitment_draws WHERE commit_id = ? ORDER BY ord').pluck();
+  for (const c of listCommits(db)) {
+    const where = `commit ${c.id}`;
+    seqs.add(c.seq);
+    const le = bySeq.get(c.seq);
+    if (!le || le.type !== 'commit' || le.ref !== c.id || le.payload !== c.payloadText) problems.push({ entry: where, problem: 'does not match its ledger entry' });
+    if (c.payload.commit !== c.id || c.payload.quarter !== c.quarter) problems.push({ entry: where, problem: 'payload names another commit or quarter' });
+    const ids = c.payload.draws.map((d) => d.id);
+    if (c.snapshots.length !== ids.length || c.snapshots.some((s, k) => H(canonical(s)) !== c.payload.draws[k]!.snapshotHash)) {
+      problems.push({ entry: where, problem: 'stored snapshots differ from the committed snapshot hashes' });
+    }
+    if (canonical(reserved.all(c.id)) !== canonical(ids)) problems.push({ entry: where, problem: 'reserved draw ids differ from the committed draws' });
+    const made = ids.filter((id) => drawIds.has(id));
+    if (c.end?.kind === 'reveal' && made.length !== ids.length) problems.push({ entry: where, problem: `revealed, but draws ${ids.filter((id) => !drawIds.has(id)).join(', ')} are missing` });
+    if (c.end?.kind !== 'reveal' && made.length) problems.push({ entry: where, problem: `not revealed, yet draws ${made.join(', ')} exist` });
+    if (c.end?.kind === 'void') {
+      seqs.add(c.end.seq);
+      const ve = bySeq.get(c.end.seq);
+      if (!ve || ve.type !== 'void' || ve.payload !== canonical(commitVoidPayload(c.id, c.end.reason, c.end.at))) problems.push({ entry: `void of ${c.id}`, problem: 'does not match its ledger entry' });
+    }
+  }
+  return { problems, seqs };
 }
 
 /** The facts stored at draw time (draw_facts, draw_strata) must be the evidence's own. */

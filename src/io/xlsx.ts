@@ -6,6 +6,7 @@
  * cell safe from formula injection.
  */
 import type ExcelJS from 'exceljs';
+import { displayWidth } from '../core/text-width.js';
 
 /** Text that Excel would take as a formula (=, +, -, @, or a leading tab/CR) is prefixed with '. */
 export function formulaSafe(v: string): string {
@@ -14,12 +15,8 @@ export function formulaSafe(v: string): string {
 
 export type CellValue = string | number | boolean | null | undefined;
 
-/** Approximate display width: CJK characters count double. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
-  return w;
-}
+/** Display width (CJK characters count double): one home, core/text-width.ts. */
+export { displayWidth };
 
 /** exceljs loads in about a second: only commands that write xlsx pay for it */
 export async function loadExcel(): Promise<typeof ExcelJS> {

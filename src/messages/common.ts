@@ -44,6 +44,10 @@ export const common: Catalogue = {
   },
   'usage.seeHelp': { zh: '运行 `{cmd} --help` 查看用法', en: 'run `{cmd} --help` for usage' },
   'usage.badValue': { zh: '{flag} 的值无效：{value}', en: 'invalid value for {flag}: {value}' },
+  'usage.percent.format': { zh: '{flag} 的值无效：{value}（应为百分比，如 30%、12.5%）', en: 'invalid value for {flag}: {value} (a percentage, e.g. 30% or 12.5%)' },
+  'usage.percent.ambiguous': { zh: '{flag} 的值有歧义：{value}（是 {value}% 还是小数？请写 {value}% 或 {asPercent}%）', en: 'ambiguous value for {flag}: {value} ({value}% or a fraction? write {value}% or {asPercent}%)' },
+  'usage.percent.range': { zh: '{flag} 不能超过 100%：{value}', en: '{flag} cannot exceed 100%: {value}' },
+  'usage.percent.hint': { zh: '百分比：30%、30（即 30%）、12.5%；万分比须加 bp：3000bp', en: 'percent: 30%, 30 (= 30%), 12.5%; basis points need the bp suffix: 3000bp' },
   'db.newer': {
     zh: '数据库 {path} 由更新版本的 sj 写入（架构版本 {found}，本程序支持到 {known}），未做任何修改',
     en: 'database {path} was written by a newer sj (schema version {found}, this sj knows up to {known}); left unchanged',

@@ -11,6 +11,7 @@ import { reportMessages } from './report.js';
 import { menuMessages } from './menu.js';
 import { keysMessages } from './keys.js';
 import { fairnessMessages } from './fairness.js';
+import { ceremonyMessages } from './ceremony.js';
 
 export type Lang = 'zh' | 'en';
 export interface Msg {
@@ -19,7 +20,7 @@ export interface Msg {
 }
 export type Catalogue = Record<string, Msg>;
 
-const parts: Catalogue[] = [common, importMessages, rulesMessages, drawMessages, resultsMessages, reportMessages, menuMessages, keysMessages, fairnessMessages];
+const parts: Catalogue[] = [common, importMessages, rulesMessages, drawMessages, resultsMessages, reportMessages, menuMessages, keysMessages, fairnessMessages, ceremonyMessages];
 
 export const catalogue: Catalogue = Object.assign({}, ...parts);
 

@@ -250,5 +250,6 @@ export const rulesMessages: Catalogue = {
   'plan.inel.expired': { zh: '执法证过期', en: 'certificate expired' },
   'plan.shortfallWarn': { zh: '{level}：预计缺口 {n} 个（可抽对象不足配额）', en: '{level}: expected shortfall of {n} (pool below quota)' },
   'plan.unstaffableWarn': { zh: '{level}：以下区县无法配齐检查组，抽签将失败：{regions}', en: '{level}: these regions cannot be staffed and the draw would fail: {regions}' },
+  'plan.regionWhy': { zh: '{region}（{why}）', en: '{region} ({why})' },
   'plan.loadCapWarn': { zh: '{level}：每人任务上限不足以配齐全部检查组', en: '{level}: the load cap leaves too few team places' },
 };

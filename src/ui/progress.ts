@@ -4,23 +4,14 @@
  * every 80 ms, cut to the terminal's width (a wrapped line could not be redrawn), shown only
  * once the work has taken 200 ms (a fast job does not flicker), and erased by done().
  */
+import { displayWidth } from '../core/text-width.js';
+
 export interface Progress {
   update(done: number, total?: number): void;
   done(): void;
 }
 
 const NOOP: Progress = { update() {}, done() {} };
-
-/** Display width of a string: CJK and other wide characters take two columns. */
-export function displayWidth(s: string): number {
-  let w = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    w += c >= 0x1100 && (c <= 0x115f || (c >= 0x2e80 && c <= 0xa4cf) || (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) || (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd)) ? 2 : 1;
-  }
-  return w;
-}
 
 /** Cut a string to at most `cols` display columns. */
 export function fitWidth(s: string, cols: number): string {

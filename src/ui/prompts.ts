@@ -4,6 +4,7 @@
  * @inquirer/prompts writes to stderr here, never stdout.
  */
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EXIT, SjError, UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 
@@ -91,4 +92,27 @@ export async function askPath(policy: PromptPolicy, flag: string, message: strin
     },
   });
   return clean(raw);
+}
+
+/**
+ * A file to write. Empty is an answer only with `allowEmpty` (then ''), e.g. "empty: show it on
+ * screen". Its folder must exist. An existing file is overwritten only when the user says so
+ * (default no); otherwise another name is asked for.
+ */
+export async function askOutputPath(policy: PromptPolicy, flag: string, message: string, opts: { default?: string; allowEmpty?: boolean } = {}): Promise<string> {
+  const clean = (s: string) => s.trim().replace(/^(['"])(.*)\1$/u, '$2');
+  for (;;) {
+    const p = clean(await askText(policy, flag, message, {
+      default: opts.default,
+      validate: (s) => {
+        const v = clean(s);
+        if (!v) return opts.allowEmpty ? true : t('menu.path.empty');
+        if (existsSync(v) && statSync(v).isDirectory()) return t('menu.path.isFolder', { path: v });
+        if (!existsSync(dirname(v))) return t('menu.path.noFolder', { path: dirname(v) });
+        return true;
+      },
+    }));
+    if (!p || !existsSync(p)) return p;
+    if (await askConfirm(policy, t('menu.confirm.overwrite', { path: p }), false)) return p;
+  }
 }

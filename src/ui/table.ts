@@ -1,12 +1,34 @@
-/** Plain text tables for stdout, aligned with CJK characters counted double. */
-import { displayWidth } from '../io/xlsx.js';
+/**
+ * Plain text tables for stdout, aligned with CJK characters counted double. Numbers align
+ * right (heading included), text left: a column is numeric when every filled cell is a number or
+ * a percentage such as 31.0% or 31.0% (26/84) ('—' and '-' stand for no value). A caller whose
+ * column mixes figures with words (≥ 13, a date) says so with `align`.
+ */
+import { displayWidth } from '../core/text-width.js';
 
-export function textTable(headers: string[], rows: (string | number | null | undefined)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map((v) => (v === null || v === undefined ? '' : String(v))))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ''))));
+export type Cell = string | number | null | undefined;
+export type Align = 'left' | 'right';
+
+// a bare string of digits is an identifier (a code, an id), not a figure: numbers come as numbers
+const FIGURE = /^[-+]?\d+(?:\.\d+)?%(?: \(\d+\/\d+\))?$/;
+const NO_VALUE = new Set(['', '—', '-']);
+
+const text = (v: Cell): string => (v === null || v === undefined ? '' : String(v));
+
+/** Right when every filled cell of the column is a number or a figure (and one is). */
+export function columnAlign(rows: Cell[][], i: number): Align {
+  const filled = rows.map((r) => r[i]).filter((v) => typeof v === 'number' || !NO_VALUE.has(text(v)));
+  const numeric = filled.length > 0 && filled.every((v) => typeof v === 'number' || FIGURE.test(text(v).trim()));
+  return numeric ? 'right' : 'left';
+}
+
+export function textTable(headers: string[], rows: Cell[][], opts: { align?: (Align | undefined)[] } = {}): string {
+  const cells = [headers, ...rows.map((r) => headers.map((_, i) => text(r[i])))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i]!))));
+  const aligns = headers.map((_, i) => opts.align?.[i] ?? columnAlign(rows, i));
   const line = (r: string[]) => r.map((v, i) => {
-    const pad = widths[i]! - displayWidth(v);
-    return typeof rows[0]?.[i] === 'number' && r !== cells[0] ? ' '.repeat(pad) + v : v + ' '.repeat(pad);
+    const pad = ' '.repeat(widths[i]! - displayWidth(v));
+    return aligns[i] === 'right' ? pad + v : v + pad;
   }).join('  ').trimEnd();
   const sep = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(cells[0]!), sep, ...cells.slice(1).map(line)].join('\n') + '\n';
