@@ -16,6 +16,7 @@ import { commitPayloadHash } from '../src/core/commitment.js';
 import { H } from '../src/core/hash.js';
 import { ledgerHash } from '../src/core/ledger.js';
 import type { Evidence } from '../src/core/types.js';
+import { withClock } from '../src/io/clock.js';
 import { sj, tempDir } from './db-helpers.js';
 import { hengshuiTemplate } from './fixture-db.js';
 import { FIXTURES } from './helpers.js';
@@ -61,7 +62,8 @@ function exportEvidence(db: string, dir: string, id: string): { file: string; ev
 const ledgerHeadOf = (db: string) => JSON.parse(run(db, ['ledger', 'head', '--json']).stdout) as { seq: number; hash: string };
 
 beforeAll(async () => {
-  rosters = await hengshuiTemplate();
+  // the rosters imported before the commit, as in a bureau (a draw reads them as of its time)
+  rosters = await withClock('2023-03-20T09:00:00+08:00', hengshuiTemplate);
 }, 240_000);
 
 describe('commit, reveal, verify', () => {
@@ -277,5 +279,40 @@ describe('a tampered commitment', () => {
     expect(r2.stdout + r2.stderr).toContain('snapshot differs from the committed one');
     // the untouched file still verifies
     expect(write('ok.json', ev).status).toBe(0);
+  });
+});
+
+describe('migration 3', () => {
+  it('rebuilds the ledger of a version-2 database with every entry and hash kept, still append-only, now taking commits', async () => {
+    const { MIGRATIONS } = await import('../src/io/schema.js');
+    const { openDb } = await import('../src/io/db.js');
+    const { checkChain } = await import('../src/core/ledger.js');
+    const { readLedger } = await import('../src/io/ledger.js');
+    const p = join(tempDir('sj-mig3-'), 'sj.db');
+    const old = new Database(p);
+    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[1]!);
+    old.pragma('user_version = 2');
+    // a chain of two entries as an older sj wrote them
+    let prev = '0'.repeat(64);
+    const rows: { seq: number; hash: string }[] = [];
+    for (const [seq, type, payload] of [[1, 'draw', '{"draw":"2023Q2-city-01"}'], [2, 'void', '{"at":"x","draw":"2023Q2-city-01","reason":"r"}']] as const) {
+      const hash = ledgerHash(seq, type, prev, H(payload));
+      old.prepare('INSERT INTO ledger(seq, type, ref, at, prev_hash, payload_hash, hash, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(seq, type, '2023Q2-city-01', '2023-04-03T01:00:00.000Z', prev, H(payload), hash, payload);
+      rows.push({ seq, hash });
+      prev = hash;
+    }
+    expect(() => old.prepare("INSERT INTO ledger(seq, type, ref, at, prev_hash, payload_hash, hash, payload) VALUES (3, 'commit', 'c', 'x', 'p', 'h', 'hh', '{}')").run()).toThrow(/CHECK/);
+    old.close();
+    const db = openDb(p);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const entries = readLedger(db);
+    expect(entries.map((e) => ({ seq: e.seq, hash: e.hash }))).toEqual(rows);
+    expect(checkChain(entries)).toEqual([]);
+    expect(() => db.prepare("UPDATE ledger SET ref = 'x' WHERE seq = 1").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM ledger WHERE seq = 2').run()).toThrow(/append-only/);
+    expect(() => db.prepare("INSERT INTO ledger(seq, type, ref, at, prev_hash, payload_hash, hash, payload) VALUES (3, 'commit', 'c', 'x', 'p', 'h', ?, '{}')").run(rows[0]!.hash)).toThrow(/UNIQUE/);
+    db.prepare("INSERT INTO ledger(seq, type, ref, at, prev_hash, payload_hash, hash, payload) VALUES (3, 'commit', 'c', 'x', 'p', 'h', 'hh', '{}')").run();
+    db.close();
   });
 });

@@ -49,7 +49,8 @@ describe('sj draw', () => {
     db.close();
     // an independent recompute of the stored evidence gives the same tasks
     const { seed: _s, ...header } = ev.draw;
-    expect(runDraw({ draw: header, snapshot: ev.snapshot }).evidence.resultHash).toBe(ev.resultHash);
+    expect(ev.algorithm).toBe('sj-draw/2');
+    expect(runDraw({ algorithm: 'sj-draw/2', draw: header, snapshot: ev.snapshot }).evidence.resultHash).toBe(ev.resultHash);
     expect(sj(['--db', path, 'verify']).status).toBe(0);
     // the task list
     const wb = new ExcelJS.Workbook();
@@ -106,14 +107,21 @@ describe('sj draw', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('错误: 需要 --yes');
     expect(r.stderr).toContain('提示: 可先加 --dry-run 试抽查看结果');
-    const d = sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--dry-run', '--json']);
-    expect(d.status).toBe(0);
+    // a dry run never rehearses the real seed (issue 17): --seed is refused, a throwaway seed is used
+    const refused = sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--dry-run', '--json']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--seed');
+    const d = sj(['--db', path, 'draw', ...Q, '--dry-run', '--json']);
+    expect(d.status, d.stderr).toBe(0);
     const dry = JSON.parse(d.stdout);
     expect(dry.draws.map((x: { dryRun: boolean }) => x.dryRun)).toEqual([true, true]);
     expect(fileSha(path)).toBe(before);
-    // the rehearsal is exact: the real draw with the same entropy gives the same lists
+    // the same ids, quotas and pools as the real draw; another seed, so another list
     const real = JSON.parse(drawAll(path).stdout);
-    expect(real.draws.map((x: { id: string; resultHash: string }) => [x.id, x.resultHash])).toEqual(dry.draws.map((x: { id: string; resultHash: string }) => [x.id, x.resultHash]));
+    expect(real.draws.map((x: { id: string; strata: { quota: number; pool: number }[] }) => [x.id, x.strata.map((s) => s.quota)])).toEqual(
+      dry.draws.map((x: { id: string; strata: { quota: number; pool: number }[] }) => [x.id, x.strata.map((s) => s.quota)]),
+    );
+    expect(real.draws[0].seed).not.toBe(dry.draws[0].seed);
   });
 
   it('rejects bad quarters and flags with exit 2', async () => {
@@ -154,7 +162,7 @@ describe('evidence and audit', () => {
     expect(ok.status).toBe(0);
     expect(existsSync(join(dir, 'nonexistent.db'))).toBe(false);
     const ev = JSON.parse(readFileSync(file, 'utf8'));
-    expect(ev.format).toBe('sj-evidence/1');
+    expect(ev.format).toBe('sj-evidence/2');
     expect(ev.ledger.seq).toBe(2);
     // swap two inspectors in a team: detected
     const t = ev.tasks[0];
@@ -204,7 +212,7 @@ describe('evidence and audit', () => {
     ['the evidence rewritten', "UPDATE draws SET evidence = replace(evidence, '\"entropySource\":\"user\"', '\"entropySource\":\"generated\"') WHERE id = '2023Q2-city-01'", /2023Q2-city-01/],
     ['a ledger entry rewritten', "UPDATE ledger SET payload_hash = '" + '0'.repeat(64) + "' WHERE seq = 1", /ledger #1/],
     ['a draw inserted', "INSERT INTO draws SELECT '2023Q2-county-99', 99, quarter, level, kind, regions, rules_id, recorded_at, evidence FROM draws WHERE id = '2023Q2-county-01'", /2023Q2-county-99/],
-    ['a draw deleted with its tasks', "DELETE FROM draw_tasks WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_scope WHERE draw_id = '2023Q2-city-01'; DELETE FROM draws WHERE id = '2023Q2-city-01'", /ledger #1/],
+    ['a draw deleted with its tasks', "DELETE FROM draw_tasks WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_scope WHERE draw_id = '2023Q2-city-01'; DELETE FROM draws WHERE id = '2023Q2-city-01'", /ledger #1/],
     ['a roster row rewritten', "UPDATE objects SET tier = 'E' WHERE vid = (SELECT MIN(vid) FROM objects WHERE tier = 'A' AND status = 'active')", /roster history/],
   ];
   for (const [what, sql, expected] of tamper) {
@@ -213,7 +221,7 @@ describe('evidence and audit', () => {
       drawAll(path);
       expect(sj(['--db', path, 'verify']).status).toBe(0);
       const db = new Database(path);
-      for (const tbl of ['ledger', 'draws', 'draw_tasks']) {
+      for (const tbl of ['ledger', 'draws', 'draw_tasks', 'draw_facts', 'draw_strata']) {
         db.exec(`DROP TRIGGER IF EXISTS ${tbl}_no_update; DROP TRIGGER IF EXISTS ${tbl}_no_delete;`);
       }
       db.exec(sql);
@@ -240,7 +248,10 @@ describe('evidence and audit', () => {
     const head = sj(['--db', path, 'ledger', 'head']).stdout.trim();
     expect(head).toMatch(/^[0-9a-f]{64}$/);
     const db = new Database(path);
-    db.exec("DROP TRIGGER ledger_no_delete; DROP TRIGGER draws_no_delete; DROP TRIGGER draw_tasks_no_delete; DELETE FROM draw_tasks WHERE draw_id = '2023Q2-county-01'; DELETE FROM draws WHERE id = '2023Q2-county-01'; DELETE FROM ledger WHERE seq = 2;");
+    // the whole draw removed, everything derived from it included: a consistent shorter history
+    db.exec(`DROP TRIGGER ledger_no_delete; DROP TRIGGER draws_no_delete; DROP TRIGGER draw_tasks_no_delete; DROP TRIGGER draw_facts_no_delete; DROP TRIGGER draw_strata_no_delete;
+      DELETE FROM draw_tasks WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-county-01';
+      DELETE FROM draw_scope WHERE draw_id = '2023Q2-county-01'; DELETE FROM draws WHERE id = '2023Q2-county-01'; DELETE FROM ledger WHERE seq = 2;`);
     db.close();
     expect(sj(['--db', path, 'verify']).status).toBe(0); // a consistent shorter history …
     const r = sj(['--db', path, 'verify', '--head', head]);

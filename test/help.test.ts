@@ -80,6 +80,11 @@ describe('nested help and usage errors', () => {
     const cases: [string[], RegExp, RegExp][] = [
       [['import', 'objects', 'x.csv', '--mdoe', 'full'], /错误: 未知选项：--mdoe（是否想用 --mode？）\n提示: 运行 `sj import objects --help` 查看用法/, /error: unknown option: --mdoe \(did you mean --mode\?\)\nhint: run `sj import objects --help` for usage/],
       [['imprt'], /未知命令：imprt（是否想用 import？）/, /unknown command: imprt \(did you mean import\?\)/],
+      // the unknown command is named even when options follow it (the root's menu action used to report the option)
+      [['drwa', '--quarter', '2023Q2'], /错误: 未知命令：drwa（是否想用 draw？）\n提示: 运行 `sj --help` 查看用法/, /unknown command: drwa \(did you mean draw\?\)/],
+      [['--db', 'x.db', 'drwa', '-q', '2023Q2', '--yes'], /未知命令：drwa（是否想用 draw？）/, /unknown command: drwa \(did you mean draw\?\)/],
+      // and below a command with a default subcommand (`sj draw` is `sj draw run`)
+      [['draw', 'lsit', '--quarter', '2023Q2'], /未知命令：lsit（是否想用 list？）\n提示: 运行 `sj draw --help` 查看用法/, /unknown command: lsit \(did you mean list\?\)\nhint: run `sj draw --help`/],
       [['import', 'objects'], /缺少参数：file/, /missing argument: file/],
       [['import', 'objects', 'x.csv', '--encoding', 'gbk'], /--encoding <enc> 的取值无效：gbk（可选：auto, utf8, gb18030）/, /invalid value for --encoding <enc>: gbk \(allowed: auto, utf8, gb18030\)/],
       [['draw', 'list', '--quarter'], /选项 .*--quarter <Q> 缺少取值/, /option .*--quarter <Q> needs a value/],
@@ -94,6 +99,20 @@ describe('nested help and usage errors', () => {
       expect(e.status).toBe(2);
       expect(e.stderr).toMatch(en);
     }
+  });
+
+  it('`sj drwa --quarter 2023Q2` names the command, never the option; known commands and help still run', () => {
+    for (const args of [['drwa', '--quarter', '2023Q2'], ['--lang=en', 'drwa', '--quarter', '2023Q2'], ['plna', '--quarter', '2023Q2']]) {
+      const r = sj(args);
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(/未知命令|unknown command/);
+      expect(r.stderr).not.toMatch(/未知选项|unknown option/);
+    }
+    // an unknown option before any command is still the option's error
+    expect(sj(['--qarter', '2023Q2', 'draw']).stderr).toContain('未知选项：--qarter');
+    expect(sj(['--db', 'x.db', 'help', 'draw', 'list']).status).toBe(0);
+    expect(sj(['roster', 'help', 'list']).stdout).toContain('sj roster list');
+    expect(sj(['draw', '--quarter', '2023Q9']).stderr).toContain('2023Q9'); // the default subcommand still gets its options
   });
 
   it('help text shows allowed values and defaults in the user\'s language', () => {

@@ -6,10 +6,12 @@
  * Without a TTY, `sj` (or `sj --db X`) prints the help on stderr and exits 2.
  */
 import { CommanderError, type Command } from 'commander';
-import { parseQuarter, quarterOfDate } from '../core/quarter.js';
+import { existsSync } from 'node:fs';
+import { parseQuarter, quarterOfDate, type JudgeDate, type Quarter } from '../core/quarter.js';
 import { EXIT } from '../errors.js';
 import { t } from '../messages/index.js';
 import { dateCst, now } from '../io/clock.js';
+import { openDb, type DB } from '../io/db.js';
 import { reportError } from '../ui/errors.js';
 import { askConfirm, askOutputPath, askPath, askSelect, askText, isInterrupted, promptPolicy, type PromptPolicy } from '../ui/prompts.js';
 import { isDate } from '../core/workdays.js';
@@ -134,12 +136,32 @@ async function jobPlan(ctx: Ctx): Promise<void> {
 }
 
 /**
+ * The plan's date for a quarter, read without writing: a Ctrl-C at the next question must leave
+ * the database as it was, and the working calendar is stored in it on first use. A database not
+ * there yet (or not readable so) is judged by the bundled calendar, in memory.
+ */
+function defaultDrawDate(path: string, quarter: Quarter): JudgeDate {
+  let db: DB | undefined;
+  try {
+    if (existsSync(path)) db = openDb(path, { readonly: true });
+  } catch {
+    db = undefined; // e.g. an older schema, migrated by the first command that writes
+  }
+  db ??= openDb(':memory:');
+  try {
+    return planDate(db, quarter, undefined);
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * The draw date, defaulting as the plan does (core/quarter.ts judgeDate): today while the quarter
  * has not ended, else its first working day. Never after the quarter's last day (sj draw refuses it).
  */
 async function askDrawDate(ctx: Ctx, quarterId: string): Promise<string> {
   const quarter = parseQuarter(quarterId)!;
-  const def = planDate(ctx.app.openDb(), quarter, undefined);
+  const def = defaultDrawDate(ctx.app.dbPath, quarter);
   if (def.basis === 'quarter-start') ctx.app.out.info(t('menu.draw.dateEnded', { quarter: quarter.id, end: quarter.end, date: def.date }));
   const date = await askText(ctx.policy, '--date', t('menu.ask.drawDate'), {
     default: def.date,

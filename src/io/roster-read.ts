@@ -138,7 +138,9 @@ export type SnapshotObjectRow = Pick<ObjectRow, 'id' | 'name' | 'region' | 'clas
  */
 export function readSnapshotObjects(db: DB, opts: ReadOptions = {}): SnapshotObjectRow[] {
   const { where, params } = rosterWhere(opts);
-  const stmt = db.prepare(`SELECT id, name, region, class, tier, industry, offsite, status, months, tags FROM objects WHERE ${where} ORDER BY id`);
+  // NOT INDEXED: one sequential scan and a sort read 100k rows about 30% faster than walking
+  // the id index and fetching every row from its page
+  const stmt = db.prepare(`SELECT id, name, region, class, tier, industry, offsite, status, months, tags FROM objects NOT INDEXED WHERE ${where} ORDER BY id`);
   const out: SnapshotObjectRow[] = [];
   for (const r of stmt.raw(true).iterate(params) as IterableIterator<unknown[]>) {
     out.push({
