@@ -39,7 +39,11 @@ const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
 /** a fixed clock: every run (and every version of sj) makes the same evidence, byte for byte */
 const SJ_NOW = '2023-04-03T01:00:00.000Z';
 const GNU_TIME = existsSync('/usr/bin/time') && spawnSync('/usr/bin/time', ['-f', '%M', 'true']).status === 0;
-const PYTHON = spawnSync('python3', ['--version']).status === 0;
+/** the interpreter itself, not a launcher shim (pyenv's costs half a second per start) */
+const PYTHON = (() => {
+  const p = spawnSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  return p.status === 0 ? p.stdout.trim() : null;
+})();
 
 // ---- the roster --------------------------------------------------------------------------------
 
@@ -146,8 +150,9 @@ function run(cmd, args, { quiet = true } = {}) {
     rssMB = Number(readFileSync(rssFile, 'utf8')) / 1024;
     rmSync(rssFile);
   }
+  const said = err.split('\n').filter((l) => l.trim() && !(GNU_TIME && /^[\d. ]+$/.test(l))).slice(-3).join(' / ');
   // exit 3 is `sj check`'s "targets not met": the command ran
-  const failed = p.status !== 0 && p.status !== 3 ? `exit ${p.status ?? p.signal}: ${err.replace(/\n?[^\n]*$/, '').slice(-600)}` : null;
+  const failed = p.status !== 0 && p.status !== 3 ? `exit ${p.status ?? p.signal}: ${said.slice(-400)}` : null;
   return { secs, cpuSecs, rssMB, status: p.status, failed, stdout: p.stdout ? p.stdout.toString() : '' };
 }
 
@@ -203,11 +208,12 @@ async function benchSize(n) {
   const id = (list.draws ?? list).find((d) => d.level === 'county').id;
   const exp = must(sj(db, ['draw', 'export', id, '--out', evidence]), 'draw export');
   const evText = readFileSync(evidence);
-  const ev = JSON.parse(evText.toString('utf8'));
   const evSha = createHash('sha256').update(evText).digest('hex');
-  const tasks = ev.tasks.length;
-  const py = PYTHON ? median(repeat, () => run('python3', [REF, '--json', evidence], { quiet: false })) : null;
+  const py = PYTHON ? median(repeat, () => run(PYTHON, [REF, '--json', evidence], { quiet: false })) : null;
   const pyResult = py && !py.failed ? JSON.parse(py.stdout.trim().split('\n').pop()) : null;
+  // the file itself only when it fits in one JS string (a 2M-object evidence does not)
+  const ev = pyResult ? { algorithm: pyResult.algorithm, tasks: { length: pyResult.tasks } } : evText.length < 2 ** 28 ? JSON.parse(evText.toString('utf8')) : {};
+  const tasks = ev.tasks?.length;
   const verifyEv = median(repeat, () => sj(db, ['verify', '--evidence', evidence]));
   const verifyDb = median(repeat, () => sj(db, ['verify']));
   const report = median(repeat, () => sj(db, ['report', '--quarter', QUARTER, '--json']));
@@ -235,19 +241,19 @@ function table(r) {
     [`sj check --quarter ${QUARTER}`, r.check, NaN, '≤ 0.6 s', (m) => m.secs <= 0.6],
     ['sj draw export', r.exp, NaN, '–', null],
   ];
-  const what = r.tasks === undefined ? 'draw' : `${r.algorithm} draw of ${r.tasks.toLocaleString()} tasks`;
+  const what = r.tasks === undefined ? `${r.algorithm ?? ''} draw` : `${r.algorithm} draw of ${r.tasks.toLocaleString()} tasks`;
   console.log(`\n${n.toLocaleString()} objects, county-level ${what}; medians of ${r.repeat} (peak RSS: the largest)\n`);
   console.log('| measure | seconds | baseline s | ratio | CPU s | peak MB | target | |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
   for (const [name, m, baseS, target, ok] of rows) {
     if (!m) continue;
-    const mark = m.failed ? `MISSED (${m.failed.split('\n')[0]})` : ok === null ? '' : verdict(ok(m));
+    const mark = m.failed ? `MISSED (failed: ${m.failed})` : ok === null ? '' : verdict(ok(m));
     console.log(`| ${name} | ${f2(m.secs)} | ${f2(baseS)} | ${Number.isFinite(baseS) ? f2(m.secs / baseS) + '×' : '–'} | ${f2(m.cpuSecs)} | ${mb(m.rssMB)} | ${target} | ${mark} |`);
   }
   if (r.draw.failed) console.log(`\nThe draw failed: ${r.draw.failed}`);
   if (!r.py) return console.log(r.draw.failed ? '' : '\n(python3 not found: no reference, no ratios)');
   const ref = r.pyResult;
-  const same = r.py.failed ? `failed (${r.py.failed.split('\n')[0]})` : ref.ok ? 'reproduces the evidence exactly' : `DIFFERS from the evidence: ${Object.entries(ref.matches).filter(([, v]) => !v).map(([k]) => k).join(', ')}`;
+  const same = r.py.failed ? `failed (${r.py.failed})` : ref.ok ? 'reproduces the evidence exactly' : `DIFFERS from the evidence: ${Object.entries(ref.matches).filter(([, v]) => !v).map(([k]) => k).join(', ')}`;
   console.log(`| Python reference (bench/ref_draw.py) | ${f2(r.py.secs)} | | | ${f2(r.py.cpuSecs)} | ${mb(r.py.rssMB)} | ${same} | ${ref?.ok ? 'met' : 'MISSED'} |`);
   console.log(`\nEvidence: ${(r.evBytes / 1048576).toFixed(1)} MB, SHA-256 ${r.evSha} (with the fixed clock, the same for every version of sj that draws the same).`);
   if (ref) console.log(`Python inside: read ${f2(ref.readSecs)} s, recompute ${f2(ref.drawSecs)} s. Runs (s): draw ${r.draw.all.map(f2).join(' ')}, python ${r.py.all.map(f2).join(' ')}.`);
@@ -259,6 +265,7 @@ let failed = false;
 for (const n of sizes) {
   const r = await benchSize(n);
   table(r);
-  failed ||= Boolean(r.draw.failed || (r.pyResult && !r.pyResult.ok));
+  const runs = [r.draw, r.exp, r.py, r.verifyEv, r.verifyDb, r.report, r.check].filter(Boolean);
+  failed ||= runs.some((m) => m.failed) || Boolean(r.pyResult && !r.pyResult.ok);
 }
 process.exit(failed ? 1 : 0);

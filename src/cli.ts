@@ -1,10 +1,10 @@
 /**
  * The thin CLI: wires commands and maps errors to exit codes. No command logic here.
  */
-import { Argument, Command, CommanderError, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, commandPath } from './commands/app.js';
+import { App, commandPath, commanderStatus } from './commands/app.js';
 import { EXIT, SjError, UsageError } from './errors.js';
 import { catalogue, parseLang, setLang, t } from './messages/index.js';
 import { PACKAGE_ROOT } from './io/paths.js';
@@ -24,7 +24,6 @@ import * as checkCmd from './commands/check.js';
 import * as demoCmd from './commands/demo.js';
 import * as menuCmd from './commands/menu.js';
 import * as fairnessCmd from './commands/fairness.js';
-import './commands/object-sections.js';
 
 export const COMMAND_MODULES = [
   importCmd, rosterCmd, regionsCmd, rulesCmd, planCmd, drawCmd, verifyCmd, keysCmd,
@@ -70,7 +69,8 @@ export function buildProgram(app: App): Command {
       if (lang) setLang(lang);
       app.configure({ db: g.db, color: g.color });
     });
-  for (const m of COMMAND_MODULES) m.register(program, app);
+  // the menu runs its jobs through a fresh program (this one is still parsing when it starts)
+  for (const m of COMMAND_MODULES) m.register(program, app, () => buildProgram(app));
   // usage errors exit 2, and every subcommand behaves the same
   const configure = (c: Command) => {
     c.exitOverride();
@@ -174,11 +174,8 @@ async function run(program: Command, app: App, argv: string[]): Promise<number> 
     await program.parseAsync(nestedHelp(program, argv));
     return app.exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-      // commander already printed its message
-      return EXIT.usage;
-    }
+    const status = commanderStatus(e);
+    if (status !== undefined) return status;
     const wantsJson = argv.includes('--json');
     return reportError(app.out, e, wantsJson);
   }

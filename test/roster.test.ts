@@ -6,10 +6,14 @@ import { FIXTURES } from './helpers.js';
 import { sj, tempDir } from './db-helpers.js';
 import { openDb, type DB } from '../src/io/db.js';
 import { importRoster } from '../src/io/roster-write.js';
-import { listRoster, rosterStats, objectReport, OBJECT_SECTIONS } from '../src/commands/roster.js';
+import { objectReport } from '../src/commands/roster.js';
+import { listRoster } from '../src/io/roster-query.js';
+import { rosterStats } from '../src/io/roster-stats.js';
+import { OBJECT_SECTIONS } from '../src/commands/object-sections.js';
 import { textTable } from '../src/ui/table.js';
 import { displayWidth } from '../src/core/text-width.js';
-import { readRegionFile, applyRegions } from '../src/commands/regions.js';
+import { readRegionFile } from '../src/commands/regions.js';
+import { applyRegions } from '../src/io/regions-store.js';
 import { Regions } from '../src/io/regions.js';
 import { SjError } from '../src/errors.js';
 import { setLang } from '../src/messages/index.js';
@@ -80,12 +84,11 @@ describe.skipIf(!have)('roster list / stats / show', () => {
     expect(r.history[1]!.changed.length).toBeGreaterThan(0);
     expect(r.history[0]!.validTo).toBe(r.history[1]!.validFrom);
     expect(r.history.map((v) => v.file)).toEqual(['objects.xlsx', 'objects-2023Q3.xlsx']);
-    OBJECT_SECTIONS.push((_db, oid) => ({ key: 'inspections', title: 'inspections', lines: [oid], json: [oid] }));
-    try {
-      expect(objectReport(db, id)!.sections).toEqual([{ key: 'inspections', title: 'inspections', lines: [id], json: [id] }]);
-    } finally {
-      OBJECT_SECTIONS.pop();
-    }
+    // the sections are passed in explicitly (object-sections.ts by default: inspections, credit)
+    const mine = (_db: DB, oid: string) => ({ key: 'mine', title: 'mine', lines: [oid], json: [oid] });
+    expect(objectReport(db, id, [mine])!.sections).toEqual([{ key: 'mine', title: 'mine', lines: [id], json: [id] }]);
+    expect(objectReport(db, id)!.sections.map((s) => s.key)).toEqual(OBJECT_SECTIONS.map((f) => f(db, id)!.key));
+    expect(OBJECT_SECTIONS.map((f) => f(db, id)!.key)).toEqual(['inspections', 'credit']);
     expect(objectReport(db, 'NOPE')).toBeNull();
   });
 
@@ -99,10 +102,10 @@ describe.skipIf(!have)('roster list / stats / show', () => {
     const csv = sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', '特殊', '--region', '桃城区', '--csv']);
     expect(csv.status).toBe(0);
     // headings as the roster files have them (zh) or the field names (en); statuses in words
-    expect(csv.stdout.split('\r\n')[0]).toBe('统一社会信用代码,单位名称,所属区县,监管分类,信用等级,行业,状态,具备非现场监管条件,生产月份');
+    expect(csv.stdout.split('\r\n')[0]).toBe('\ufeff统一社会信用代码,单位名称,所属区县,监管分类,信用等级,行业,状态,具备非现场监管条件,生产月份');
     expect(csv.stdout.split('\r\n').slice(1, -1).every((l) => /,(在产|停产|关闭),(是|否),/.test(l))).toBe(true);
     const csvEn = sj(['--db', dbPath, '--lang', 'en', 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--csv']);
-    expect(csvEn.stdout.split('\r\n')[0]).toBe('id,name,region,class,tier,industry,status,offsite,months');
+    expect(csvEn.stdout.split('\r\n')[0]).toBe('\ufeffid,name,region,class,tier,industry,status,offsite,months');
     expect(csvEn.stdout.split('\r\n').slice(1, -1).every((l) => /,(active|suspended|closed),(yes|no),/.test(l))).toBe(true);
     const json = JSON.parse(sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--json']).stdout);
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(json.length + 1);

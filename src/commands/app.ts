@@ -3,14 +3,14 @@
  * the prompt policy, helpers for examples. Commands parse, validate and pick the output;
  * the work itself is in core/ (pure) and io/.
  */
-import type { Command } from 'commander';
-import { existsSync, rmSync } from 'node:fs';
-import { isPristine, openDb, resolveDbPath, type DB, type OpenOptions } from '../io/db.js';
+import { CommanderError, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { isPristine, openDb, removeDbFiles, resolveDbPath, type DB, type OpenOptions } from '../io/db.js';
 import { BUNDLED_SOURCE } from '../io/rules-store.js';
 import { makeOutput, type Output } from '../ui/output.js';
 import { promptPolicy, type PromptPolicy } from '../ui/prompts.js';
 import { getLang, t, type Lang } from '../messages/index.js';
-import { UsageError } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { isDate } from '../core/workdays.js';
 import { parsePercent } from '../core/percent.js';
 
@@ -56,7 +56,7 @@ export class App {
     } catch {
       return; // not readable as a database: not ours to remove
     }
-    for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(this.createdPath + suffix, { force: true });
+    removeDbFiles(this.createdPath);
     this.createdPath = undefined;
   }
   prompts(yes: boolean): PromptPolicy {
@@ -112,3 +112,13 @@ export function dateOption(flag: string, v: string | undefined): string | undefi
 
 /** commander collector for repeatable options */
 export const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+/**
+ * The exit status of commander's own exits (exitOverride): 0 after help or the version, else a
+ * usage error commander has already printed (2). Undefined for every other error.
+ */
+export function commanderStatus(e: unknown): number | undefined {
+  if (!(e instanceof CommanderError)) return undefined;
+  if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+  return EXIT.usage;
+}

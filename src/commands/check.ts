@@ -7,7 +7,7 @@ import { checkReport, gatherReport, periodId, periodYear } from '../io/report-da
 import { EXIT } from '../errors.js';
 import { textTable } from '../ui/table.js';
 import { examples, type App } from './app.js';
-import { requirePeriod } from './report.js';
+import { requirePeriod } from './period.js';
 
 const pct = (bp: number) => bpText(bp);
 
@@ -55,7 +55,8 @@ export function causeText(l: TargetLine): string {
   const c = l.cause;
   if (c?.kind === 'not-drawn') return t('check.cause.notDrawn', { n: l.needed ?? 0 });
   if (c?.kind === 'pool-short') {
-    const reasons = Object.entries(c.excluded).filter(([, n]) => n > 0).map(([r, n]) => t('check.cause.reason', { reason: t(`plan.reason.${r}`), n }));
+    // objects already drawn this quarter are credited, not missing: the other reasons shrank the pool
+    const reasons = Object.entries(c.excluded).filter(([r, n]) => n > 0 && r !== 'same-quarter').map(([r, n]) => t('check.cause.reason', { reason: t(`plan.reason.${r}`), n }));
     return t('check.cause.poolShort', { n: c.short, draw: c.drawId, reasons: reasons.join(t('plan.problemSep')) || '—' });
   }
   return t('check.needed.draw', { n: l.needed ?? 0 });

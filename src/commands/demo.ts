@@ -3,14 +3,15 @@
  * rosters imported, the Q2 2023 draws (city, then county), the evidence verified, simulated
  * results recorded and published, the quarterly statistics table built and the targets checked.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { parseQuarter } from '../core/quarter.js';
 import { SjError, UsageError } from '../errors.js';
 import { shortfallOf } from '../core/draw.js';
 import { t } from '../messages/index.js';
-import { openDb } from '../io/db.js';
+import { isDemoDb, markDemo } from '../io/demo-db.js';
+import { removeDbFiles } from '../io/db.js';
 import { effectiveTasks, getEvidence } from '../io/draw-store.js';
 import { ledgerHead } from '../io/ledger.js';
 import { FIXTURES_DIR } from '../io/paths.js';
@@ -26,12 +27,9 @@ import { withClock as at } from '../io/clock.js';
 /** The demo database may be replaced only when it is one (meta demo = 1) and --force says so. */
 function prepareDemoPath(path: string, force: boolean): void {
   if (!existsSync(path)) return;
-  const probe = openDb(path);
-  const isDemo = probe.prepare("SELECT value FROM meta WHERE key = 'demo'").get() as { value: string } | undefined;
-  probe.close();
-  if (!isDemo) throw new SjError(t('demo.notDemo', { path }), { hint: t('demo.notDemoHint') });
+  if (!isDemoDb(path)) throw new SjError(t('demo.notDemo', { path }), { hint: t('demo.notDemoHint') });
   if (!force) throw new UsageError(t('demo.exists', { path }), t('demo.existsHint'));
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+  removeDbFiles(path);
 }
 
 export function register(program: Command, app: App): void {
@@ -48,7 +46,7 @@ export function register(program: Command, app: App): void {
       mkdirSync(o.outDir, { recursive: true });
       app.configure({ db: path });
       const db = app.openDb();
-      db.prepare("INSERT INTO meta(key, value) VALUES ('demo', '1')").run();
+      markDemo(db);
       const say = (s: string) => { if (!o.json) app.out.info(app.out.color.bold(s)); };
 
       say(t('demo.step.import', { date: DEMO_CLOCK.import.slice(0, 10) }));

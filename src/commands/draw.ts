@@ -16,7 +16,8 @@ import { ledgerHead } from '../io/ledger.js';
 import { substitute } from '../io/substitution.js';
 import { Regions } from '../io/regions.js';
 import { readRoster } from '../io/roster-read.js';
-import { METHOD_ZH, parseBy, writeTaskList } from '../io/task-list.js';
+import { parseBy, writeTaskList } from '../io/task-list.js';
+import { valueName } from '../messages/names.js';
 import { askConfirm, askText } from '../ui/prompts.js';
 import { textTable } from '../ui/table.js';
 import { collect, dateOption, examples, percentOption, type App } from './app.js';
@@ -218,7 +219,7 @@ async function drawAction(app: App, o: DrawOpts): Promise<void> {
 function taskRowsHuman(app: App, db: DB, tasks: EffectiveTask[]): void {
   const regions = Regions.load(db);
   const names = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o.name]));
-  const method = (m: string) => (m in METHOD_ZH ? t(`draw.method.${m}`) : m);
+  const method = (m: string) => valueName('method', m);
   app.out.data(textTable(
     ['task', 'object', 'objectId', 'region', 'class', 'tier', 'method', 'joint', 'team', 'expert'].map((h) => t(`draw.h.${h}`)),
     tasks.map((tk) => [

@@ -26,7 +26,7 @@ import { Regions } from '../io/regions.js';
 import { SjError } from '../errors.js';
 import { textTable } from '../ui/table.js';
 import { examples, intOption, type App } from './app.js';
-import { requirePeriod } from './report.js';
+import { requirePeriod } from './period.js';
 
 export const FAIRNESS_FORMAT = 'sj-fairness/1';
 

@@ -5,6 +5,7 @@ import { IMPORT_KINDS, type ImportKind } from '../core/roster-fields.js';
 import { importRoster, parseMap, type ImportSummary } from '../io/roster-write.js';
 import type { Encoding } from '../io/tabular.js';
 import { Regions } from '../io/regions.js';
+import { currentCount } from '../io/roster-query.js';
 import { progress } from '../ui/progress.js';
 import { t } from '../messages/index.js';
 import { CLASSES } from '../core/types.js';
@@ -54,18 +55,14 @@ export function register(program: Command, app: App): void {
       .option('--dry-run', t('import.opt.dryRun'))
       .option('--json', t('import.opt.json'))
       .action(async (file: string, flags: ImportFlags) => {
-        const before = flags.mode === 'full' ? currentCount(app, kind) : 0;
+        // rows of that roster in force before the import
+        const before = flags.mode === 'full' ? currentCount(app.openDb(), kind) : 0;
         const summary = await runImport(app, kind, file, flags);
         printSummary(app, summary, flags.json ?? false);
         warnFullMode(app, summary, before);
       });
     examples(cmd, EXAMPLES[kind]);
   }
-}
-
-/** Rows of that roster in force now (before the import). */
-function currentCount(app: App, kind: ImportKind): number {
-  return app.openDb().prepare(`SELECT count(*) FROM ${kind} WHERE valid_to IS NULL AND in_roster = 1`).pluck().get() as number;
 }
 
 /**

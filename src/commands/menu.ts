@@ -5,7 +5,7 @@
  * equivalent command line so the job can be scripted next time.
  * Without a TTY, `sj` (or `sj --db X`) prints the help on stderr and exits 2.
  */
-import { CommanderError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { parseQuarter, quarterOfDate, type JudgeDate, type Quarter } from '../core/quarter.js';
 import { EXIT } from '../errors.js';
@@ -17,7 +17,7 @@ import { askConfirm, askOutputPath, askPath, askSelect, askText, isInterrupted, 
 import { isDate } from '../core/workdays.js';
 import { shortSeed } from '../core/seed.js';
 import type { Level } from '../core/types.js';
-import { examples, type App } from './app.js';
+import { commanderStatus, examples, type App } from './app.js';
 import { computePlan, planDate, planWarnings } from './plan.js';
 
 type Job = 'import' | 'plan' | 'draw' | 'results' | 'report' | 'check' | 'verify' | 'quit';
@@ -59,10 +59,8 @@ async function run(ctx: Ctx, args: string[]): Promise<number> {
     return app.exitCode;
   } catch (e) {
     if (isInterrupted(e)) throw e;
-    if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
-      return EXIT.usage;
-    }
+    const status = commanderStatus(e);
+    if (status !== undefined) return status;
     return reportError(app.out, e, false);
   } finally {
     app.exitCode = 0;
@@ -289,7 +287,8 @@ function globalArgs(program: Command): { globals: string[]; shown: string[] } {
   return { globals, shown };
 }
 
-export function register(program: Command, app: App): void {
+/** `freshProgram` builds the program the menu drives (cli.ts passes its buildProgram: no import back). */
+export function register(program: Command, app: App, freshProgram: () => Command): void {
   // `sj --db X` (global options only): the menu too. Registered last, so only the root is touched.
   program.allowExcessArguments(true);
   program.helpCommand(true); // an action on the root would otherwise drop `sj help COMMAND`
@@ -303,8 +302,7 @@ export function register(program: Command, app: App): void {
       return;
     }
     // a fresh program for the commands the menu runs: this one is still parsing
-    const { buildProgram } = await import('../cli.js');
-    await runMenu(buildProgram(app), app, globalArgs(program));
+    await runMenu(freshProgram(), app, globalArgs(program));
   });
   examples(program, ['sj', 'sj --db 衡水.db', 'sj --lang en', 'sj help draw']);
 }

@@ -13,6 +13,8 @@ import { dateCst, now } from '../io/clock.js';
 import { toCsv } from '../io/csv.js';
 import type { DB } from '../io/db.js';
 import { Regions } from '../io/regions.js';
+import { currentCount } from '../io/roster-query.js';
+import { liveScopes } from '../io/draw-store.js';
 import { rulesForYear, type StoredRules } from '../io/rules-store.js';
 import { buildSnapshot } from '../io/snapshot.js';
 import { textTable } from '../ui/table.js';
@@ -66,7 +68,7 @@ export function computePlan(db: DB, req: PlanRequest): { rules: StoredRules; lev
   const rules = rulesForYear(db, req.quarter.year);
   const counties = req.regions.length ? req.regions : regions.counties().map((r) => r.code);
   const jointShare = Number(rules.rules.targets?.jointInternalShare ?? 0);
-  const scope = db.prepare('SELECT level, region, draw_id FROM draw_scope WHERE quarter = ? ORDER BY draw_id, region').all(req.quarter.id) as { level: Level; region: string; draw_id: string }[];
+  const scope = liveScopes(db, req.quarter.id);
   let drawsMade: string[] = [];
   const levels = req.levels.map((level) => {
     const heldBy = new Map(scope.filter((s) => s.level === level).map((s) => [s.region, s.draw_id]));
@@ -266,8 +268,7 @@ async function planAction(app: App, o: PlanOpts): Promise<void> {
   if (o.fairness) return showPlanFairness(app, db, { quarter, date: date.date, counties: codes, json: o.json });
   const res = computePlan(db, { quarter, levels, regions: codes, date: date.date });
   if (res.levels.every((l) => l.plan.totals.population === 0)) {
-    const anyObjects = (db.prepare('SELECT COUNT(*) FROM objects WHERE valid_to IS NULL').pluck().get() as number) > 0;
-    if (!anyObjects) throw new SjError(t('plan.noObjects'), { hint: t('db.missingHint') });
+    if (currentCount(db, 'objects', { includeRemoved: true }) === 0) throw new SjError(t('plan.noObjects'), { hint: t('db.missingHint') });
   }
   if (o.json) app.out.data(JSON.stringify(planJson(quarter, date, res), null, 2));
   else if (o.csv) process.stdout.write(planCsv(res));

@@ -8,7 +8,8 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { DUE_SOON_WORKING_DAYS, publicationDue } from '../core/deadlines.js';
 import { itemsFor } from '../core/items.js';
-import { disposition, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
+import { disposition } from '../core/results.js';
+import { valueName } from '../messages/names.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { loadCalendar } from '../io/calendar-store.js';
@@ -56,7 +57,7 @@ export function publicList(db: DB, quarter: string): { rows: PublicRow[]; withhe
     const o = objects.get(r.objectId);
     rows.push({
       taskNo: r.taskNo, items: itemsFor(items, r.task.class, o?.industry ?? '', r.task.level), objectName: o?.name ?? '', objectId: r.objectId,
-      date: r.date, method: RESULT_METHOD_ZH[r.method as ResultMethod] ?? r.method, outcome: r.outcome, disposition: disposition(r), published: r.published,
+      date: r.date, method: valueName('method', r.method, 'zh'), outcome: r.outcome, disposition: disposition(r), published: r.published,
     });
   }
   return { rows, withheld };

@@ -2,13 +2,11 @@
 import type { Command } from 'commander';
 import { basename } from 'node:path';
 import { examples, type App } from './app.js';
-import type { DB } from '../io/db.js';
-import { writeTx } from '../io/db.js';
-import type { Region } from '../io/regions.js';
+import { applyRegions } from '../io/regions-store.js';
+import { listRegions, type Region } from '../io/regions.js';
 import { openTable, NoHeaderError } from '../io/tabular.js';
 import { headerMatch } from '../core/roster-fields.js';
 import { cellText, ID_RE, text, isBad, printable } from '../core/normalize.js';
-import { ROSTER_KINDS } from '../io/roster-read.js';
 import { SjError, type RowProblem } from '../errors.js';
 import { t } from '../messages/index.js';
 import { textTable } from '../ui/table.js';
@@ -25,13 +23,6 @@ function findCol(headers: string[], aliases: string[]): number {
     if (i >= 0) return i;
   }
   return -1;
-}
-
-export interface RegionImportResult {
-  replaced: boolean;
-  added: number;
-  updated: number;
-  regions: Region[];
 }
 
 /** Read a region file: [code, name, parent]; the one row without a parent is the city. */
@@ -74,39 +65,6 @@ export async function readRegionFile(path: string): Promise<Region[]> {
   return [...cities, ...out.filter((r) => r.level === 'county')];
 }
 
-/** Replace the region list when no roster rows exist yet; otherwise add/update names. */
-export function applyRegions(db: DB, list: Region[]): RegionImportResult {
-  return writeTx(db, () => {
-    const rosterRows = ROSTER_KINDS.reduce((n, k) => n + (db.prepare(`SELECT count(*) FROM ${k}`).pluck().get() as number), 0);
-    const old = db.prepare('SELECT code, name, parent, level FROM regions').all() as Region[];
-    const ins = db.prepare('INSERT INTO regions(code, name, parent, level, sort) VALUES (?, ?, ?, ?, ?)');
-    if (rosterRows === 0) {
-      db.prepare('DELETE FROM regions').run();
-      list.forEach((r, i) => ins.run(r.code, r.name, r.parent, r.level, i));
-      return { replaced: true, added: list.length, updated: 0, regions: list };
-    }
-    const city = old.find((r) => r.level === 'city');
-    const newCity = list.find((r) => r.level === 'city')!;
-    if (city && city.code !== newCity.code) throw new SjError(t('regions.cityConflict', { current: city.code, file: newCity.code }));
-    const byCode = new Map(old.map((r) => [r.code, r]));
-    let added = 0;
-    let updated = 0;
-    let sort = (db.prepare('SELECT coalesce(max(sort), 0) FROM regions').pluck().get() as number) + 1;
-    const upd = db.prepare('UPDATE regions SET name = ?, parent = ?, level = ? WHERE code = ?');
-    for (const r of list) {
-      const o = byCode.get(r.code);
-      if (!o) {
-        ins.run(r.code, r.name, r.parent, r.level, sort++);
-        added++;
-      } else if (o.name !== r.name || o.parent !== r.parent || o.level !== r.level) {
-        upd.run(r.name, r.parent, r.level, r.code);
-        updated++;
-      }
-    }
-    return { replaced: false, added, updated, regions: list };
-  });
-}
-
 export function register(program: Command, app: App): void {
   const regions = program.command('regions').description(t('regions.description'));
   examples(regions, ['sj regions list', 'sj regions list --json', 'sj regions import 区划.xlsx --db cangzhou.db']);
@@ -115,7 +73,7 @@ export function register(program: Command, app: App): void {
     .description(t('regions.list.description'))
     .option('--json', t('import.opt.json'))
     .action((f: { json?: boolean }) => {
-      const rows = app.openDb().prepare('SELECT code, name, parent, level FROM regions ORDER BY sort, code').all() as Region[];
+      const rows = listRegions(app.openDb());
       if (f.json) app.out.data(JSON.stringify(rows, null, 2));
       else
         app.out.data(

@@ -4,7 +4,7 @@ import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { gatherReport, reportJson, reportRows, type Period } from '../io/report-data.js';
+import { gatherReport, reportJson, reportRows } from '../io/report-data.js';
 import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
 import { examples, type App } from './app.js';
 import { fairnessJson, fairnessText } from './fairness.js';
@@ -18,18 +18,9 @@ function annualFairness(db: DB, year: number): { report: FairnessReport; name: (
   const src = drawsFromDb(db, [1, 2, 3, 4].map((q) => `${year}Q${q}`));
   return { report: fairnessReport({ period: { kind: 'year', year }, draws: src.draws }), name: (c) => src.regions.name(c) };
 }
-import { requireQuarter } from './draw.js';
+import { requirePeriod } from './period.js';
 
 export type ReportFormat = 'xlsx' | 'csv' | 'json' | 'text';
-
-/** --quarter or --year, exactly one. */
-export function requirePeriod(opts: { quarter?: string; year?: string }): Period {
-  if ((opts.quarter === undefined) === (opts.year === undefined)) throw new UsageError(t('report.needPeriod'), '--quarter 2023Q2 | --year 2023');
-  if (opts.quarter !== undefined) return { kind: 'quarter', quarter: requireQuarter(opts.quarter) };
-  const y = opts.year!.trim().replace(/年度?$/u, '');
-  if (!/^\d{4}$/.test(y) || Number(y) < 1900) throw new UsageError(t('report.badYear', { value: opts.year! }));
-  return { kind: 'year', year: Number(y) };
-}
 
 export function pickFormat(format: string | undefined, out: string | undefined): ReportFormat {
   if (format) {

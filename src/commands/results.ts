@@ -3,7 +3,8 @@
  * list (current results of a quarter), open (problems not yet rectified, oldest first).
  */
 import type { Command } from 'commander';
-import { formatFen, RESULT_METHOD_ZH, type ResultMethod } from '../core/results.js';
+import { formatFen } from '../core/results.js';
+import { valueName } from '../messages/names.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { dateCst, now } from '../io/clock.js';
@@ -109,11 +110,11 @@ export function register(program: Command, app: App): void {
         r.outcome, formatFen(r.fineFen), yesNo(r.rectified), yesNo(r.confidential), r.published ?? '', r.note,
       ];
       if (o.csv) {
-        app.out.data(toCsv(headers, rows.map((r) => cells(r, (m) => RESULT_METHOD_ZH[m as ResultMethod] ?? m, yn))).replace(/\r\n$/, ''));
+        app.out.data(toCsv(headers, rows.map((r) => cells(r, (m) => valueName('method', m, 'zh'), yn))).replace(/\r\n$/, ''));
         return;
       }
       if (!rows.length) return app.out.info(t('results.none'));
-      const method = (m: string) => (m in RESULT_METHOD_ZH ? t(`draw.method.${m}`) : m);
+      const method = (m: string) => valueName('method', m);
       const yesNo = (b: boolean) => t(b ? 'results.yes' : 'results.no');
       app.out.data(textTable(
         ['task', 'object', 'objectId', 'region', 'date', 'method', 'outcome', 'fine', 'rectified', 'confidential', 'published', 'note'].map((h) => t(`results.h.${h}`)),

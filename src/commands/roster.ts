@@ -1,12 +1,10 @@
 /** sj roster list | stats | show: reading the rosters. */
 import { Argument, Option, type Command } from 'commander';
 import { dateOption, examples, type App } from './app.js';
-import { ineligibility, tooFewForATeam } from '../core/eligibility.js';
-import { rulesForYear } from '../io/rules-store.js';
 import type { DB } from '../io/db.js';
-import { readRoster, rosterHistory, ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
+import { rosterHistory, ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
 import { Regions } from '../io/regions.js';
-import { dateCst, endOfDayCst, now } from '../io/clock.js';
+import { dateCst, now } from '../io/clock.js';
 import { toCsv } from '../io/csv.js';
 import { COLUMNS } from '../io/roster-write.js';
 import { SjError, UsageError } from '../errors.js';
@@ -15,6 +13,10 @@ import { FIELDS } from '../core/roster-fields.js';
 import { CLASSES, type ObjClass } from '../core/types.js';
 import { category } from '../core/normalize.js';
 import { textTable, type Cell } from '../ui/table.js';
+import { OBJECT_SECTIONS, type SectionBuilder, type ShowSection } from './object-sections.js';
+import { importFiles, listRoster } from '../io/roster-query.js';
+import { EXPIRY_DAYS, rosterStats, type RosterStats } from '../io/roster-stats.js';
+import { addDays } from '../core/workdays.js';
 
 // ---- helpers -----------------------------------------------------------------------------
 
@@ -105,112 +107,7 @@ function listColumns(kind: RosterKind, regions: Regions): [string, (r: never) =>
   }
 }
 
-// ---- list ----------------------------------------------------------------------------------
-
-export interface ListOptions {
-  region?: string;
-  cls?: ObjClass;
-  asOf?: string;
-  includeRemoved?: boolean;
-}
-
-/** Rows of a roster with the list filters applied. */
-export function listRoster<K extends RosterKind>(db: DB, kind: K, o: ListOptions): RowOf[K][] {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (o.region && kind !== 'items' && kind !== 'avoidance') {
-    where.push('region = @region');
-    params.region = o.region;
-  }
-  if (o.cls && kind === 'objects') {
-    where.push('class = @cls');
-    params.cls = o.cls;
-  }
-  return readRoster(db, kind, {
-    asOf: o.asOf ? endOfDayCst(o.asOf) : undefined,
-    includeRemoved: o.includeRemoved,
-    where: where.length ? where.join(' AND ') : undefined,
-    params,
-  });
-}
-
 // ---- stats ---------------------------------------------------------------------------------
-
-export interface RosterStats {
-  date: string;
-  objects: {
-    total: number;
-    byRegion: Record<string, Record<ObjClass | 'total', number>>;
-    byClass: Record<ObjClass, number>;
-    byTier: Record<string, number>;
-    positive: number;
-  };
-  inspectors: {
-    total: number;
-    byRegion: Record<string, Record<string, number>>;
-    eligibleByRegion: Record<string, number>;
-  };
-  expiring: { id: string; name: string; region: string; certExpiry: string }[];
-  expired: { id: string; name: string; region: string; certExpiry: string }[];
-  /** regions whose eligible inspectors cannot fill one team of the rules' size */
-  fewEligible: { region: string; name: string; eligible: number }[];
-  teamSize: number;
-}
-
-const addDays = (d: string, n: number) => new Date(Date.parse(`${d}T00:00:00Z`) + n * 86400_000).toISOString().slice(0, 10);
-
-export function rosterStats(db: DB, date: string, days = 90): RosterStats {
-  const regions = Regions.load(db);
-  const objs = readRoster(db, 'objects');
-  const insp = readRoster(db, 'inspectors');
-  const zero = () => ({ special: 0, key: 0, positive: 0, general: 0, total: 0 });
-  const byRegion: Record<string, Record<ObjClass | 'total', number>> = {};
-  for (const r of regions.counties()) byRegion[r.code] = zero();
-  const byClass = { special: 0, key: 0, positive: 0, general: 0 };
-  const byTier: Record<string, number> = {};
-  for (const o of objs) {
-    const row = (byRegion[o.region] ??= zero());
-    row[o.class]++;
-    row.total++;
-    byClass[o.class]++;
-    const k = o.tier ?? 'unrated';
-    byTier[k] = (byTier[k] ?? 0) + 1;
-  }
-  const inspByRegion: Record<string, Record<string, number>> = {};
-  const eligible: Record<string, number> = {};
-  for (const r of regions.all) {
-    inspByRegion[r.code] = {};
-    eligible[r.code] = 0;
-  }
-  const until = addDays(date, days);
-  const expiring: RosterStats['expiring'] = [];
-  const expired: RosterStats['expired'] = [];
-  for (const i of insp) {
-    const row = (inspByRegion[i.region] ??= {});
-    row[i.line] = (row[i.line] ?? 0) + 1;
-    if (ineligibility(i, date) === null) eligible[i.region] = (eligible[i.region] ?? 0) + 1;
-    if (i.certified && i.status === 'active' && i.certExpiry !== '') {
-      const e = { id: i.id, name: i.name, region: i.region, certExpiry: i.certExpiry };
-      if (i.certExpiry < date) expired.push(e);
-      else if (i.certExpiry <= until) expiring.push(e);
-    }
-  }
-  const byDate = (a: { certExpiry: string; id: string }, b: { certExpiry: string; id: string }) => (a.certExpiry < b.certExpiry ? -1 : a.certExpiry > b.certExpiry ? 1 : a.id < b.id ? -1 : 1);
-  expiring.sort(byDate);
-  expired.sort(byDate);
-  const teamSize = rulesForYear(db, Number(date.slice(0, 4))).rules.team.size;
-  const few = new Set(tooFewForATeam(eligible, regions.all.map((r) => r.code), teamSize));
-  const fewEligible = regions.all.filter((r) => few.has(r.code)).map((r) => ({ region: r.code, name: r.name, eligible: eligible[r.code] ?? 0 }));
-  return {
-    date,
-    objects: { total: objs.length, byRegion, byClass, byTier, positive: byClass.positive },
-    inspectors: { total: insp.length, byRegion: inspByRegion, eligibleByRegion: eligible },
-    expiring,
-    expired,
-    fewEligible,
-    teamSize,
-  };
-}
 
 function printStats(app: App, s: RosterStats, regions: Regions): void {
   const out: string[] = [];
@@ -230,7 +127,7 @@ function printStats(app: App, s: RosterStats, regions: Regions): void {
     return [regions.name(code), ...lines.map((l) => v[l] ?? 0), total, s.inspectors.eligibleByRegion[code] ?? 0];
   });
   out.push(table([t('roster.col.region'), ...lines, t('roster.col.total'), t('roster.col.eligible')], irows), '');
-  out.push(t('roster.stats.expiring', { days: 90, from: s.date, to: addDays(s.date, 90) }));
+  out.push(t('roster.stats.expiring', { days: EXPIRY_DAYS, from: s.date, to: addDays(s.date, EXPIRY_DAYS) }));
   const certRows = (l: RosterStats['expiring']) => l.map((e) => [e.id, e.name, regions.name(e.region), e.certExpiry]);
   const certHeader = [t('roster.col.id'), t('roster.col.name'), t('roster.col.region'), t('roster.col.certExpiry')];
   out.push(s.expiring.length ? table(certHeader, certRows(s.expiring)) : t('roster.stats.none'));
@@ -241,19 +138,6 @@ function printStats(app: App, s: RosterStats, regions: Regions): void {
 }
 
 // ---- show ----------------------------------------------------------------------------------
-
-/** One section of `sj roster show` (inspection history and credit records are appended by their issues). */
-export interface ShowSection {
-  /** member of the --json document */
-  key: string;
-  title: string;
-  /** lines of the human output */
-  lines: string[];
-  json: unknown;
-}
-
-/** Sections after the object's data and history; other modules push their own. */
-export const OBJECT_SECTIONS: ((db: DB, objectId: string) => ShowSection | null)[] = [];
 
 export interface ObjectVersion {
   vid: number;
@@ -275,11 +159,11 @@ export interface ObjectReport {
 
 const DATA_FIELDS = [...COLUMNS.objects, 'extra'] as (keyof ObjectRow)[];
 
-export function objectReport(db: DB, id: string): ObjectReport | null {
+/** An object's data, version history and the given sections (object-sections.ts by default). */
+export function objectReport(db: DB, id: string, sections: readonly SectionBuilder[] = OBJECT_SECTIONS): ObjectReport | null {
   const versions = rosterHistory(db, 'objects', id);
   if (versions.length === 0) return null;
-  const files = new Map<number, string>();
-  for (const r of db.prepare('SELECT id, file FROM imports').all() as { id: number; file: string }[]) files.set(r.id, r.file);
+  const files = importFiles(db);
   const history: ObjectVersion[] = versions.map((v, i) => {
     const prev = versions[i - 1];
     const changed = prev ? DATA_FIELDS.filter((f) => JSON.stringify(prev[f]) !== JSON.stringify(v[f])) : [];
@@ -287,8 +171,8 @@ export function objectReport(db: DB, id: string): ObjectReport | null {
     return { vid: v.vid, validFrom: v.validFrom, validTo: v.validTo, importId: v.importId, file: files.get(v.importId) ?? null, inRoster: v.inRoster, changed: changed as string[], data: v };
   });
   const current = versions.find((v) => v.validTo === null) ?? null;
-  const sections = OBJECT_SECTIONS.map((f) => f(db, id)).filter((s): s is ShowSection => s !== null);
-  return { id, current, history, sections };
+  const shown = sections.map((f) => f(db, id)).filter((s): s is ShowSection => s !== null);
+  return { id, current, history, sections: shown };
 }
 
 function printObject(app: App, r: ObjectReport, regions: Regions): void {

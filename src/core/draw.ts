@@ -7,7 +7,7 @@
  */
 import { jointCount } from './arith.js';
 import { canonical, compareBytes } from './canonical.js';
-import { H } from './hash.js';
+import { H, hashCanonical } from './hash.js';
 import { planStrata, type PlannedStratum } from './quotas.js';
 import {
   CURRENT_ALGORITHM, evidenceFormatOf,
@@ -296,7 +296,7 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
     algorithm,
     draw,
     snapshot,
-    snapshotHash: H(canonical(snapshot)),
+    snapshotHash: hashCanonical(snapshot), // streamed: no giant string for a large snapshot
     strata: strata.map((s) => s.stratum),
     tasks,
     resultHash: H(canonical(tasks)),

@@ -103,7 +103,6 @@ export function formatFen(fen: number): string {
 // ---- methods -----------------------------------------------------------------------------
 
 export type ResultMethod = 'onsite' | 'offsite';
-export const RESULT_METHOD_ZH: Record<ResultMethod, string> = { onsite: '现场检查', offsite: '非现场检查' };
 
 /** 检查方式 of a results file: 现场(检查) → onsite; 非现场 / 科技 / 书面 / 远程 / 在线监控 / 其他 → offsite. */
 export function normalizeMethod(raw: string): ResultMethod | '' | null {

@@ -3,7 +3,7 @@
  * A database written by a newer sj is refused before anything is written to it.
  */
 import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
@@ -112,6 +112,11 @@ export function rehearsalTx<T>(db: DB, fn: () => T): T {
  * Does the database hold nothing but what a fresh one starts with (the schema, the default
  * regions, the bundled rules)? Read through a read-only connection of its own.
  */
+/** Delete a (closed) database file with its WAL, shared-memory and rollback journal files. */
+export function removeDbFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+}
+
 export function isPristine(path: string, bundledRulesSource: string): boolean {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {

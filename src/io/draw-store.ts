@@ -4,7 +4,7 @@
  * Every write is one IMMEDIATE transaction; draws, tasks, voids and substitutions are append-only.
  */
 import { canonical } from '../core/canonical.js';
-import { evidencePayloadHash } from '../core/draw.js';
+import { H } from '../core/hash.js';
 import type { Evidence, Level, Method, ObjClass } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -40,6 +40,11 @@ export function scopeConflict(db: DB, quarter: string, level: Level, regions: st
   return undefined;
 }
 
+/** The scopes (level, region) live routine draws hold in a quarter, each with its draw, by draw then region. */
+export function liveScopes(db: DB, quarter: string): { level: Level; region: string; draw_id: string }[] {
+  return db.prepare('SELECT level, region, draw_id FROM draw_scope WHERE quarter = ? ORDER BY draw_id, region').all(quarter) as { level: Level; region: string; draw_id: string }[];
+}
+
 export function conflictError(c: LiveScopeConflict, regionName: string): SjError {
   return new SjError(t('draw.exists', { id: c.drawId, region: regionName }), {
     hint: t('draw.existsHint', { id: c.drawId }),
@@ -55,10 +60,12 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     if (c) throw conflictError(c, meta.regionName(c.region));
   }
   const { ledger: _l, ...body } = evidence;
-  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, evidencePayloadHash(evidence));
+  // serialised once: the stored evidence, and its hash is the ledger's payloadHash (§8)
+  const text = canonical(body);
+  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, H(text));
   db.prepare(
     'INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt, canonical(body));
+  ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt, text);
   const objRegion = new Map(evidence.snapshot.objects.map((o) => [o.id, o.region]));
   const ins = db.prepare(
     `INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)

@@ -8,6 +8,11 @@ export interface Region {
   level: 'city' | 'county';
 }
 
+/** Every region, in the order they were imported (the city first). */
+export function listRegions(db: DB): Region[] {
+  return db.prepare('SELECT code, name, parent, level FROM regions ORDER BY sort, code').all() as Region[];
+}
+
 export class Regions {
   readonly all: Region[];
   readonly city: Region;
@@ -34,7 +39,7 @@ export class Regions {
     }
   }
   static load(db: DB): Regions {
-    return new Regions(db.prepare('SELECT code, name, parent, level FROM regions ORDER BY sort, code').all() as Region[]);
+    return new Regions(listRegions(db));
   }
   /** a region by code, name or alias; undefined when unknown */
   find(s: string): Region | undefined {

@@ -142,6 +142,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const sampledObjects = new Map<string, number>();
   const positiveObjects: ReportContext['positiveObjects'] = [];
   const causes = new Map<string, MissCause>();
+  const exclusionCache = new Map<string, Map<string, Record<string, number>>>();
   let rosterCounts: Map<string, ClassCounts> | undefined;
   const strataQ = db.prepare(
     `SELECT d.id, d.level, d.regions, f.rates, s.region, s.class, s.population, s.quota, s.credited, s.pool, s.selected
@@ -190,7 +191,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
         const k = `${q.id}|${reg.code}|${cls}`;
         const sf = short.get(k);
         if (!covered.has(reg.code) && !pop) causes.set(k, { kind: 'not-drawn' });
-        else if (sf && sf.short > 0) causes.set(k, { kind: 'pool-short', drawId: sf.drawId, short: sf.short, excluded: excludedByReason(db, sf.drawId, reg, cls, city.code) });
+        else if (sf && sf.short > 0) causes.set(k, { kind: 'pool-short', drawId: sf.drawId, short: sf.short, excluded: exclusionsOf(db, sf.drawId, city.code, exclusionCache).get(`${reg.code}|${cls}`) ?? {} });
       }
     }
   }
@@ -294,16 +295,25 @@ function currentRosterCounts(db: DB, cityCode: string, counties: Set<string>): M
   return out;
 }
 
-/** The excluded objects of a (region, class) in a draw's snapshot, by reason (read only for a short figure). */
-function excludedByReason(db: DB, drawId: string, reg: RegionInfo, cls: ObjClass, cityCode: string): Record<string, number> {
+/**
+ * The excluded objects of a draw's snapshot by (region, class) and reason, read only when a
+ * figure is short, and once per draw (keys `${region}|${class}`; the city's region is its code).
+ */
+function exclusionsOf(db: DB, drawId: string, cityCode: string, cache: Map<string, Map<string, Record<string, number>>>): Map<string, Record<string, number>> {
+  let m = cache.get(drawId);
+  if (m) return m;
   const ev = JSON.parse((db.prepare('SELECT evidence FROM draws WHERE id = ?').get(drawId) as { evidence: string }).evidence) as Evidence;
-  const out: Record<string, number> = {};
+  m = new Map();
   for (const o of ev.snapshot.objects) {
-    if (o.class !== cls || o.excluded === null) continue;
-    if (reg.code !== cityCode && o.region !== reg.code) continue;
-    out[o.excluded] = (out[o.excluded] ?? 0) + 1;
+    if (o.excluded === null) continue;
+    const region = ev.draw.level === 'city' ? cityCode : o.region;
+    const k = `${region}|${o.class}`;
+    const r = m.get(k) ?? {};
+    r[o.excluded] = (r[o.excluded] ?? 0) + 1;
+    m.set(k, r);
   }
-  return out;
+  cache.set(drawId, m);
+  return m;
 }
 
 /** The live draws of a year, from the facts stored at draw time. */

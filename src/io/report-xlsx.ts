@@ -6,12 +6,13 @@
  * repeated), the .csv (UTF-8 BOM, one combined header row, formula-safe) and the compact text
  * table for the terminal. Shares are shown by one helper (core/arith.ts bpText) in all three.
  */
+import { creditBasedScopeOf } from '../core/rules.js';
 import type ExcelJS from 'exceljs';
 import { bpText } from '../core/arith.js';
 import type { StatsRow } from '../core/stats.js';
 import { CLASSES } from '../core/types.js';
 import { t } from '../messages/index.js';
-import { textTable } from '../ui/table.js';
+import { textTable } from '../core/text-table.js';
 import { periodId, type ReportContext } from './report-data.js';
 import { bureauName, quarterLabel } from './titles.js';
 import {
@@ -80,7 +81,7 @@ export function reportColumns(): ReportColumn[] {
   add('fine', [results, t('report.col.fine')], 'yuan', (r) => r.fineFen);
   for (const k of ['referrals', 'criminalReferrals'] as const) add(k, [results, t(`report.col.${k}`)], 'int', (r) => r[k]);
   const pub = t('report.group.publication');
-  for (const k of ['published', 'publishable', 'overdue'] as const) add(k, [pub, t(`report.col.${k}`)], 'int', (r) => r[k]);
+  for (const k of ['published', 'publishable', 'overdue', 'publishedLate'] as const) add(k, [pub, t(`report.col.${k}`)], 'int', (r) => r[k]);
   return cols;
 }
 
@@ -126,6 +127,7 @@ export function footerLines(ctx: ReportContext): string[] {
 const noteLines = (ctx: ReportContext): string[] => [
   t('report.footer.noteObjects'),
   t('report.footer.noteRequired'),
+  t('report.footer.noteCredit', { basis: t(`report.basis.${creditBasedScopeOf(ctx.rules.body)}`) }),
   t('report.footer.noteResults', { days: ctx.rules.body.deadlines.publicationWorkingDays }),
 ];
 
@@ -317,7 +319,7 @@ export function reportText(ctx: ReportContext, rows: StatsRow[]): string {
   const yes = t('report.yes');
   const no = t('report.no');
   const headers = [
-    t('report.col.name'), t('report.text.objects'), t('report.group.inspectors'), t('report.text.required'), t('report.text.drawn'),
+    t('report.col.name'), t('report.text.objects'), t('report.group.inspectors'), t('report.text.required'), t('report.text.drawn'), t('report.text.credited'),
     `${t('report.text.met')}(${CLASSES.map((c) => t(`report.classShort.${c}`)).join('/')})`,
     t('report.text.methods'), t('report.text.joint'), t('report.text.dept'), t('report.text.credit'),
     t('report.text.problems'), t('report.text.published'),
@@ -328,13 +330,14 @@ export function reportText(ctx: ReportContext, rows: StatsRow[]): string {
     r.inspectors,
     r.required.total,
     r.drawn.total,
+    r.credited.total,
     CLASSES.map((c) => (r.met[c] ? yes : no)).join('/'),
     `${r.onsite}/${r.offsite}`,
     `${r.jointInternal} (${bpText(r.jointInternalShare)})`,
     r.jointDepartment,
     `${r.creditBased} (${bpText(r.creditBasedShare)})`,
     `${r.problems}/${r.cases}/${r.fineYuan}`,
-    `${r.published}/${r.publishable}/${r.overdue}`,
+    `${r.published}/${r.publishable}/${r.overdue}/${r.publishedLate}`,
   ]);
   const lines = [reportTitle(ctx), '', textTable(headers, body).trimEnd(), ''];
   for (const f of footerLines(ctx).slice(0, 4)) lines.push(f);

@@ -5,7 +5,7 @@
  * Row 1 is the title, row 2 the header, data from row 3 (io/results-read.ts finds the header
  * wherever it is; the layout stays for the people who fill it in).
  */
-import { formatFen, OUTCOMES, RESULT_METHOD_ZH } from '../core/results.js';
+import { formatFen, OUTCOMES } from '../core/results.js';
 import { quarterOf } from '../core/quarter.js';
 import { t } from '../messages/index.js';
 import type { DB } from './db.js';
@@ -13,7 +13,7 @@ import type { EffectiveTask } from './draw-store.js';
 import { Regions } from './regions.js';
 import { currentResults } from './results-store.js';
 import { readRoster } from './roster-read.js';
-import { METHOD_ZH } from './task-list.js';
+import { valueName } from '../messages/names.js';
 import { bureauName, quarterLabel } from './titles.js';
 import { addTableSheet, newWorkbook, writeLine, printSetup } from './xlsx.js';
 
@@ -53,7 +53,7 @@ export async function writeResultsTemplate(db: DB, file: string, tasks: Effectiv
       const r = current.get(tk.taskNo);
       return [
         tk.taskNo, objects.get(tk.objectId) ?? '', tk.objectId, regions.name(tk.objectRegion),
-        r ? RESULT_METHOD_ZH[r.method] : METHOD_ZH[tk.method] ?? tk.method,
+        valueName('method', r ? r.method : tk.method, 'zh'),
         who(tk.inspectors[0] ?? ''), tk.inspectors.slice(1).map(who).join('、'),
         null, r?.outcome ?? null, r && r.fineFen > 0 ? formatFen(r.fineFen) : null,
         r ? (r.rectified ? '是' : '否') : null, r ? (r.confidential ? '是' : '否') : null, null, r?.note || null,

@@ -10,7 +10,7 @@ import { ineligibility } from '../core/eligibility.js';
 import { isCensus } from '../core/quotas.js';
 import { CURRENT_ALGORITHM, type Algorithm, type DrawFilter, type DrawRules, type Exclusion, type Level, type SnapExpert, type SnapInspector, type SnapObject, type Snapshot } from '../core/types.js';
 import type { DB } from './db.js';
-import { readRoster, type ObjectRow } from './roster-read.js';
+import { readRoster, readSnapshotObjects, type ObjectRow } from './roster-read.js';
 import { Regions } from './regions.js';
 
 export type SnapshotRules = DrawRules & {
@@ -137,7 +137,7 @@ export function exclusionOf(
   return null;
 }
 
-export function matchesFilter(o: ObjectRow, f: DrawFilter | null): boolean {
+export function matchesFilter(o: Pick<ObjectRow, 'industry' | 'tags' | 'region'>, f: DrawFilter | null): boolean {
   if (!f) return true;
   if (f.industries.length && !f.industries.includes(o.industry)) return false;
   if (f.tags.length && !o.tags.some((t) => f.tags.includes(t))) return false;
@@ -156,7 +156,8 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   const sel = liveSelections(db, req.quarter, req.beforeSeq);
   const qMonths = req.quarter.months;
 
-  const objectRows = readRoster(db, 'objects', { asOf: req.asOf, where: "status = 'active'" });
+  // only the columns a snapshot needs, as raw rows (the full read was most of a large draw's time)
+  const objectRows = readSnapshotObjects(db, { asOf: req.asOf, where: "status = 'active'" });
   const objects: SnapObject[] = [];
   const excludedCounts: SnapshotResult['excludedCounts'] = {};
   for (const o of objectRows) {

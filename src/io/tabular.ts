@@ -20,6 +20,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { isUtf8 } from 'node:buffer';
 import type ExcelJS from 'exceljs';
 import { CsvTokenizer, CsvQuoteError } from './csv-tokenizer.js';
+import { loadExcel } from './xlsx.js';
 import type { Cell } from '../core/normalize.js';
 import { cellText } from '../core/normalize.js';
 import { SjError } from '../errors.js';
@@ -217,13 +218,8 @@ const isEmptyCell = (c: Cell) => c === null || (typeof c === 'string' && c.trim(
 
 // ---- xlsx ------------------------------------------------------------------------------
 
-/** exceljs, loaded on first use (it takes about a second to load; most commands never need it) */
-async function excel(): Promise<typeof ExcelJS> {
-  return (await import('exceljs')).default;
-}
-
 async function loadSheets(path: string): Promise<AsyncIterator<SheetSource>> {
-  const wb = new (await excel()).Workbook();
+  const wb = new (await loadExcel()).Workbook();
   try {
     await wb.xlsx.readFile(path);
   } catch (e) {
@@ -287,7 +283,7 @@ type ReaderClass = new (input: string, options: object) => any;
 let Utf8SafeWorkbookReader: ReaderClass | undefined;
 async function workbookReaderClass(): Promise<ReaderClass> {
   if (Utf8SafeWorkbookReader) return Utf8SafeWorkbookReader;
-  const BaseReader = (await excel()).stream.xlsx.WorkbookReader as unknown as ReaderClass;
+  const BaseReader = (await loadExcel()).stream.xlsx.WorkbookReader as unknown as ReaderClass;
   Utf8SafeWorkbookReader = class extends BaseReader {
     *_parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<unknown> {
       yield* super._parseWorksheet(decodeChunks(iterator), sheetNo);

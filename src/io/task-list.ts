@@ -13,6 +13,7 @@ import { itemCodes, matchItems } from '../core/items.js';
 import { parseQuarter, type Quarter } from '../core/quarter.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
+import { valueName } from '../messages/names.js';
 import { loadCalendar } from './calendar-store.js';
 import { commitOfDraw } from './commit-store.js';
 import { toCsv } from './csv.js';
@@ -26,9 +27,6 @@ import {
   addTableSheet, BORDER, fitHeights, fitWidths, newWorkbook, printSetup, writeDataRow, writeHeaderRow, writeLine, writeTitle,
 } from './xlsx.js';
 
-export const CLASS_ZH: Record<string, string> = { special: '特殊', key: '重点', positive: '一般(正面清单)', general: '一般' };
-export const METHOD_ZH: Record<string, string> = { onsite: '现场检查', offsite: '非现场检查' };
-const LEVEL_ZH: Record<string, string> = { city: '市级', county: '县级', both: '市县两级' };
 
 /** A cell of a file written for the bureau: from the catalogue, but always in Chinese. */
 const fileText = (key: string, vars: Record<string, string | number> = {}): string => t(key, vars, 'zh');
@@ -123,8 +121,8 @@ export function buildTaskList(db: DB, tasks: EffectiveTask[], opts: { note?: str
     return {
       no: k + 1, team: teamNo.get(key)!, county: regions.name(tk.objectRegion), taskNo: tk.taskNo, drawId: tk.drawId,
       objectName: o?.name ?? '', objectId: tk.objectId, address: o?.address ?? '', contact: o?.contact ?? '', phone: o?.phone ?? '',
-      industry: o?.industry ?? '', cls: CLASS_ZH[tk.class] ?? tk.class, tier: tk.tier ?? fileText('draw.file.unrated'),
-      method: METHOD_ZH[tk.method] ?? tk.method,
+      industry: o?.industry ?? '', cls: valueName('class', tk.class, 'zh'), tier: tk.tier ?? fileText('draw.file.unrated'),
+      method: valueName('method', tk.method, 'zh'),
       joint: tk.joint ? fileText('draw.file.jointInternal') : tk.departmentJoint ? fileText('draw.file.jointDepartment') : '',
       inspectors: tk.inspectors.map((id) => people.get(id) ?? id), inspectorIds: tk.inspectors,
       expert: tk.expert ? people.get(tk.expert) ?? tk.expert : '',
@@ -234,13 +232,13 @@ function teamCaption(first: TaskListRow, rows: TaskListRow[]): string {
 
 /** The item list the codes refer to. */
 function itemSheet(wb: ExcelJS.Workbook, list: TaskList): void {
-  const classes = (cs: string[]) => (cs.length ? cs.map((c) => CLASS_ZH[c] ?? c).join('、') : '全部');
+  const classes = (cs: string[]) => (cs.length ? cs.map((c) => valueName('class', c, 'zh')).join('、') : fileText('tasks.file.all'));
   addTableSheet(wb, {
     name: fileText('tasks.file.itemsSheet'),
     title: fileText('tasks.file.itemsTitle'),
     headers: ['代码', '事项编号', '抽查事项', '检查依据', '检查方式', '适用类别', '适用行业', '层级'],
     rows: list.items.map(({ code, item }) => [
-      code, item.id, item.name, item.basis, item.method, classes(item.classes), item.industries.join('、') || '全部', LEVEL_ZH[item.level] ?? item.level,
+      code, item.id, item.name, item.basis, item.method, classes(item.classes), item.industries.join('、') || fileText('tasks.file.all'), valueName('level', item.level, 'zh'),
     ]),
     maxWidths: [6, 14, 40, 40, 10, 16, 20, 10],
     center: [true, false, false, false, true, false, false, true],

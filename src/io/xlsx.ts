@@ -18,7 +18,7 @@ export type CellValue = string | number | boolean | null | undefined;
 /** Display width (CJK characters count double): one home, core/text-width.ts. */
 export { displayWidth };
 
-/** exceljs loads in about a second: only commands that write xlsx pay for it */
+/** exceljs, loaded on first use: it takes about a second, and only commands that read or write xlsx pay for it */
 export async function loadExcel(): Promise<typeof ExcelJS> {
   return (await import('exceljs')).default;
 }

@@ -205,6 +205,7 @@ export const drawMessages: Catalogue = {
   },
   'tasks.file.demo': { zh: '演示', en: 'demo' },
   'tasks.file.itemsSheet': { zh: '抽查事项', en: 'Items' },
+  'tasks.file.all': { zh: '全部', en: 'all' },
   'tasks.file.itemsTitle': { zh: '随机抽查事项清单（代码对照）', en: 'Inspection items (codes)' },
   // ---- sj verify, sj ledger: help
   'verify.cmd': {

@@ -56,12 +56,18 @@ export const reportMessages: Catalogue = {
     en: 'Note: the city row counts the objects of the whole city; the total row counts them once (not added to the counties); inspectors are summed (each belongs to one unit).',
   },
   'report.footer.noteRequired': {
-    zh: '说明：应抽数取自各次常规抽签证据中的分层配额；未抽签的地区按现行名录库与规则计算，显示为未达标。达标按季度逐季判断；实抽含定向抽查。',
-    en: 'Note: required numbers come from the strata quotas of the routine draws; a region without a draw is planned on the current roster and shows as not met. Met is judged quarter by quarter; drawn includes directional draws.',
+    zh: '说明：应抽＝规则规定的最低抽查数（各类对象数×比例，向上取整），对象数取自本季度常规抽签；未抽签的地区按现行名录库计算。实抽＝本级常规抽签抽中的对象；计入已抽＝本地区对象被市级抽签或定向抽查抽中的（同一季度不重复检查，计入应抽）。达标（实抽＋计入已抽 ≥ 应抽）按季度逐季判断。',
+    en: 'Note: required = the rules\' minimum (objects of the class × rate, rounded up), objects as in the quarter\'s routine draw (the current roster for a region without one). Drawn = objects selected by this level\'s routine draws; credited = this region\'s objects selected by city-level or directional draws (not inspected twice in a quarter, counted toward the minimum). Met (drawn + credited ≥ required) is judged quarter by quarter.',
   },
+  'report.footer.noteCredit': {
+    zh: '说明：信用分级抽查占比＝在信用等级分层中抽取的任务 ÷ {basis}；未评级对象的任务只计入分母。',
+    en: 'Note: credit-based share = tasks drawn in a credit-rated stratum ÷ {basis}; tasks of unrated objects count in the denominator only.',
+  },
+  'report.basis.sampled': { zh: '抽样抽查的任务（正面清单全覆盖检查不计入）', en: 'tasks drawn by sampling (the positive list\'s census left out)' },
+  'report.basis.all': { zh: '全部任务（含正面清单全覆盖检查）', en: 'all tasks (the positive list\'s census included)' },
   'report.footer.noteResults': {
-    zh: '说明：发现问题＝检查结果为“未发现问题”“无法检查”以外；移送不含移送公安（单列）；逾期未公示＝非涉密、未公示且已超过检查日期后 {days} 个工作日。',
-    en: 'Note: problems = outcomes other than 未发现问题 / 无法检查; referrals exclude 移送公安 (own column); overdue = publishable, not published, more than {days} working days after the inspection.',
+    zh: '说明：发现问题＝检查结果为“未发现问题”“无法检查”以外；移送不含移送公安（单列）；逾期未公示＝非涉密、未公示且已超过检查日期后 {days} 个工作日；逾期公示＝超过该期限后才公示（保留为逾期）。',
+    en: 'Note: problems = outcomes other than 未发现问题 / 无法检查; referrals exclude 移送公安 (own column); overdue = publishable, not published, more than {days} working days after the inspection; published late = published after that deadline (stays late).',
   },
   'report.total': { zh: '合计', en: 'Total' },
   'report.yes': { zh: '是', en: 'yes' },
@@ -115,6 +121,8 @@ export const reportMessages: Catalogue = {
   'report.col.published': { zh: '已公示', en: 'Published' },
   'report.col.publishable': { zh: '应公示', en: 'Publishable' },
   'report.col.overdue': { zh: '逾期未公示', en: 'Overdue' },
+  'report.col.publishedLate': { zh: '逾期公示', en: 'Published late' },
+  'report.text.credited': { zh: '计入已抽', en: 'credited' },
   // the compact text table
   'report.text.objects': { zh: '对象数', en: 'objects' },
   'report.text.required': { zh: '应抽', en: 'required' },
@@ -125,7 +133,7 @@ export const reportMessages: Catalogue = {
   'report.text.dept': { zh: '部门联合', en: 'dept joint' },
   'report.text.credit': { zh: '信用分级', en: 'credit-based' },
   'report.text.problems': { zh: '问题/立案/罚款', en: 'problems/cases/fines' },
-  'report.text.published': { zh: '公示/应公示/逾期', en: 'published/publishable/overdue' },
+  'report.text.published': { zh: '公示/应公示/逾期未公示/逾期公示', en: 'published/publishable/overdue/late' },
   'report.text.allMet': { zh: '全部', en: 'all' },
   'report.text.moreHint': { zh: '完整统计表：sj report {period} --out 统计表.xlsx', en: 'full table: sj report {period} --out stats.xlsx' },
 
