@@ -20,7 +20,7 @@ export async function demoReport(app: App, db: DB, outDir: string, quarter: stri
     app.out.info(`  ${file}`);
     app.out.info(t('demo.check', { total: check.targets.length, missed: missed.length }));
     // each remaining miss in one line, with its cause
-    for (const l of missed) app.out.warn(`  ${targetName(l)} · ${l.regionName ?? l.region} · ${l.scope}：${neededText(l, false)}`);
+    for (const l of missed) app.out.warn(t('demo.missLine', { target: targetName(l), region: l.regionName ?? l.region, scope: l.scope, why: neededText(l, false) }));
     app.out.info(t('demo.checkHint', { quarter, db: dbPath }));
   }
   return {

@@ -80,11 +80,39 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
   );
   const st = db.prepare('INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   evidence.strata.forEach((s, i) => st.run(d.id, i + 1, s.region, s.class, s.tier, s.population, s.quota, s.credited ?? 0, s.pool, s.selected));
+  const ex = db.prepare('INSERT INTO draw_exclusions(draw_id, region, class, reason, n) VALUES (?, ?, ?, ?, ?)');
+  for (const e of excludedCounts(evidence.snapshot.objects)) ex.run(d.id, e.region, e.class, e.reason, e.n);
   if (d.kind === 'routine') {
     const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
     for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
   }
   return entry;
+}
+
+export interface ExcludedCount {
+  region: string;
+  class: string;
+  reason: string;
+  n: number;
+}
+
+/**
+ * The snapshot's excluded objects counted by their own region, class and reason (the
+ * draw_exclusions rows), ordered by region, class, reason as SQLite orders their key.
+ */
+export function excludedCounts(objects: readonly { region: string; class: string; excluded: string | null }[]): ExcludedCount[] {
+  const m = new Map<string, ExcludedCount>();
+  for (const o of objects) {
+    if (typeof o.excluded !== 'string') continue;
+    const k = `${o.region}\u0000${o.class}\u0000${o.excluded}`;
+    const e = m.get(k);
+    if (e) e.n++;
+    else m.set(k, { region: o.region, class: o.class, reason: o.excluded, n: 1 });
+  }
+  // binary order of UTF-16 code units matches SQLite's BINARY (UTF-8) order outside surrogates;
+  // the keys here are region codes, class and reason names
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...m.values()].sort((a, b) => cmp(a.region, b.region) || cmp(a.class, b.class) || cmp(a.reason, b.reason));
 }
 
 export interface DrawRow {

@@ -22,3 +22,14 @@ export const HENGSHUI_REGIONS: RegionRow[] = [
   { code: '131171', name: '衡水高新技术产业开发区', parent: '131100', level: 'county' },
   { code: '131172', name: '衡水滨湖新区', parent: '131100', level: 'county' },
 ];
+
+/**
+ * English names of the default regions, for English titles (the database keeps the Chinese
+ * names only). Another jurisdiction's codes have none: its English titles name the code.
+ */
+export const ENGLISH_REGION_NAMES: Readonly<Record<string, string>> = {
+  '131100': 'Hengshui', '131102': 'Taocheng District', '131103': 'Jizhou District', '131121': 'Zaoqiang County',
+  '131122': 'Wuyi County', '131123': 'Wuqiang County', '131124': 'Raoyang County', '131125': 'Anping County',
+  '131126': 'Gucheng County', '131127': 'Jing County', '131128': 'Fucheng County', '131182': 'Shenzhou',
+  '131171': 'Hengshui High-tech Zone', '131172': 'Hengshui Binhu New Area',
+};

@@ -16,7 +16,7 @@ import {
   computeStats, zeroClasses,
   type ClassCounts, type RegionInfo, type RequiredEntry, type StatsDraw, type StatsResult, type StatsRow, type StatsTask,
 } from '../core/stats.js';
-import { CLASSES, type Evidence, type Level, type Method, type ObjClass } from '../core/types.js';
+import { CLASSES, type Level, type Method, type ObjClass } from '../core/types.js';
 import type { WorkCalendar } from '../core/workdays.js';
 import { loadCalendar } from './calendar-store.js';
 import { dateCst, endOfDayCst, isoCst, now } from './clock.js';
@@ -121,9 +121,10 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   for (const r of regions) objects[r.code] = zeroClasses();
   const countySet = new Set(regions.filter((r) => r.level === 'county').map((r) => r.code));
   const asOfCond = asOf ? 'valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf)' : 'valid_to IS NULL';
-  const objCounts = db.prepare(
-    `SELECT region, class, COUNT(*) AS n FROM objects WHERE ${asOfCond} AND in_roster = 1 AND status = 'active' GROUP BY region, class`,
-  ).all(asOf ? { asOf } : {}) as { region: string; class: ObjClass; n: number }[];
+  // the current roster's counts are read once: they serve here and for regions without a draw
+  let currentRows: RosterCountRow[] | undefined;
+  const current = (): RosterCountRow[] => (currentRows ??= rosterCountRows(db));
+  const objCounts = asOf ? rosterCountRows(db, asOf) : current();
   for (const o of objCounts) {
     (objects[o.region] ??= zeroClasses())[o.class] += o.n;
     if (o.region !== city.code) objects[city.code]![o.class] += o.n;
@@ -174,17 +175,17 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
         const rates = rateOfRegion.get(reg.code) ?? {};
         for (const cls of CLASSES) c[cls] = classMinimum(pop[cls], rates[cls] ?? 0);
       } else {
-        rosterCounts ??= currentRosterCounts(db, city.code, countySet);
+        rosterCounts ??= currentRosterCounts(current(), city.code, countySet);
         const n = rosterCounts.get(reg.code) ?? zeroClasses();
         for (const cls of CLASSES) c[cls] = requiredOf(rules, reg.level, cls, n[cls]);
       }
       required.push({ quarter: q.id, region: reg.code, required: c });
-      const n = pop ?? (rosterCounts ??= currentRosterCounts(db, city.code, countySet)).get(reg.code) ?? zeroClasses();
+      const n = pop ?? (rosterCounts ??= currentRosterCounts(current(), city.code, countySet)).get(reg.code) ?? zeroClasses();
       const sampled = CLASSES.filter((cls) => { const r = pop ? (rateOfRegion.get(reg.code) ?? {})[cls] ?? 0 : rateOf(rules, reg.level, cls); return r > 0 && r < 10000; })
         .reduce((k, cls) => k + n[cls], 0);
       sampledObjects.set(reg.code, Math.max(sampledObjects.get(reg.code) ?? 0, sampled));
       if (reg.level === 'county') {
-        const n = pop ? pop.positive : rateOf(rules, 'county', 'positive') > 0 ? (rosterCounts ??= currentRosterCounts(db, city.code, countySet)).get(reg.code)?.positive ?? 0 : 0;
+        const n = pop ? pop.positive : rateOf(rules, 'county', 'positive') > 0 ? (rosterCounts ??= currentRosterCounts(current(), city.code, countySet)).get(reg.code)?.positive ?? 0 : 0;
         positiveObjects.push({ quarter: q.id, region: reg.code, count: n });
       }
       for (const cls of CLASSES) {
@@ -280,12 +281,20 @@ export function reportJson(ctx: ReportContext, rows: StatsRow[]) {
 }
 
 
+type RosterCountRow = { region: string; class: ObjClass; n: number };
+
+/** Active objects in the roster per region and class: current (from an index alone), or as of an instant. */
+function rosterCountRows(db: DB, asOf?: string): RosterCountRow[] {
+  const cond = asOf ? 'valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf)' : 'valid_to IS NULL';
+  return db.prepare(
+    `SELECT region, class, COUNT(*) AS n FROM objects WHERE ${cond} AND in_roster = 1 AND status = 'active' GROUP BY region, class`,
+  ).all(asOf ? { asOf } : {}) as RosterCountRow[];
+}
+
 /** Active objects in the current roster per row region and class (the city row: every county's). */
-function currentRosterCounts(db: DB, cityCode: string, counties: Set<string>): Map<string, ClassCounts> {
+function currentRosterCounts(rows: RosterCountRow[], cityCode: string, counties: Set<string>): Map<string, ClassCounts> {
   const out = new Map<string, ClassCounts>([[cityCode, zeroClasses()]]);
-  for (const r of db.prepare(
-    "SELECT region, class, COUNT(*) AS n FROM objects WHERE valid_to IS NULL AND in_roster = 1 AND status = 'active' GROUP BY region, class",
-  ).all() as { region: string; class: ObjClass; n: number }[]) {
+  for (const r of rows) {
     if (!counties.has(r.region)) continue;
     const c = out.get(r.region) ?? zeroClasses();
     c[r.class] += r.n;
@@ -296,20 +305,22 @@ function currentRosterCounts(db: DB, cityCode: string, counties: Set<string>): M
 }
 
 /**
- * The excluded objects of a draw's snapshot by (region, class) and reason, read only when a
- * figure is short, and once per draw (keys `${region}|${class}`; the city's region is its code).
+ * The excluded objects of a draw's snapshot by (region, class) and reason, from the counts stored
+ * at draw time (draw_exclusions), read only when a figure is short, and once per draw (keys
+ * `${region}|${class}`; a city-level draw's objects all count in the city's row).
  */
 function exclusionsOf(db: DB, drawId: string, cityCode: string, cache: Map<string, Map<string, Record<string, number>>>): Map<string, Record<string, number>> {
   let m = cache.get(drawId);
   if (m) return m;
-  const ev = JSON.parse((db.prepare('SELECT evidence FROM draws WHERE id = ?').get(drawId) as { evidence: string }).evidence) as Evidence;
   m = new Map();
-  for (const o of ev.snapshot.objects) {
-    if (o.excluded === null) continue;
-    const region = ev.draw.level === 'city' ? cityCode : o.region;
-    const k = `${region}|${o.class}`;
+  const rows = db.prepare(
+    `SELECT CASE WHEN d.level = 'city' THEN @city ELSE e.region END AS region, e.class, e.reason, SUM(e.n) AS n
+     FROM draw_exclusions e JOIN draws d ON d.id = e.draw_id WHERE e.draw_id = @id GROUP BY 1, 2, 3`,
+  ).all({ city: cityCode, id: drawId }) as { region: string; class: string; reason: string; n: number }[];
+  for (const e of rows) {
+    const k = `${e.region}|${e.class}`;
     const r = m.get(k) ?? {};
-    r[o.excluded] = (r[o.excluded] ?? 0) + 1;
+    r[e.reason] = e.n;
     m.set(k, r);
   }
   cache.set(drawId, m);
@@ -334,13 +345,10 @@ export function liveDraws(db: DB, year: number): StatsDraw[] {
  * Not in task order. test/report-data.test.ts holds the two equal.
  */
 export function liveTaskFacts(db: DB, year: number): StatsTask[] {
-  const meta = new Map<string, { dept: boolean; rates: Partial<Record<ObjClass, number>>; kind: 'routine' | 'directional' }>();
-  for (const d of db.prepare(
-    `SELECT d.id, d.kind, f.joint, f.rates FROM draws d JOIN draw_facts f ON f.draw_id = d.id
+  const draws = db.prepare(
+    `SELECT d.id, d.quarter, d.level, d.kind, f.joint, f.rates FROM draws d JOIN draw_facts f ON f.draw_id = d.id
      WHERE substr(d.quarter, 1, 4) = ? AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id)`,
-  ).all(String(year)) as { id: string; kind: 'routine' | 'directional'; joint: string; rates: string }[]) {
-    meta.set(d.id, { dept: d.joint === 'department', rates: JSON.parse(d.rates), kind: d.kind });
-  }
+  ).all(String(year)) as { id: string; quarter: string; level: Level; kind: 'routine' | 'directional'; joint: string; rates: string }[];
   // object substitutions change a task's object, its county and its method; the last one counts
   const subOf = new Map<string, { object: string; region: string | null; method: Method | null }>();
   for (const s of db.prepare(
@@ -351,20 +359,22 @@ export function liveTaskFacts(db: DB, year: number): StatsTask[] {
     subOf.set(s.task_no, { object: s.replacement, region: s.region ?? prev?.region ?? null, method: s.method ?? prev?.method ?? null });
   }
   const out: StatsTask[] = [];
-  const rows = db.prepare(
-    `SELECT t.task_no, t.draw_id, t.object_id, t.region, t.object_region, t.class, t.tier, t.method, t.joint, d.quarter, d.level
-     FROM draw_tasks t JOIN draws d ON d.id = t.draw_id WHERE substr(d.quarter, 1, 4) = ?`,
-  ).raw().iterate(String(year)) as Iterable<[string, string, string, string, string, ObjClass, string | null, Method, number, string, Level]>;
-  for (const [taskNo, drawId, objectId, region, objectRegion, cls, tier, method, joint, quarter, level] of rows) {
-    const m = meta.get(drawId);
-    if (!m) continue; // voided
-    const sub = subOf.get(taskNo);
-    out.push({
-      taskNo, drawId, quarter, level, drawKind: m.kind, region,
-      objectId: sub?.object ?? objectId, objectRegion: sub?.region ?? objectRegion,
-      class: cls, tier, method: sub?.method ?? method, joint: joint === 1, departmentJoint: m.dept,
-      sampled: (m.rates[cls] ?? 0) < 10000,
-    });
+  // per live draw, on the draw_id index: the draw's own facts are constants of the loop
+  const tasksQ = db.prepare('SELECT task_no, object_id, region, object_region, class, tier, method, joint FROM draw_tasks WHERE draw_id = ?').raw();
+  for (const d of draws) {
+    const drawId = d.id;
+    const { quarter, level, kind: drawKind } = d;
+    const departmentJoint = d.joint === 'department';
+    const rates = JSON.parse(d.rates) as Partial<Record<ObjClass, number>>;
+    for (const [taskNo, objectId, region, objectRegion, cls, tier, method, joint] of tasksQ.iterate(drawId) as Iterable<[string, string, string, string, ObjClass, string | null, Method, number]>) {
+      const sub = subOf.get(taskNo);
+      out.push({
+        taskNo, drawId, quarter, level, drawKind, region,
+        objectId: sub?.object ?? objectId, objectRegion: sub?.region ?? objectRegion,
+        class: cls, tier, method: sub?.method ?? method, joint: joint === 1, departmentJoint,
+        sampled: (rates[cls] ?? 0) < 10000,
+      });
+    }
   }
   return out;
 }

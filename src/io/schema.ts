@@ -350,6 +350,25 @@ CREATE TABLE commitment_ends (
 );
 ${appendOnly('commitment_ends')}
 `,
+  // 4: what report and check need of a short stratum, stored at draw time so that they never
+  // parse evidence (issue 13): the snapshot's excluded objects counted by their own region, class
+  // and reason (sj verify holds them equal to the evidence).
+  `
+CREATE TABLE draw_exclusions (
+  draw_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  class TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (draw_id, region, class, reason)
+) WITHOUT ROWID;
+${appendOnly('draw_exclusions')}
+INSERT INTO draw_exclusions(draw_id, region, class, reason, n)
+  SELECT d.id, json_extract(o.value, '$.region'), json_extract(o.value, '$.class'), json_extract(o.value, '$.excluded'), COUNT(*)
+  FROM draws d, json_each(d.evidence, '$.snapshot.objects') o
+  WHERE json_type(o.value, '$.excluded') = 'text'
+  GROUP BY 1, 2, 3, 4;
+`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

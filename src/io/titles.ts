@@ -4,6 +4,7 @@
  */
 import type { Quarter } from '../core/quarter.js';
 import { getLang, t, type Lang } from '../messages/index.js';
+import { ENGLISH_REGION_NAMES } from './regions-default.js';
 
 const CN_DIGITS = '一二三四';
 
@@ -13,11 +14,12 @@ export function quarterLabel(q: Pick<Quarter, 'year' | 'q'>, lang?: Lang): strin
 }
 
 /**
- * The bureau: 衡水市生态环境局. The English name carries no Chinese (the region's name has no
- * English form in the database): the city is named by its code.
+ * The bureau: 衡水市生态环境局; in English, wholly English: the city's English name where sj
+ * knows it (the default regions), else the city named by its code.
  */
 export function bureauName(city: { name: string; code: string }, lang?: Lang): string {
   const l = lang ?? getLang();
-  return t('report.unit', { city: l === 'zh' ? city.name : t('report.regionByCode', { code: city.code }, l) }, l);
+  const en = ENGLISH_REGION_NAMES[city.code] ?? t('report.regionByCode', { code: city.code }, l);
+  return t('report.unit', { city: l === 'zh' ? city.name : en }, l);
 }
 

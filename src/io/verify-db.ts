@@ -10,7 +10,7 @@ import { parseQuarter } from '../core/quarter.js';
 import type { Evidence, Level } from '../core/types.js';
 import { algorithmOf, verifyEvidence } from '../core/verify.js';
 import type { DB } from './db.js';
-import { taskNo } from './draw-store.js';
+import { excludedCounts, taskNo, type ExcludedCount } from './draw-store.js';
 import { readLedger } from './ledger.js';
 import { buildSnapshot } from './snapshot.js';
 import { commitInstantOfDraw, commitOfDraw, commitVoidPayload, listCommits } from './commit-store.js';
@@ -241,6 +241,11 @@ function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence): 
   const rows = db.prepare('SELECT region, class, tier, population, quota, credited, pool, selected FROM draw_strata WHERE draw_id = ? ORDER BY ord').all(drawId) as Record<string, unknown>[];
   const want = (ev.strata ?? []).map((s) => ({ ...s, credited: s.credited ?? 0 }));
   if (canonical(rows) !== canonical(want)) out.push('draw_strata differ from the evidence strata');
+  const stored = db.prepare('SELECT region, class, reason, n FROM draw_exclusions WHERE draw_id = ?').all(drawId) as ExcludedCount[];
+  const key = (e: ExcludedCount) => `${e.region}|${e.class}|${e.reason}|${e.n}`;
+  const storedKeys = new Set(stored.map(key));
+  const wantEx = excludedCounts(ev.snapshot?.objects ?? []);
+  if (stored.length !== wantEx.length || wantEx.some((e) => !storedKeys.has(key(e)))) out.push('draw_exclusions differ from the evidence snapshot (excluded objects by region, class and reason)');
   return out;
 }
 

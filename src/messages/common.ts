@@ -97,6 +97,7 @@ export const common: Catalogue = {
   'demo.exists': { zh: '演示数据库 {path} 已存在，未做任何修改', en: 'the demo database {path} exists; left unchanged' },
   'demo.existsHint': { zh: '加 --force 重新生成，或用 --db 指定另一个文件', en: 'add --force to rebuild it, or point --db at another file' },
   'demo.check': { zh: '  目标检查：共 {total} 项，未达标 {missed} 项', en: '  targets: {total} checked, {missed} missed' },
+  'demo.missLine': { zh: '  {target} · {region} · {scope}：{why}', en: '  {target} · {region} · {scope}: {why}' },
   'demo.checkHint': { zh: '  详情：sj --db {db} check --quarter {quarter}（有未达标项时退出码为 3）', en: '  details: sj --db {db} check --quarter {quarter} (exit status 3 when a target is missed)' },
   'demo.tasks': { zh: '项任务', en: 'tasks' },
   'demo.shortfall': { zh: '缺口', en: 'shortfall' },
