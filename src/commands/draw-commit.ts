@@ -29,8 +29,8 @@ import { ledgerHead } from '../io/ledger.js';
 import { Regions } from '../io/regions.js';
 import { parseBy, writeTaskList } from '../io/task-list.js';
 import { bureauName, quarterLabel } from '../io/titles.js';
-import { collect, examples, type App } from './app.js';
-import { drawScope, printRun, runJson, type DrawOpts } from './draw.js';
+import { examples, type App } from './app.js';
+import { drawScope, printRun, runJson, withScopeOptions, type DrawOpts } from './draw-scope.js';
 import { createdAt, prepareDraw, runPrepared, type DrawRun } from './draw-run.js';
 
 const hashOf = (x: unknown): string => H(canonical(x));
@@ -168,19 +168,7 @@ export function commitmentLine(ev: Evidence): string {
 
 /** Register `sj draw commit` and `sj draw reveal` under `sj draw`. */
 export function registerCeremony(parent: Command, app: App): void {
-  const commit = parent.command('commit').description(t('ceremony.cmd.commit'))
-    .option('-q, --quarter <Q>', t('draw.opt.quarter'))
-    .option('--level <level>', t('draw.opt.level'), 'all')
-    .option('--region <code>', t('draw.opt.region'), collect, [])
-    .option('--directional', t('draw.opt.directional'))
-    .option('--industry <name>', t('draw.opt.industry'), collect, [])
-    .option('--tag <tag>', t('draw.opt.tag'), collect, [])
-    .option('--method <m>', t('draw.opt.method'), 'auto')
-    .option('--joint-share <percent>', t('draw.opt.jointShare'))
-    .option('--department-joint', t('draw.opt.departmentJoint'))
-    .option('--partners <list>', t('draw.opt.partners'))
-    .option('--with-experts', t('draw.opt.withExperts'))
-    .option('--date <YYYY-MM-DD>', t('draw.opt.date'))
+  const commit = withScopeOptions(parent.command('commit').description(t('ceremony.cmd.commit')))
     .option('--entropy-source <text>', t('ceremony.opt.entropySource'))
     .option('--json', t('draw.opt.jsonShort'))
     .action((o: CommitOpts & { json?: boolean }) => commitAction(app, o));

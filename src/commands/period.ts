@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { Period } from '../io/report-data.js';
-import { requireQuarter } from './draw.js';
+import { requireQuarter } from './draw-scope.js';
 
 /** --quarter or --year, exactly one. */
 export function requirePeriod(opts: { quarter?: string; year?: string }): Period {

@@ -23,7 +23,7 @@ import { bureauName, quarterLabel } from '../io/titles.js';
 import { writeWorkbook } from '../io/xlsx.js';
 import { textTable } from '../ui/table.js';
 import { dateOption, examples, type App } from './app.js';
-import { requireQuarter } from './draw.js';
+import { requireQuarter } from './draw-scope.js';
 import { today } from './results.js';
 
 export const PUBLIC_HEADERS = ['抽查任务', '抽查事项', '检查对象', '统一社会信用代码', '检查日期', '检查方式', '检查结果', '处理情况'];

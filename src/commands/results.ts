@@ -17,7 +17,7 @@ import { templateTitle, writeResultsTemplate } from '../io/results-template.js';
 import { readRoster } from '../io/roster-read.js';
 import { textTable } from '../ui/table.js';
 import { collect, examples, type App } from './app.js';
-import { requireQuarter } from './draw.js';
+import { requireQuarter } from './draw-scope.js';
 
 export const today = (): string => dateCst(now());
 

@@ -307,5 +307,5 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
 /** payloadHash of a draw's ledger entry: H(canonical(evidence without its "ledger" member)). */
 export function evidencePayloadHash(evidence: Evidence): string {
   const { ledger: _ledger, ...rest } = evidence;
-  return H(canonical(rest));
+  return hashCanonical(rest); // streamed: the evidence is never one giant string (issue 13)
 }
