@@ -99,7 +99,9 @@ describe('the statistics table', () => {
     // long text wraps in rows tall enough for it (the notes under the table)
     const notes: ExcelJS.Row[] = [];
     ws.eachRow((r) => { if (String(r.getCell(1).value ?? '').startsWith('说明：')) notes.push(r); });
-    expect(notes.length).toBe(3);
+    expect(notes.length).toBe(4);
+    // one of them says on which basis the credit-based share is computed (rules.targets.creditBasedScope)
+    expect(notes.some((r) => String(r.getCell(1).value).includes('抽样抽查的任务（正面清单全覆盖检查不计入）'))).toBe(true);
     for (const r of notes) {
       expect(r.getCell(1).alignment?.wrapText).toBe(true);
       expect(r.height).toBeGreaterThan(12);

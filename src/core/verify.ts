@@ -6,7 +6,6 @@ import { ArithmeticRangeError } from './arith.js';
 import { canonical, compareBytes } from './canonical.js';
 import { commitmentProblems } from './commitment.js';
 import { DrawFailure, evidencePayloadHash, runDraw, seedOf } from './draw.js';
-import { hashCanonical } from './hash.js';
 import { ledgerHash } from './ledger.js';
 import { isCensus } from './quotas.js';
 import { ALGORITHMS, CLASSES, evidenceFormatOf, exclusionsOf, type Algorithm, type DrawRules, type Evidence, type ObjClass } from './types.js';
@@ -142,6 +141,32 @@ function sameKeys(o: Record<string, unknown>, keys: string[]): boolean {
   return k.length === keys.length && k.every((v, i) => v === keys[i]);
 }
 
+/**
+ * Whether a and b have the same canonical JSON, found by walking them rather than serialising:
+ * a walk proves equality only for plain JSON values (null, strings, booleans, safe integers,
+ * arrays, plain objects, keys in any order); anything else is left to canonical() itself.
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  return sameJson(a, b) || canonical(a) === canonical(b);
+}
+
+/** The walk alone: true only when a and b are plain JSON values with the same canonical JSON (false may still be equal). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === null || typeof a === 'string' || typeof a === 'boolean') return a === b;
+  if (typeof a === 'number') return Number.isSafeInteger(a) && a === b;
+  if (typeof a !== 'object' || typeof b !== 'object' || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
+}
+
 /** Everything wrong with an evidence document: structure, then the recomputed draw. */
 export function verifyEvidence(ev: Evidence): string[] {
   const p = checkStructure(ev);
@@ -158,16 +183,13 @@ export function verifyEvidence(ev: Evidence): string[] {
     throw e;
   }
   if (re.snapshotHash !== ev.snapshotHash) p.push(`snapshotHash: recomputed ${re.snapshotHash}, file says ${ev.snapshotHash}`);
-  if (canonical(re.strata) !== canonical(ev.strata)) {
-    const i = re.strata.findIndex((s, k) => canonical(s) !== canonical(ev.strata[k]));
+  if (!sameCanonical(re.strata, ev.strata)) {
+    const i = re.strata.findIndex((s, k) => !sameCanonical(s, ev.strata[k]));
     p.push(`strata differ from the recomputed draw (first at index ${i < 0 ? re.strata.length : i})`);
   }
   if (re.tasks.length !== ev.tasks.length) p.push(`tasks: recomputed ${re.tasks.length}, file has ${ev.tasks.length}`);
-  // the recomputed resultHash is H(canonical(re.tasks)): the file's tasks hashing to it (streamed)
-  // are the same tasks, and only a difference is looked for task by task
-  const tasksSame = re.tasks.length === ev.tasks.length && hashCanonical(ev.tasks) === re.resultHash;
-  for (let k = 0; !tasksSame && k < Math.max(re.tasks.length, ev.tasks.length); k++) {
-    if (canonical(re.tasks[k] ?? null) !== canonical(ev.tasks[k] ?? null)) {
+  for (let k = 0; k < Math.max(re.tasks.length, ev.tasks.length); k++) {
+    if (!sameCanonical(re.tasks[k] ?? null, ev.tasks[k] ?? null)) {
       p.push(`tasks[${k}] (${ev.tasks[k]?.objectId ?? re.tasks[k]?.objectId}): differs from the recomputed draw`);
       if (p.length > 20) break;
     }

@@ -77,7 +77,7 @@ export function printSetup(ws: ExcelJS.Worksheet, o: PrintOptions): void {
 }
 
 /** Excel width units one landscape page holds at a scale still easy to read (about 75 %, 10 pt type at 7.5 pt) */
-export const READABLE_WIDTH: Record<Paper, number> = { A4: 200, A3: 290 };
+export const READABLE_WIDTH: Record<Paper, number> = { A4: 200, A3: 300 };
 
 /** 1 → A, 27 → AA */
 export function columnLetter(n: number): string {
