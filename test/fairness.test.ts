@@ -364,6 +364,32 @@ describe('sj fairness on the fixtures', () => {
     expect(printed[1]).toContain('信用等级倍数');
   });
 
+  it('sj plan --fairness through the CLI agrees with the figures before drawing', async () => {
+    const fresh = await hengshuiDb();
+    const r = sj(['--db', fresh.path, 'plan', '--quarter', '2023Q2', '--date', DATE, '--fairness', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const map = new Map<string, string>(doc.groups.map((g: GroupJson) => [JSON.stringify([g.region, g.class, g.tier]), g.probability?.fraction ?? '']));
+    expect(map).toEqual(before);
+  });
+
+  it('sj report --year carries the fairness sheet, section and chart (issue 18 §5)', async () => {
+    const out = join(dir, 'annual.xlsx');
+    const x = sj(['--db', path, 'report', '--year', '2023', '--out', out], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } });
+    expect(x.status, x.stderr).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names.length).toBeGreaterThan(2); // the table, 校验信息, and the fairness sheets
+    expect(existsSync(out.replace(/\.xlsx$/, '.fairness.svg'))).toBe(true);
+    const j = sj(['--db', path, 'report', '--year', '2023', '--json'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } });
+    const doc = JSON.parse(j.stdout);
+    // the same figures as sj fairness --year
+    expect(doc.fairness).toEqual(json(['--year', '2023']).doc);
+    const text = sj(['--db', path, 'report', '--year', '2023'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } });
+    expect(text.stdout).toContain('信用等级倍数');
+  });
+
   it('usage errors exit 2', () => {
     expect(sj(['--db', path, 'fairness']).status).toBe(2);
     expect(sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--since', '2024Q1']).status).toBe(2);

@@ -56,9 +56,11 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
   const only = opts.drawIds ? new Set(opts.drawIds) : null;
 
   // draws
-  const draws = db.prepare('SELECT id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence FROM draws ORDER BY seq').all() as {
-    id: string; seq: number; quarter: string; level: string; kind: string; regions: string; rules_id: number | null; recorded_at: string; evidence: string;
+  // the evidence texts are read one draw at a time: a year of province-scale draws does not fit in memory at once
+  const draws = db.prepare('SELECT id, seq, quarter, level, kind, regions, rules_id, recorded_at FROM draws ORDER BY seq').all() as {
+    id: string; seq: number; quarter: string; level: string; kind: string; regions: string; rules_id: number | null; recorded_at: string;
   }[];
+  const evidenceQ = db.prepare('SELECT evidence FROM draws WHERE id = ?').pluck();
   const drawSeqs = new Set<number>();
   let n = 0;
   for (const d of draws) {
@@ -70,9 +72,10 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     if (!le || le.type !== 'draw' || le.ref !== d.id) {
       problems.push({ entry: where, problem: `has no ledger entry (seq ${d.seq}): inserted behind sj's back` });
     }
+    const text = evidenceQ.get(d.id) as string;
     let ev: Evidence;
     try {
-      ev = JSON.parse(d.evidence) as Evidence;
+      ev = JSON.parse(text) as Evidence;
     } catch {
       problems.push({ entry: where, problem: 'evidence is not valid JSON' });
       continue;
@@ -80,7 +83,7 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     // the stored text is the canonical body the ledger hashed (recordDraw): hashing it as stored
     // settles the common case without serialising the evidence again; any other text is judged
     // by its content, as before
-    if (le && le.payloadHash !== H(d.evidence) && le.payloadHash !== evidencePayloadHash(ev)) problems.push({ entry: where, problem: 'evidence differs from what the ledger recorded (payload hash)' });
+    if (le && le.payloadHash !== H(text) && le.payloadHash !== evidencePayloadHash(ev)) problems.push({ entry: where, problem: 'evidence differs from what the ledger recorded (payload hash)' });
     if (ev.draw?.id !== d.id || ev.draw?.quarter !== d.quarter || ev.draw?.level !== d.level || ev.draw?.kind !== d.kind || canonical(ev.draw?.regions ?? null) !== canonical(JSON.parse(d.regions))) {
       problems.push({ entry: where, problem: 'draw row does not match its evidence (id, quarter, level, kind or regions)' });
     }
