@@ -137,7 +137,7 @@ const periodRange = (ctx: ReportContext): [string, string] =>
 /** the rows above the header: title, 表号, 制表机关, then 填报单位 / 统计期间 / 计量单位 */
 const HEAD_TOP = 5;
 const FONT = 10;
-const DATA_ROW_HEIGHT = 24;
+const DATA_ROW_HEIGHT = 32;
 
 /** Build the official workbook: the table, then the 校验信息 sheet. */
 export async function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): Promise<ExcelJS.Workbook> {
