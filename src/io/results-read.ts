@@ -9,7 +9,9 @@ import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { NoHeaderError, openTable } from './tabular.js';
 
-export type ResultField = 'task' | 'drawId' | 'objectId' | 'date' | 'method' | 'outcome' | 'fine' | 'rectified' | 'confidential' | 'published' | 'note';
+import type { ResultField } from '../core/results-validate.js';
+
+export type { ResultField };
 
 /** Accepted headers per field, in order of preference. */
 export const RESULT_HEADERS: Record<ResultField, string[]> = {
