@@ -120,7 +120,7 @@ export const drawMessages: Catalogue = {
   'draw.opt.departmentJoint': { zh: '部门联合抽查（配合 --partners）', en: 'inter-department joint draw (with --partners)' },
   'draw.opt.partners': { zh: '联合的部门，如 市场监管局,应急管理局', en: 'partner departments, e.g. 市场监管局,应急管理局' },
   'draw.opt.withExperts': { zh: '为行业需要专家的任务抽取专家', en: 'add an expert to every task whose industry needs one' },
-  'draw.opt.date': { zh: '抽签日期（以此判断执法证是否有效；默认今天）', en: 'draw date (certificates valid on it; default today)' },
+  'draw.opt.date': { zh: '抽签日期（以此判断执法证是否有效、对象状态；默认今天；季度已结束时必须给出）', en: 'draw date (certificates and objects judged on it; default today; required once the quarter has ended)' },
   'draw.opt.dryRun': { zh: '试抽：显示将抽出的结果，不写入任何内容', en: 'show what would be drawn; write nothing' },
   'draw.opt.out': { zh: '将任务清单写入此 .xlsx 文件（以 .csv 结尾则写 CSV）', en: 'write the task list (任务清单) to this .xlsx file (CSV when it ends in .csv)' },
   'draw.opt.json': { zh: '在标准输出打印一个 JSON 文档', en: 'one JSON document on stdout' },

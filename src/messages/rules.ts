@@ -178,7 +178,7 @@ export const rulesMessages: Catalogue = {
   'plan.opt.quarter': { zh: '季度：2023Q2、2023-Q2、2023年第二季度', en: 'quarter: 2023Q2, 2023-Q2, 2023年第二季度' },
   'plan.opt.level': { zh: 'city | county | all（先市级后县级）', en: 'city | county | all (city first, then county)' },
   'plan.opt.region': { zh: '区县（代码或名称），可重复；默认全部', en: 'county (code or name), repeatable; default all' },
-  'plan.opt.date': { zh: '抽签日期（以此判断执法证是否有效；默认今天）', en: 'draw date (certificates valid on it; default today)' },
+  'plan.opt.date': { zh: '判断日期（执法证是否有效、对象状态；默认今天，季度已结束时为该季度第一个工作日）', en: 'the day the plan is judged on (certificates, objects; default today, or the quarter\'s first working day once it has ended)' },
   'plan.opt.csv': { zh: '输出 CSV（带 BOM，Excel 可直接打开）', en: 'CSV output (with BOM, for Excel)' },
   'plan.needQuarter': { zh: '需要 --quarter', en: '--quarter is required' },
   'plan.countyOnly': { zh: '{value} 不是区县，--region 只能指定区县', en: '{value} is not a county; --region takes counties' },
