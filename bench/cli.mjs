@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../dist/core/prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const OUT = join(HERE, 'out');
@@ -52,17 +53,8 @@ const INDUSTRIES = ['化工', '制药', '印染', '铸造', '电镀', '危险废
 const LINES = ['执法', '监测', '固废', '大气', '水', '环评'];
 const CODE_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 
-/** A seeded PRNG (mulberry32), so every run generates the same roster. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG (mulberry32), so every run generates the same roster. */
+const prng = mulberry32;
 
 /** An 18-character credit-code-like id, unique per i, in no particular order. */
 function creditCode(i) {

@@ -19,22 +19,12 @@ import type { Algorithm, DrawFilter, DrawHeader, DrawMethod, Evidence, Exclusion
 
 export const COMMIT_FORMAT = 'sj-commit/1';
 
-/** One draw a commit fixes: its reserved id, every parameter, the snapshot hash. */
-export interface CommittedDraw {
-  id: string;
-  level: Level;
-  regions: string[];
-  kind: 'routine' | 'directional';
-  filter: DrawFilter | null;
-  method: DrawMethod;
-  joint: 'none' | 'department';
-  partners: string[];
-  jointShare: number;
-  withExperts: boolean;
+/** One draw a commit fixes: its reserved id, every parameter of its header, the draw date, the snapshot hash. */
+export type CommittedDraw = Pick<DrawHeader, 'id' | 'level' | 'regions' | 'kind' | 'filter' | 'method' | 'joint' | 'partners' | 'jointShare' | 'withExperts'> & {
   /** the draw date, YYYY-MM-DD (draw.createdAt's date) */
   date: string;
   snapshotHash: string;
-}
+};
 
 /** The payload of a `commit` ledger entry. */
 export interface CommitPayload {

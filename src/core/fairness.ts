@@ -30,7 +30,7 @@ import { compareBytes } from './canonical.js';
 import { drawKeys, keyOrder, seedOf } from './draw.js';
 import { add, cmp, div, eq, frac, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
 import { planStrata } from './quotas.js';
-import { CLASSES, type Algorithm, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapObject } from './types.js';
+import { CLASSES, type Algorithm, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapObject, type Stratum } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
 // input: a draw as the fairness figures need it (from evidence, or from a plan)
@@ -44,17 +44,8 @@ export interface FairnessObject {
   excluded: Exclusion;
 }
 
-export interface FairnessStratum {
-  region: string;
-  class: ObjClass;
-  tier: string | null;
-  population: number;
-  quota: number;
-  /** sj-draw/2 only */
-  credited?: number;
-  pool: number;
-  selected: number;
-}
+/** A draw's stratum as its evidence gives it (sj-draw/1 strata have no `credited`). */
+export type FairnessStratum = Stratum;
 
 export interface FairnessInspector {
   id: string;
