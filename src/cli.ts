@@ -146,7 +146,8 @@ export async function main(argv: string[]): Promise<number> {
   // language first, so even argument errors speak it
   const langIdx = argv.indexOf('--lang');
   const lang = parseLang(langIdx >= 0 ? argv[langIdx + 1] : undefined) ?? parseLang(argv.find((a) => a.startsWith('--lang='))?.slice(7)) ?? parseLang(process.env.SJ_LANG);
-  if (lang) setLang(lang);
+  // Chinese unless asked otherwise (also for a second run in the same process, as the tests do)
+  setLang(lang ?? 'zh');
   const app = new App();
   const program = buildProgram(app);
   let status: number;

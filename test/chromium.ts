@@ -48,7 +48,7 @@ export class Browser {
       '--headless', '--remote-debugging-pipe', '--no-sandbox', '--disable-gpu', '--no-first-run', '--no-default-browser-check',
       '--disable-extensions', '--disable-background-networking', '--disable-dev-shm-usage', `--user-data-dir=${profile}`,
       `--window-size=${opts.width ?? 1200},${opts.height ?? 900}`, 'about:blank',
-    ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+    ], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true }); // its own process group: close() ends its helpers too
     let stderr = '';
     proc.stderr!.on('data', (d) => (stderr += String(d)));
     const b = new Browser(proc, profile);
@@ -111,14 +111,18 @@ export class Browser {
     return page;
   }
 
-  /** End the browser (the process this launched, by its pid) and remove its profile. */
+  /** End the browser (its whole process group: renderers still write to the profile) and remove its profile. */
   async close(): Promise<void> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) {
       const exited = new Promise((r) => this.proc.once('exit', r));
-      this.proc.kill('SIGKILL');
+      try {
+        process.kill(-this.proc.pid!, 'SIGKILL');
+      } catch {
+        this.proc.kill('SIGKILL');
+      }
       await exited;
     }
-    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 

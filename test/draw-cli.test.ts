@@ -8,7 +8,8 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDraw } from '../src/core/draw.js';
-import { fileSha, sj, sjAsync } from './db-helpers.js';
+import { fileSha, sjAsync } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 
 const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
@@ -18,14 +19,14 @@ beforeAll(async () => {
   await hengshuiTemplate();
 });
 
-function drawAll(path: string, extra: string[] = []) {
-  return sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--yes', '--json', ...extra]);
+async function drawAll(path: string, extra: string[] = []) {
+  return (await sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--yes', '--json', ...extra]));
 }
 
 describe('sj draw', () => {
   it('draws city then county, records evidence and ledger, verifies', async () => {
     const { dir, path } = await hengshuiDb();
-    const r = drawAll(path, ['--out', join(dir, 'tasks.xlsx')]);
+    const r = (await drawAll(path, ['--out', join(dir, 'tasks.xlsx')]));
     expect(r.stderr).not.toMatch(/at .*\.js:\d+/); // no stack trace
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
@@ -51,7 +52,7 @@ describe('sj draw', () => {
     const { seed: _s, ...header } = ev.draw;
     expect(ev.algorithm).toBe('sj-draw/2');
     expect(runDraw({ algorithm: 'sj-draw/2', draw: header, snapshot: ev.snapshot }).evidence.resultHash).toBe(ev.resultHash);
-    expect(sj(['--db', path, 'verify']).status).toBe(0);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
     // the task list
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(join(dir, 'tasks.xlsx'));
@@ -64,38 +65,38 @@ describe('sj draw', () => {
   it('reproduces the same list from the same seed in another database', async () => {
     const a = await hengshuiDb();
     const b = await hengshuiDb();
-    const ra = JSON.parse(drawAll(a.path).stdout);
-    const rb = JSON.parse(drawAll(b.path).stdout);
+    const ra = JSON.parse((await drawAll(a.path)).stdout);
+    const rb = JSON.parse((await drawAll(b.path)).stdout);
     expect(ra.draws.map((d: { resultHash: string }) => d.resultHash)).toEqual(rb.draws.map((d: { resultHash: string }) => d.resultHash));
   });
 
   it('refuses a second live routine draw, names it and how to void it', async () => {
     const { path } = await hengshuiDb();
-    expect(drawAll(path).status).toBe(0);
-    const again = sj(['--db', path, 'draw', ...Q, '--level', 'county', '--seed', 'other', '--yes']);
+    expect((await drawAll(path)).status).toBe(0);
+    const again = (await sj(['--db', path, 'draw', ...Q, '--level', 'county', '--seed', 'other', '--yes']));
     expect(again.status).toBe(1);
     expect(again.stderr).toContain('2023Q2-county-01');
     expect(again.stderr).toContain('sj draw void 2023Q2-county-01');
     // void it, with a reason; then a new draw gets a new id
-    expect(sj(['--db', path, 'draw', 'void', '2023Q2-county-01']).status).toBe(2); // --reason required
-    const v = sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', '名录库导入错误']);
+    expect((await sj(['--db', path, 'draw', 'void', '2023Q2-county-01'])).status).toBe(2); // --reason required
+    const v = (await sj(['--db', path, 'draw', 'void', '2023Q2-county-01', '--reason', '名录库导入错误']));
     expect(v.status).toBe(0);
-    const re = sj(['--db', path, 'draw', ...Q, '--level', 'county', '--seed', 'other', '--yes', '--json']);
+    const re = (await sj(['--db', path, 'draw', ...Q, '--level', 'county', '--seed', 'other', '--yes', '--json']));
     expect(re.status).toBe(0);
     expect(JSON.parse(re.stdout).draws[0].id).toBe('2023Q2-county-02');
-    const list = JSON.parse(sj(['--db', path, 'draw', 'list', '--json']).stdout);
+    const list = JSON.parse((await sj(['--db', path, 'draw', 'list', '--json'])).stdout);
     expect(list.draws.find((d: { id: string }) => d.id === '2023Q2-county-01').voided.reason).toBe('名录库导入错误');
-    expect(sj(['--db', path, 'verify']).status).toBe(0);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
   });
 
   it('directional draws may be several', async () => {
     const { path } = await hengshuiDb();
-    const a = sj(['--db', path, 'draw', ...Q, '--level', 'county', '--directional', '--industry', '化工', '--seed', 'x', '--yes', '--json']);
+    const a = (await sj(['--db', path, 'draw', ...Q, '--level', 'county', '--directional', '--industry', '化工', '--seed', 'x', '--yes', '--json']));
     expect(a.status).toBe(0);
-    const b = sj(['--db', path, 'draw', ...Q, '--level', 'county', '--directional', '--industry', '化工', '--seed', 'y', '--yes', '--json']);
+    const b = (await sj(['--db', path, 'draw', ...Q, '--level', 'county', '--directional', '--industry', '化工', '--seed', 'y', '--yes', '--json']));
     expect(b.status).toBe(0);
     expect(JSON.parse(b.stdout).draws[0].id).toBe('2023Q2-dir-02');
-    const ev = JSON.parse(sj(['--db', path, 'draw', 'export', '2023Q2-dir-01']).stdout);
+    const ev = JSON.parse((await sj(['--db', path, 'draw', 'export', '2023Q2-dir-01'])).stdout);
     expect(ev.draw.filter).toEqual({ industries: ['化工'], tags: [], regions: [] });
     expect(ev.snapshot.objects.every((o: { industry: string }) => o.industry === '化工')).toBe(true);
   });
@@ -103,21 +104,21 @@ describe('sj draw', () => {
   it('never waits without a TTY: no --yes is a usage error naming it; --dry-run writes nothing', async () => {
     const { path } = await hengshuiDb();
     const before = fileSha(path);
-    const r = sj(['--db', path, 'draw', ...Q, '--seed', SEED]);
+    const r = (await sj(['--db', path, 'draw', ...Q, '--seed', SEED]));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('错误: 需要 --yes');
     expect(r.stderr).toContain('提示: 可先加 --dry-run 试抽查看结果');
     // a dry run never rehearses the real seed (issue 17): --seed is refused, a throwaway seed is used
-    const refused = sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--dry-run', '--json']);
+    const refused = (await sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--dry-run', '--json']));
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--seed');
-    const d = sj(['--db', path, 'draw', ...Q, '--dry-run', '--json']);
+    const d = (await sj(['--db', path, 'draw', ...Q, '--dry-run', '--json']));
     expect(d.status, d.stderr).toBe(0);
     const dry = JSON.parse(d.stdout);
     expect(dry.draws.map((x: { dryRun: boolean }) => x.dryRun)).toEqual([true, true]);
     expect(fileSha(path)).toBe(before);
     // the same ids, quotas and pools as the real draw; another seed, so another list
-    const real = JSON.parse(drawAll(path).stdout);
+    const real = JSON.parse((await drawAll(path)).stdout);
     expect(real.draws.map((x: { id: string; strata: { quota: number; pool: number }[] }) => [x.id, x.strata.map((s) => s.quota)])).toEqual(
       dry.draws.map((x: { id: string; strata: { quota: number; pool: number }[] }) => [x.id, x.strata.map((s) => s.quota)]),
     );
@@ -126,12 +127,12 @@ describe('sj draw', () => {
 
   it('rejects bad quarters and flags with exit 2', async () => {
     const { path } = await hengshuiDb();
-    const r = sj(['--db', path, 'draw', '--quarter', '2023Q5', '--yes']);
+    const r = (await sj(['--db', path, 'draw', '--quarter', '2023Q5', '--yes']));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('2023年第二季度');
-    expect(sj(['--db', path, 'draw', '--quarter', '2023Q2', '--level', 'town', '--yes']).status).toBe(2);
-    expect(sj(['--db', path, 'draw', '--quarter', '2023Q2', '--bogus']).status).toBe(2);
-    expect(sj(['--db', path, 'draw', '--quarter', '2023年第二季度', '--level', 'county', '--region', '北京', '--yes']).status).toBe(2);
+    expect((await sj(['--db', path, 'draw', '--quarter', '2023Q2', '--level', 'town', '--yes'])).status).toBe(2);
+    expect((await sj(['--db', path, 'draw', '--quarter', '2023Q2', '--bogus'])).status).toBe(2);
+    expect((await sj(['--db', path, 'draw', '--quarter', '2023年第二季度', '--level', 'county', '--region', '北京', '--yes'])).status).toBe(2);
   });
 
   it('fails an unstaffable draw naming the object, and writes nothing', async () => {
@@ -141,10 +142,10 @@ describe('sj draw', () => {
     rules.team.size = 20;
     const f = join(path + '.rules.json');
     writeFileSync(f, JSON.stringify(rules));
-    expect(sj(['--db', path, 'rules', 'use', f, '--year', '2023']).status).toBe(0);
+    expect((await sj(['--db', path, 'rules', 'use', f, '--year', '2023'])).status).toBe(0);
     const before = fileSha(path);
     // --level all: the city draw could be staffed, the county draw cannot: neither is written
-    const r = sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--yes']);
+    const r = (await sj(['--db', path, 'draw', ...Q, '--seed', SEED, '--yes']));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/[0-9A-Z]{18}/);
     expect(r.stderr).toMatch(/20/);
@@ -155,10 +156,10 @@ describe('sj draw', () => {
 describe('evidence and audit', () => {
   it('exports an evidence file that verifies without the database, and detects an edited file', async () => {
     const { dir, path } = await hengshuiDb();
-    drawAll(path);
+    (await drawAll(path));
     const file = join(dir, 'ev.json');
-    expect(sj(['--db', path, 'draw', 'export', '2023Q2-county-01', '--out', file]).status).toBe(0);
-    const ok = sj(['verify', '--evidence', file, '--db', join(dir, 'nonexistent.db')]);
+    expect((await sj(['--db', path, 'draw', 'export', '2023Q2-county-01', '--out', file])).status).toBe(0);
+    const ok = (await sj(['verify', '--evidence', file, '--db', join(dir, 'nonexistent.db')]));
     expect(ok.status).toBe(0);
     expect(existsSync(join(dir, 'nonexistent.db'))).toBe(false);
     const ev = JSON.parse(readFileSync(file, 'utf8'));
@@ -168,22 +169,22 @@ describe('evidence and audit', () => {
     const t = ev.tasks[0];
     t.inspectors = [t.inspectors[1], t.inspectors[0]];
     writeFileSync(file, JSON.stringify(ev));
-    const bad = sj(['verify', '--evidence', file]);
+    const bad = (await sj(['verify', '--evidence', file]));
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('tasks[0]');
     // an object outside the scope: invalid
-    const ev2 = JSON.parse(sj(['--db', path, 'draw', 'export', '2023Q2-county-01']).stdout);
+    const ev2 = JSON.parse((await sj(['--db', path, 'draw', 'export', '2023Q2-county-01'])).stdout);
     ev2.snapshot.objects[0].region = '999999';
     writeFileSync(file, JSON.stringify(ev2));
-    expect(sj(['verify', '--evidence', file]).stderr).toContain('outside');
+    expect((await sj(['verify', '--evidence', file])).stderr).toContain('outside');
   });
 
   it('substitutions: next object of the stratum, next candidate inspector; originals kept; verify holds', async () => {
     const { path } = await hengshuiDb();
-    drawAll(path);
-    const ev = JSON.parse(sj(['--db', path, 'draw', 'export', '2023Q2-county-01']).stdout);
+    (await drawAll(path));
+    const ev = JSON.parse((await sj(['--db', path, 'draw', 'export', '2023Q2-county-01'])).stdout);
     const task = ev.tasks.find((x: { class: string }) => x.class === 'key');
-    const r = sj(['--db', path, 'draw', 'substitute', '2023Q2-county-01', '--object', task.objectId, '--reason', '企业已停产', '--json']);
+    const r = (await sj(['--db', path, 'draw', 'substitute', '2023Q2-county-01', '--object', task.objectId, '--reason', '企业已停产', '--json']));
     expect(r.status).toBe(0);
     const sub = JSON.parse(r.stdout);
     expect(sub.replacement).not.toBe(task.objectId);
@@ -192,17 +193,17 @@ describe('evidence and audit', () => {
     const recomputed = runDraw({ draw: header, snapshot: ev.snapshot });
     const st = recomputed.strata.find((s) => s.stratum.region === task.region && s.stratum.class === task.class && s.stratum.tier === task.tier)!;
     expect(sub.replacement).toBe(st.pool[st.stratum.selected]!.o.id);
-    const show = JSON.parse(sj(['--db', path, 'draw', 'show', '2023Q2-county-01', '--json']).stdout);
+    const show = JSON.parse((await sj(['--db', path, 'draw', 'show', '2023Q2-county-01', '--json'])).stdout);
     const eff = show.tasks.find((x: { originalObjectId: string | null }) => x.originalObjectId === task.objectId);
     expect(eff.objectId).toBe(sub.replacement);
     const t2 = ev.tasks.filter((x: { objectId: string }) => x.objectId !== task.objectId)[5];
-    const r2 = sj(['--db', path, 'draw', 'substitute', '2023Q2-county-01', '--task', t2.objectId, '--inspector', t2.inspectors[1], '--reason', '回避', '--json']);
+    const r2 = (await sj(['--db', path, 'draw', 'substitute', '2023Q2-county-01', '--task', t2.objectId, '--inspector', t2.inspectors[1], '--reason', '回避', '--json']));
     expect(r2.stderr).toBe('');
     expect(r2.status).toBe(0);
     const s2 = JSON.parse(r2.stdout);
     expect(t2.inspectors).not.toContain(s2.replacement);
-    expect(sj(['--db', path, 'verify']).status).toBe(0);
-    const ledger = JSON.parse(sj(['--db', path, 'ledger', 'list', '--json']).stdout);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
+    const ledger = JSON.parse((await sj(['--db', path, 'ledger', 'list', '--json'])).stdout);
     expect(ledger.entries.map((e: { type: string }) => e.type)).toEqual(['draw', 'draw', 'substitution', 'substitution']);
   });
 
@@ -218,15 +219,15 @@ describe('evidence and audit', () => {
   for (const [what, sql, expected] of tamper) {
     it(`sj verify reports ${what} (triggers dropped first)`, async () => {
       const { path } = await hengshuiDb();
-      drawAll(path);
-      expect(sj(['--db', path, 'verify']).status).toBe(0);
+      (await drawAll(path));
+      expect((await sj(['--db', path, 'verify'])).status).toBe(0);
       const db = new Database(path);
       for (const tbl of ['ledger', 'draws', 'draw_tasks', 'draw_facts', 'draw_strata']) {
         db.exec(`DROP TRIGGER IF EXISTS ${tbl}_no_update; DROP TRIGGER IF EXISTS ${tbl}_no_delete;`);
       }
       db.exec(sql);
       db.close();
-      const r = sj(['--db', path, 'verify']);
+      const r = (await sj(['--db', path, 'verify']));
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(expected);
     });
@@ -234,7 +235,7 @@ describe('evidence and audit', () => {
 
   it('the append-only tables refuse UPDATE and DELETE', async () => {
     const { path } = await hengshuiDb();
-    drawAll(path);
+    (await drawAll(path));
     const db = new Database(path);
     expect(() => db.exec('UPDATE ledger SET ref = 1')).toThrow(/append-only/);
     expect(() => db.exec('DELETE FROM draws')).toThrow(/append-only/);
@@ -244,8 +245,8 @@ describe('evidence and audit', () => {
 
   it('a removed last entry is caught against the published head', async () => {
     const { path } = await hengshuiDb();
-    drawAll(path);
-    const head = sj(['--db', path, 'ledger', 'head']).stdout.trim();
+    (await drawAll(path));
+    const head = (await sj(['--db', path, 'ledger', 'head'])).stdout.trim();
     expect(head).toMatch(/^[0-9a-f]{64}$/);
     const db = new Database(path);
     // the whole draw removed, everything derived from it included: a consistent shorter history
@@ -253,8 +254,8 @@ describe('evidence and audit', () => {
       DELETE FROM draw_tasks WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-county-01';
       DELETE FROM draw_scope WHERE draw_id = '2023Q2-county-01'; DELETE FROM draws WHERE id = '2023Q2-county-01'; DELETE FROM ledger WHERE seq = 2;`);
     db.close();
-    expect(sj(['--db', path, 'verify']).status).toBe(0); // a consistent shorter history …
-    const r = sj(['--db', path, 'verify', '--head', head]);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0); // a consistent shorter history …
+    const r = (await sj(['--db', path, 'verify', '--head', head]));
     expect(r.status).toBe(1); // … is caught by the published head
     expect(r.stderr).toContain(head);
   });
@@ -270,6 +271,6 @@ describe('evidence and audit', () => {
     expect((db.prepare('SELECT COUNT(*) n FROM draws').get() as { n: number }).n).toBe(1);
     expect((db.prepare('SELECT COUNT(*) n FROM ledger').get() as { n: number }).n).toBe(1);
     db.close();
-    expect(sj(['--db', path, 'verify']).status).toBe(0);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sj } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 
 const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
@@ -38,7 +38,7 @@ const stored = (db: Database.Database): Row[] =>
 describe('draw_exclusions', () => {
   it('are written at draw time, backfilled by the migration, and held equal to the evidence by sj verify', async () => {
     const { path } = await hengshuiDb();
-    expect(sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', '2023-04-03', '--seed', SEED, '--yes']).status).toBe(0);
+    expect((await sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', '2023-04-03', '--seed', SEED, '--yes'])).status).toBe(0);
     let db = new Database(path);
     const want = fromEvidence(db);
     // the county draw excludes the city's picks (same-quarter), at least
@@ -47,7 +47,7 @@ describe('draw_exclusions', () => {
     // a database from before migration 4: the table is rebuilt from the evidence on opening
     db.exec('DROP TABLE draw_exclusions; PRAGMA user_version = 3;');
     db.close();
-    expect(sj(['--db', path, 'verify']).status).toBe(0);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
     db = new Database(path);
     expect(db.pragma('user_version', { simple: true })).toBe(4);
     expect(stored(db)).toEqual(want);
@@ -55,7 +55,7 @@ describe('draw_exclusions', () => {
     db.exec('DROP TRIGGER draw_exclusions_no_update');
     db.prepare('UPDATE draw_exclusions SET n = n + 1 WHERE draw_id = ? AND region = ? AND class = ? AND reason = ?').run(want[0]!.draw_id, want[0]!.region, want[0]!.class, want[0]!.reason);
     db.close();
-    const r = sj(['--db', path, 'verify']);
+    const r = (await sj(['--db', path, 'verify']));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/draw_exclusions/);
   });

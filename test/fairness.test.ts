@@ -20,7 +20,7 @@ import { openDb } from '../src/io/db.js';
 import { planFairness } from '../src/io/fairness-data.js';
 import { App } from '../src/commands/app.js';
 import { showPlanFairness } from '../src/commands/fairness.js';
-import { sj } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -242,18 +242,18 @@ describe('sj fairness on the fixtures', () => {
     const q = planFairness(db, { quarter: parseQuarter('2023Q2')!, date: DATE, counties: [] });
     before = new Map(q.groups.map((g) => [JSON.stringify([g.region, g.class, g.tier]), g.probability ? fracText(g.probability) : '']));
     db.close();
-    const r = sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', DATE, '--seed', SEED, '--yes']);
+    const r = (await sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', DATE, '--seed', SEED, '--yes']));
     expect(r.status, r.stderr).toBe(0);
   }, 300_000);
 
-  const json = (args: string[], env: Record<string, string> = {}) => {
-    const r = sj(['--db', path, 'fairness', ...args, '--json'], { env });
+  const json = async (args: string[], env: Record<string, string> = {}) => {
+    const r = (await sj(['--db', path, 'fairness', ...args, '--json'], { env }));
     expect(r.status, r.stderr).toBe(0);
     return { doc: JSON.parse(r.stdout), raw: r.stdout, stderr: r.stderr };
   };
 
-  it('gives each group its exact chance; the county-only classes are selected/pool of the county stratum', () => {
-    const { doc } = json(['--quarter', '2023Q2']);
+  it('gives each group its exact chance; the county-only classes are selected/pool of the county stratum', async () => {
+    const { doc } = (await json(['--quarter', '2023Q2']));
     expect(doc.format).toBe('sj-fairness/1');
     const groups: GroupJson[] = doc.chance[0].groups;
     expect(groups.length).toBeGreaterThan(100);
@@ -280,34 +280,35 @@ describe('sj fairness on the fixtures', () => {
     expect(ratio.top.text).toMatch(/^桃城区·重点类：E 级企业被抽中的可能性是 A 级的 \d+\.\d 倍$/);
   });
 
-  it('the plan before drawing shows the same exact figures as the draws made', () => {
-    const { doc } = json(['--quarter', '2023Q2']);
+  it('the plan before drawing shows the same exact figures as the draws made', async () => {
+    const { doc } = (await json(['--quarter', '2023Q2']));
     const after = new Map<string, string>((doc.chance[0].groups as GroupJson[]).map((g) => [JSON.stringify([g.region, g.class, g.tier]), g.probability?.fraction ?? '']));
     expect(after.size).toBe(before.size);
     expect(after).toEqual(before);
   });
 
-  it('gives identical figures from exported evidence files, without the database', () => {
-    const files = ['2023Q2-city-01', '2023Q2-county-01'].map((id) => {
+  it('gives identical figures from exported evidence files, without the database', async () => {
+    const files: string[] = [];
+    for (const id of ['2023Q2-city-01', '2023Q2-county-01']) {
       const out = join(dir, `${id}.evidence.json`);
-      expect(sj(['--db', path, 'draw', 'export', id, '--out', out]).status).toBe(0);
-      return out;
-    });
-    const fromDb = json(['--year', '2023', '--since', '2023Q1']).raw;
-    const r = sj(['--db', join(dir, 'absent.db'), 'fairness', '--year', '2023', '--since', '2023Q1', '--json', '--evidence', ...files.reverse()]);
+      expect((await sj(['--db', path, 'draw', 'export', id, '--out', out])).status).toBe(0);
+      files.push(out);
+    }
+    const fromDb = (await json(['--year', '2023', '--since', '2023Q1'])).raw;
+    const r = (await sj(['--db', join(dir, 'absent.db'), 'fairness', '--year', '2023', '--since', '2023Q1', '--json', '--evidence', ...files.reverse()]));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(fromDb);
     expect(existsSync(join(dir, 'absent.db'))).toBe(false);
     // a file that is not evidence is refused, naming it
-    const bad = sj(['fairness', '--quarter', '2023Q2', '--evidence', join(dir, 'sj.db')]);
+    const bad = (await sj(['fairness', '--quarter', '2023Q2', '--evidence', join(dir, 'sj.db')]));
     expect(bad.status).toBe(1);
   });
 
-  it('the simulation (seeded) holds every exact probability inside its interval, and stores nothing', () => {
+  it('the simulation (seeded) holds every exact probability inside its interval, and stores nothing', async () => {
     const db = new Database(path, { readonly: true });
     const ledger = (db.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n;
     db.close();
-    const { doc } = json(['--quarter', '2023Q2', '--simulate', '400', '--sim-seed', 'fixture']);
+    const { doc } = (await json(['--quarter', '2023Q2', '--simulate', '400', '--sim-seed', 'fixture']));
     const rows = doc.simulation.rows as { inside: boolean; exact: { value: number }; observed: number; trials: number }[];
     expect(doc.simulation.note).toMatch(/nothing stored/);
     expect(rows.length).toBeGreaterThan(100);
@@ -317,28 +318,28 @@ describe('sj fairness on the fixtures', () => {
     const db2 = new Database(path, { readonly: true });
     expect((db2.prepare('SELECT COUNT(*) AS n FROM ledger').get() as { n: number }).n).toBe(ledger);
     db2.close();
-    const text = sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--simulate', '50', '--sim-seed', 'fixture']);
+    const text = (await sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--simulate', '50', '--sim-seed', 'fixture']));
     expect(text.stdout).toContain('仅作核对，未保存任何结果');
   });
 
   it('never inspected, inspector load and a region filter; text, xlsx and the chart', async () => {
-    const { doc } = json(['--quarter', '2023Q2', '--region', '桃城区']);
+    const { doc } = (await json(['--quarter', '2023Q2', '--region', '桃城区']));
     expect(new Set(doc.chance[0].groups.map((g: GroupJson) => g.region))).toEqual(new Set(['131102']));
     const never = doc.neverInspected.enterprises as { region: string; chance: { value: number } }[];
     expect(never.length).toBeGreaterThan(0);
     expect(never.every((x) => x.region === '131102' && x.chance.value > 0)).toBe(true);
     expect(doc.inspectorLoad.stats.every((s: { region: string }) => s.region === '131102')).toBe(true);
 
-    const txt = sj(['--db', path, 'fairness', '--year', '2023']);
+    const txt = (await sj(['--db', path, 'fairness', '--year', '2023']));
     expect(txt.status, txt.stderr).toBe(0);
     expect(txt.stdout).toContain('预期次数/家');
     expect(txt.stdout).toContain('执法人员任务量');
-    const en = sj(['--db', path, '--lang', 'en', 'fairness', '--quarter', '2023Q2']);
+    const en = (await sj(['--db', path, '--lang', 'en', 'fairness', '--quarter', '2023Q2']));
     expect(en.stdout).toMatch(/Tancheng|桃城区/);
     expect(en.stdout).toContain('as likely to be inspected as');
 
     const out = join(dir, 'fair.xlsx');
-    const x = sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--out', out]);
+    const x = (await sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--out', out]));
     expect(x.status, x.stderr).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
@@ -366,7 +367,7 @@ describe('sj fairness on the fixtures', () => {
 
   it('sj plan --fairness through the CLI agrees with the figures before drawing', async () => {
     const fresh = await hengshuiDb();
-    const r = sj(['--db', fresh.path, 'plan', '--quarter', '2023Q2', '--date', DATE, '--fairness', '--json']);
+    const r = (await sj(['--db', fresh.path, 'plan', '--quarter', '2023Q2', '--date', DATE, '--fairness', '--json']));
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     const map = new Map<string, string>(doc.groups.map((g: GroupJson) => [JSON.stringify([g.region, g.class, g.tier]), g.probability?.fraction ?? '']));
@@ -375,25 +376,25 @@ describe('sj fairness on the fixtures', () => {
 
   it('sj report --year carries the fairness sheet, section and chart (issue 18 §5)', async () => {
     const out = join(dir, 'annual.xlsx');
-    const x = sj(['--db', path, 'report', '--year', '2023', '--out', out], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } });
+    const x = (await sj(['--db', path, 'report', '--year', '2023', '--out', out], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } }));
     expect(x.status, x.stderr).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     const names = wb.worksheets.map((w) => w.name);
     expect(names.length).toBeGreaterThan(2); // the table, 校验信息, and the fairness sheets
     expect(existsSync(out.replace(/\.xlsx$/, '.fairness.svg'))).toBe(true);
-    const j = sj(['--db', path, 'report', '--year', '2023', '--json'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } });
+    const j = (await sj(['--db', path, 'report', '--year', '2023', '--json'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } }));
     const doc = JSON.parse(j.stdout);
     // the same figures as sj fairness --year
-    expect(doc.fairness).toEqual(json(['--year', '2023']).doc);
-    const text = sj(['--db', path, 'report', '--year', '2023'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } });
+    expect(doc.fairness).toEqual((await json(['--year', '2023'])).doc);
+    const text = (await sj(['--db', path, 'report', '--year', '2023'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } }));
     expect(text.stdout).toContain('信用等级倍数');
   });
 
-  it('usage errors exit 2', () => {
-    expect(sj(['--db', path, 'fairness']).status).toBe(2);
-    expect(sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--since', '2024Q1']).status).toBe(2);
-    expect(sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--out', 'x.csv']).status).toBe(2);
-    expect(sj(['--db', path, 'fairness', '--quarter', '2023Q3']).status).toBe(1); // no draws yet
+  it('usage errors exit 2', async () => {
+    expect((await sj(['--db', path, 'fairness'])).status).toBe(2);
+    expect((await sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--since', '2024Q1'])).status).toBe(2);
+    expect((await sj(['--db', path, 'fairness', '--quarter', '2023Q2', '--out', 'x.csv'])).status).toBe(2);
+    expect((await sj(['--db', path, 'fairness', '--quarter', '2023Q3'])).status).toBe(1); // no draws yet
   });
 });

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './db-helpers.js';
+import { run } from './cli.js';
 import { BIN, FIXTURES, ROOT } from './helpers.js';
 
 export interface GuideLine {
@@ -24,6 +25,24 @@ export interface GuideLine {
   /** env set by the guide-test comments before it */
   env: Record<string, string>;
   line: number;
+}
+
+/**
+ * A command line's words, when it is one plain command (quotes allowed; no pipe, redirection,
+ * `&&`, `;`, variable or substitution); otherwise null.
+ */
+export function shellWords(cmd: string): string[] | null {
+  const words: string[] = [];
+  const re = /\s*(?:"([^"\\$`]*)"|'([^']*)'|([^\s"'|&;<>$`()\\]+))/y;
+  let m: RegExpExecArray | null;
+  let at = 0;
+  while (at < cmd.length && (m = re.exec(cmd))) {
+    words.push(m[1] ?? m[2] ?? m[3]!);
+    at = re.lastIndex;
+    if (/^\s*$/.test(cmd.slice(at))) return words;
+    if (!/\s/.test(cmd[at]!)) return null; // a word glued to a quote: leave it to the shell
+  }
+  return at >= cmd.length && words.length ? words : null;
 }
 
 /** The sh lines of a guide, with their expected statuses and clock. */
@@ -134,10 +153,15 @@ describe('docs/guide.zh.md runs as written', () => {
         expect(lastHead, 'a `sj ledger head` line before `sj verify --head`').toBeDefined();
         cmd = cmd.replace(/--head [0-9a-f]{64}/, `--head ${lastHead}`);
       }
-      const runIt = (extra: Record<string, string> = {}) => spawnSync('bash', ['-c', cmd], {
-        cwd: dir, env: { ...process.env, ...baseEnv, ...g.env, ...extra }, encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024,
-      });
-      const r = runIt();
+      // a plain `sj …` line runs in-process (the same main() bin/sj.js calls); one with a pipe,
+      // a redirection or `&&` runs in bash, with `sj` on its PATH
+      const words = shellWords(cmd);
+      const runIt = async (extra: Record<string, string> = {}) => {
+        const env = { ...baseEnv, ...g.env, ...extra };
+        if (words) return run(words.slice(1), { cwd: dir, env });
+        return spawnSync('bash', ['-c', cmd], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 300_000, maxBuffer: 256 * 1024 * 1024 });
+      };
+      const r = await runIt();
       expect(r.status, `${cmd}\n--- stderr ---\n${r.stderr.slice(-3000)}`).toBe(g.status);
       if (/^sj ledger head\s*$/.test(cmd)) {
         lastHead = r.stdout.trim();
@@ -146,7 +170,7 @@ describe('docs/guide.zh.md runs as written', () => {
       if (/^sj verify --evidence /.test(cmd)) {
         // an auditor has the file and no database
         const missing = join(dir, 'no-such-folder', 'none.db');
-        expect(runIt({ SJ_DB: missing }).status).toBe(g.status);
+        expect((await runIt({ SJ_DB: missing })).status).toBe(g.status);
         expect(existsSync(missing)).toBe(false);
       }
       const tpl = /^sj results template .*--out (\S+)/.exec(cmd);

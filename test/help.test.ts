@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli.js';
 import { App, commandPath, EXAMPLES } from '../src/commands/app.js';
-import { sj } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { ROOT } from './helpers.js';
 
 const program = buildProgram(new App());
@@ -35,18 +35,18 @@ describe('examples', () => {
     expect(bad).toEqual([]);
   });
 
-  it('`sj help draw` and `sj draw --help` print the examples', () => {
+  it('`sj help draw` and `sj draw --help` print the examples', async () => {
     for (const args of [['help', 'draw'], ['draw', '--help']]) {
-      const r = sj(args);
+      const r = (await sj(args));
       expect(r.status, r.stderr).toBe(0);
       expect(r.stdout).toContain('Examples / 示例:');
       for (const line of EXAMPLES.get('draw')!) expect(r.stdout).toContain(`$ ${line}`);
     }
   });
 
-  it('`sj draw list --help` prints the subcommand\'s examples', () => {
+  it('`sj draw list --help` prints the subcommand\'s examples', async () => {
     for (const args of [['draw', 'list', '--help'], ['draw', 'export', '--help']]) {
-      const r = sj(args);
+      const r = (await sj(args));
       expect(r.status, r.stderr).toBe(0);
       const path = args.filter((a) => a !== 'help' && a !== '--help').join(' ');
       for (const line of EXAMPLES.get(path)!) expect(r.stdout).toContain(`$ ${line}`);
@@ -65,18 +65,18 @@ describe('the user guides', () => {
 });
 
 describe('nested help and usage errors', () => {
-  it('`sj help draw list` is `sj draw list --help`; an unknown name is a usage error', () => {
-    const r = sj(['help', 'draw', 'list']);
+  it('`sj help draw list` is `sj draw list --help`; an unknown name is a usage error', async () => {
+    const r = (await sj(['help', 'draw', 'list']));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('sj draw list [options]');
     for (const line of EXAMPLES.get('draw list')!) expect(r.stdout).toContain(`$ ${line}`);
-    const bad = sj(['help', 'draw', 'nosuch']);
+    const bad = (await sj(['help', 'draw', 'nosuch']));
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('未知命令：nosuch');
     expect(bad.stderr).toContain('sj draw --help');
   });
 
-  it('commander\'s own usage errors speak the user\'s language and name the command\'s --help', () => {
+  it('commander\'s own usage errors speak the user\'s language and name the command\'s --help', async () => {
     const cases: [string[], RegExp, RegExp][] = [
       [['import', 'objects', 'x.csv', '--mdoe', 'full'], /错误: 未知选项：--mdoe（是否想用 --mode？）\n提示: 运行 `sj import objects --help` 查看用法/, /error: unknown option: --mdoe \(did you mean --mode\?\)\nhint: run `sj import objects --help` for usage/],
       [['imprt'], /未知命令：imprt（是否想用 import？）/, /unknown command: imprt \(did you mean import\?\)/],
@@ -91,32 +91,32 @@ describe('nested help and usage errors', () => {
       [['roster', 'list', 'objects', 'more', 'args'], /参数过多：应为 1 个，实际 3 个/, /too many arguments: expected 1, got 3/],
     ];
     for (const [args, zh, en] of cases) {
-      const r = sj(args);
+      const r = (await sj(args));
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(zh);
       expect(r.stderr).not.toMatch(/^error: /m);
-      const e = sj(['--lang', 'en', ...args]);
+      const e = (await sj(['--lang', 'en', ...args]));
       expect(e.status).toBe(2);
       expect(e.stderr).toMatch(en);
     }
   });
 
-  it('`sj drwa --quarter 2023Q2` names the command, never the option; known commands and help still run', () => {
+  it('`sj drwa --quarter 2023Q2` names the command, never the option; known commands and help still run', async () => {
     for (const args of [['drwa', '--quarter', '2023Q2'], ['--lang=en', 'drwa', '--quarter', '2023Q2'], ['plna', '--quarter', '2023Q2']]) {
-      const r = sj(args);
+      const r = (await sj(args));
       expect(r.status, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/未知命令|unknown command/);
       expect(r.stderr).not.toMatch(/未知选项|unknown option/);
     }
     // an unknown option before any command is still the option's error
-    expect(sj(['--qarter', '2023Q2', 'draw']).stderr).toContain('未知选项：--qarter');
-    expect(sj(['--db', 'x.db', 'help', 'draw', 'list']).status).toBe(0);
-    expect(sj(['roster', 'help', 'list']).stdout).toContain('sj roster list');
-    expect(sj(['draw', '--quarter', '2023Q9']).stderr).toContain('2023Q9'); // the default subcommand still gets its options
+    expect((await sj(['--qarter', '2023Q2', 'draw'])).stderr).toContain('未知选项：--qarter');
+    expect((await sj(['--db', 'x.db', 'help', 'draw', 'list'])).status).toBe(0);
+    expect((await sj(['roster', 'help', 'list'])).stdout).toContain('sj roster list');
+    expect((await sj(['draw', '--quarter', '2023Q9'])).stderr).toContain('2023Q9'); // the default subcommand still gets its options
   });
 
-  it('help text shows allowed values and defaults in the user\'s language', () => {
-    expect(sj(['import', 'objects', '--help']).stdout).toContain('（可选：full | partial；默认：full）');
-    expect(sj(['--lang', 'en', 'import', 'objects', '--help']).stdout).toContain('(choices: full | partial; default: full)');
+  it('help text shows allowed values and defaults in the user\'s language', async () => {
+    expect((await sj(['import', 'objects', '--help'])).stdout).toContain('（可选：full | partial；默认：full）');
+    expect((await sj(['--lang', 'en', 'import', 'objects', '--help'])).stdout).toContain('(choices: full | partial; default: full)');
   });
 });

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import type { SnapInspector, SnapObject } from '../src/core/types.js';
 import { openDb } from '../src/io/db.js';
 import { loadBundledRules, rulesForYear } from '../src/io/rules-store.js';
 import { buildSnapshot } from '../src/io/snapshot.js';
-import { BIN } from './helpers.js';
+import { run } from './cli.js';
 
 const T0 = '2023-01-01T00:00:00.000Z';
 
@@ -55,8 +54,8 @@ function makeDb(path: string): void {
 }
 
 let dbPath: string;
-const sj = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [BIN, '--db', dbPath, ...args], { encoding: 'utf8', env: { ...process.env, SJ_LANG: 'zh', NO_COLOR: '1', SJ_NOW: '2023-04-03T01:00:00Z' } });
+const sj = async (...args: string[]) => {
+  const r = await run(['--db', dbPath, ...args], { env: { SJ_LANG: 'zh', SJ_NOW: '2023-04-03T01:00:00Z' } });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
@@ -66,27 +65,27 @@ beforeAll(() => {
 });
 
 describe('sj plan', () => {
-  it('refuses a bad quarter with exit 2, showing the forms', () => {
+  it('refuses a bad quarter with exit 2, showing the forms', async () => {
     for (const q of ['2023Q5', '2023-2', 'Q2', '2023年第五季度']) {
-      const r = sj('plan', '--quarter', q);
+      const r = (await sj('plan', '--quarter', q));
       expect(r.code, q).toBe(2);
       expect(r.err).toContain('2023年第二季度');
     }
-    expect(sj('plan').code).toBe(2);
-    expect(sj('plan', '--quarter', '2023Q2', '--level', 'province').code).toBe(2);
-    expect(sj('plan', '--quarter', '2023Q2', '--date', '2023-02-30').code).toBe(2);
-    expect(sj('plan', '--quarter', '2023Q2', '--level', 'city', '--region', '131102').code).toBe(2);
-    expect(sj('plan', '--quarter', '2023Q2', '--region', '不存在县').code).toBe(2);
+    expect((await sj('plan')).code).toBe(2);
+    expect((await sj('plan', '--quarter', '2023Q2', '--level', 'province')).code).toBe(2);
+    expect((await sj('plan', '--quarter', '2023Q2', '--date', '2023-02-30')).code).toBe(2);
+    expect((await sj('plan', '--quarter', '2023Q2', '--level', 'city', '--region', '131102')).code).toBe(2);
+    expect((await sj('plan', '--quarter', '2023Q2', '--region', '不存在县')).code).toBe(2);
   });
 
-  it('accepts the three quarter forms alike', () => {
-    const a = sj('plan', '--quarter', '2023Q2', '--json');
+  it('accepts the three quarter forms alike', async () => {
+    const a = (await sj('plan', '--quarter', '2023Q2', '--json'));
     expect(a.code).toBe(0);
-    for (const q of ['2023-Q2', '2023年第二季度']) expect(sj('plan', '--quarter', q, '--json').out).toBe(a.out);
+    for (const q of ['2023-Q2', '2023年第二季度']) expect((await sj('plan', '--quarter', q, '--json')).out).toBe(a.out);
   });
 
-  it('gives a stable JSON document whose quotas are planStrata\'s', () => {
-    const r = sj('plan', '--quarter', '2023Q2', '--date', '2023-04-03', '--json');
+  it('gives a stable JSON document whose quotas are planStrata\'s', async () => {
+    const r = (await sj('plan', '--quarter', '2023Q2', '--date', '2023-04-03', '--json'));
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(Object.keys(doc)).toEqual(['format', 'quarter', 'date', 'dateBasis', 'drawsMade', 'rules', 'levels']);
@@ -135,8 +134,8 @@ describe('sj plan', () => {
     expect(city.staffing.regions.find((r: any) => r.region === '131103')).toMatchObject({ candidates: 5, problems: [] });
   });
 
-  it('prints a Chinese table and warns about shortfalls and unstaffable regions', () => {
-    const r = sj('plan', '--quarter', '2023Q2', '--level', 'county', '--date', '2023-04-03');
+  it('prints a Chinese table and warns about shortfalls and unstaffable regions', async () => {
+    const r = (await sj('plan', '--quarter', '2023Q2', '--level', 'county', '--date', '2023-04-03'));
     expect(r.code).toBe(0);
     for (const h of ['区县', '类别', '信用等级', '对象数', '最低应抽', '配额', '可抽', '排除', '预计缺口']) expect(r.out).toContain(h);
     expect(r.out).toContain('桃城区');
@@ -144,8 +143,8 @@ describe('sj plan', () => {
     expect(r.err).toContain('冀州区');
   });
 
-  it('narrows to --region and writes CSV with a BOM', () => {
-    const r = sj('plan', '--quarter', '2023Q2', '--region', '桃城区', '--csv');
+  it('narrows to --region and writes CSV with a BOM', async () => {
+    const r = (await sj('plan', '--quarter', '2023Q2', '--region', '桃城区', '--csv'));
     expect(r.code).toBe(0);
     expect(r.out.startsWith('\ufeff')).toBe(true);
     const lines = r.out.replace(/\r\n$/, '').split('\r\n');

@@ -16,20 +16,21 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { FIXTURES } from './helpers.js';
 
 const SMALL = join(FIXTURES, 'small');
 const AT_DRAW = { SJ_NOW: '2023-04-03T01:00:00Z' };
 const AFTER = { SJ_NOW: '2023-07-10T02:00:00Z' };
 
-function setup(dir: string, drawArgs: string[]): string {
+async function setup(dir: string, drawArgs: string[]): Promise<string> {
   const db = join(dir, 'sj.db');
   for (const kind of ['objects', 'inspectors']) {
-    const r = sj(['--db', db, 'import', kind, join(SMALL, `${kind}.csv`)], { env: AT_DRAW });
+    const r = (await sj(['--db', db, 'import', kind, join(SMALL, `${kind}.csv`)], { env: AT_DRAW }));
     expect(r.status, r.stderr).toBe(0);
   }
-  const d = sj(['--db', db, 'draw', '--quarter', '2023Q2', '--seed', '42', '--yes', '--date', '2023-04-03', ...drawArgs], { env: AT_DRAW });
+  const d = (await sj(['--db', db, 'draw', '--quarter', '2023Q2', '--seed', '42', '--yes', '--date', '2023-04-03', ...drawArgs], { env: AT_DRAW }));
   expect(d.status, d.stderr).toBe(0);
   return db;
 }
@@ -41,15 +42,15 @@ describe('sj report / sj check on the small fixture', () => {
   let missedDb: string;
   let metDb: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = tempDir('sj-report-');
-    missedDb = setup(join(dir), []);
+    missedDb = (await setup(join(dir), []));
     const dir2 = tempDir('sj-report-met-');
-    metDb = setup(dir2, ['--department-joint', '--partners', '市场监管局', '--joint-share', '100%']);
+    metDb = (await setup(dir2, ['--department-joint', '--partners', '市场监管局', '--joint-share', '100%']));
   });
 
-  it('report --format json: every region, required/drawn by hand, objects, inspectors, voided', () => {
-    const r = sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--format', 'json'], { env: AFTER });
+  it('report --format json: every region, required/drawn by hand, objects, inspectors, voided', async () => {
+    const r = (await sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--format', 'json'], { env: AFTER }));
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as { period: string; rows: Row[]; voidedDraws: number; rules: { id: number; hash: string }; ledgerHead: string; generatedAt: string };
     expect(doc.period).toBe('2023Q2');
@@ -91,8 +92,8 @@ describe('sj report / sj check on the small fixture', () => {
     expect(total.jointInternal).toBe((city.jointInternal as number) + (tc.jointInternal as number) + (jz.jointInternal as number));
   });
 
-  it('check: a quarter with targets missed exits 3 (no department joint inspection)', () => {
-    const r = sj(['--db', missedDb, 'check', '--quarter', '2023Q2', '--json'], { env: AFTER });
+  it('check: a quarter with targets missed exits 3 (no department joint inspection)', async () => {
+    const r = (await sj(['--db', missedDb, 'check', '--quarter', '2023Q2', '--json'], { env: AFTER }));
     expect(r.status, r.stderr).toBe(3);
     const doc = JSON.parse(r.stdout) as { met: boolean; targets: { id: string; region: string; met: boolean; needed: number | null }[] };
     expect(doc.met).toBe(false);
@@ -103,26 +104,26 @@ describe('sj report / sj check on the small fixture', () => {
     // class minimums all met (no shortfall in the draw)
     expect(doc.targets.filter((l) => l.id === 'classMinimum').every((l) => l.met)).toBe(true);
     // human output: a table on stdout, same exit
-    const h = sj(['--db', missedDb, 'check', '--quarter', '2023Q2'], { env: AFTER });
+    const h = (await sj(['--db', missedDb, 'check', '--quarter', '2023Q2'], { env: AFTER }));
     expect(h.status).toBe(3);
     expect(h.stdout).toContain('部门联合抽查');
     expect(h.stdout).toContain('未完成');
     expect(h.stdout).toContain('期限已过：2023-07-05');
   });
 
-  it('check: a quarter where every target is met exits 0; report + check chain from cron', () => {
+  it('check: a quarter where every target is met exits 0; report + check chain from cron', async () => {
     const out = join(dir, 'stats.xlsx');
-    const rep = sj(['--db', metDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER });
+    const rep = (await sj(['--db', metDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER }));
     expect(rep.status, rep.stderr).toBe(0);
     expect(existsSync(out)).toBe(true);
-    const r = sj(['--db', metDb, 'check', '--quarter', '2023Q2'], { env: AFTER });
+    const r = (await sj(['--db', metDb, 'check', '--quarter', '2023Q2'], { env: AFTER }));
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('全部');
   });
 
-  it('results: fines, cases, publication and overdue flow into report and check', () => {
+  it('results: fines, cases, publication and overdue flow into report and check', async () => {
     const dbDir = tempDir('sj-report-res-');
-    const metCopy = setup(dbDir, ['--department-joint', '--partners', '市场监管局', '--joint-share', '100%']);
+    const metCopy = (await setup(dbDir, ['--department-joint', '--partners', '市场监管局', '--joint-share', '100%']));
     const csv = join(dbDir, 'res.csv');
     const lines = [
       '任务编号,检查日期,检查方式,检查结果,罚款金额(元),是否整改完成,是否涉密,公示日期',
@@ -131,9 +132,9 @@ describe('sj report / sj check on the small fixture', () => {
       '2023Q2-county-01-0002,2023-04-12,现场检查,未发现问题,,,是,',
     ];
     writeFileSync(csv, '\uFEFF' + lines.join('\n') + '\n');
-    const imp = sj(['--db', metCopy, 'results', 'import', csv], { env: { SJ_NOW: '2023-05-10T02:00:00Z' } });
+    const imp = (await sj(['--db', metCopy, 'results', 'import', csv], { env: { SJ_NOW: '2023-05-10T02:00:00Z' } }));
     expect(imp.status, imp.stderr).toBe(0);
-    const rep = JSON.parse(sj(['--db', metCopy, 'report', '-q', '2023Q2', '--json'], { env: AFTER }).stdout) as { rows: Row[] };
+    const rep = JSON.parse((await sj(['--db', metCopy, 'report', '-q', '2023Q2', '--json'], { env: AFTER })).stdout) as { rows: Row[] };
     const total = rep.rows.find((x) => x.region === 'total')!;
     expect(total.inspected).toBe(3);
     expect(total.cases).toBe(1);
@@ -143,20 +144,20 @@ describe('sj report / sj check on the small fixture', () => {
     expect(total.published).toBe(1);
     expect(total.publishable).toBe(2); // the confidential one is not
     expect(total.overdue).toBe(1); // 04-11 + 20 working days < 07-10, not published
-    const chk = sj(['--db', metCopy, 'check', '-q', '2023Q2', '--json'], { env: AFTER });
+    const chk = (await sj(['--db', metCopy, 'check', '-q', '2023Q2', '--json'], { env: AFTER }));
     expect(chk.status).toBe(3);
     const missed = (JSON.parse(chk.stdout) as { targets: { id: string; met: boolean }[] }).targets.filter((l) => !l.met).map((l) => l.id);
     expect(missed).toEqual(['publication']);
     // before the due date nothing is overdue: exit 0
-    expect(sj(['--db', metCopy, 'check', '-q', '2023Q2'], { env: { SJ_NOW: '2023-05-10T02:00:00Z' } }).status).toBe(0);
+    expect((await sj(['--db', metCopy, 'check', '-q', '2023Q2'], { env: { SJ_NOW: '2023-05-10T02:00:00Z' } })).status).toBe(0);
   });
 
-  it('voided draws are left out and counted', () => {
+  it('voided draws are left out and counted', async () => {
     const dir3 = tempDir('sj-report-void-');
-    const db = setup(dir3, []);
-    const v = sj(['--db', db, 'draw', 'void', '2023Q2-county-01', '--reason', '测试作废'], { env: AT_DRAW });
+    const db = (await setup(dir3, []));
+    const v = (await sj(['--db', db, 'draw', 'void', '2023Q2-county-01', '--reason', '测试作废'], { env: AT_DRAW }));
     expect(v.status, v.stderr).toBe(0);
-    let doc = JSON.parse(sj(['--db', db, 'report', '-q', '2023Q2', '--json'], { env: AFTER }).stdout) as { voidedDraws: number; rows: Row[] };
+    let doc = JSON.parse((await sj(['--db', db, 'report', '-q', '2023Q2', '--json'], { env: AFTER })).stdout) as { voidedDraws: number; rows: Row[] };
     expect(doc.voidedDraws).toBe(1);
     const tc = doc.rows.find((x) => x.region === '131102')!;
     // no live county draw: required from the roster, nothing drawn, not met
@@ -165,18 +166,18 @@ describe('sj report / sj check on the small fixture', () => {
     // only the city's picks in 桃城区 count: met where they reach the minimum, else not
     const cr = tc.credited as Record<string, number>;
     expect(tc.met).toEqual({ special: cr.special! >= 1, key: cr.key! >= 2, positive: false, general: false });
-    const d = sj(['--db', db, 'draw', '--quarter', '2023Q2', '--level', 'county', '--seed', '43', '--yes', '--date', '2023-04-04'], { env: AT_DRAW });
+    const d = (await sj(['--db', db, 'draw', '--quarter', '2023Q2', '--level', 'county', '--seed', '43', '--yes', '--date', '2023-04-04'], { env: AT_DRAW }));
     expect(d.status, d.stderr).toBe(0);
-    doc = JSON.parse(sj(['--db', db, 'report', '-q', '2023Q2', '--json'], { env: AFTER }).stdout) as { voidedDraws: number; rows: Row[] };
+    doc = JSON.parse((await sj(['--db', db, 'report', '-q', '2023Q2', '--json'], { env: AFTER })).stdout) as { voidedDraws: number; rows: Row[] };
     expect(doc.voidedDraws).toBe(1);
     expect(doc.rows.find((x) => x.region === 'total')!.inspections).toBe(10);
-    const text = sj(['--db', db, 'report', '-q', '2023Q2'], { env: AFTER });
+    const text = (await sj(['--db', db, 'report', '-q', '2023Q2'], { env: AFTER }));
     expect(text.stdout).toContain('已作废的抽签 1 次');
   });
 
-  it('csv: UTF-8 BOM, one combined header row, totals', () => {
+  it('csv: UTF-8 BOM, one combined header row, totals', async () => {
     const out = join(dir, 'stats.csv');
-    expect(sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER }).status).toBe(0);
+    expect((await sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER })).status).toBe(0);
     const buf = readFileSync(out);
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = buf.toString('utf8').slice(1).split('\r\n');
@@ -191,7 +192,7 @@ describe('sj report / sj check on the small fixture', () => {
 
   it('xlsx: title block, three merged header levels, frozen header, totals bold, closing lines, 校验信息 sheet', async () => {
     const out = join(dir, 'stats.xlsx');
-    expect(sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER }).status).toBe(0);
+    expect((await sj(['--db', missedDb, 'report', '--quarter', '2023Q2', '--out', out], { env: AFTER })).status).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
     const ws = wb.worksheets[0]!;
@@ -253,23 +254,23 @@ describe('sj report / sj check on the small fixture', () => {
     expect(ws.getCell('A8').alignment?.wrapText).toBe(true);
   });
 
-  it('usage: exactly one of --quarter/--year (exit 2); a missing database is an error (exit 1)', () => {
-    expect(sj(['--db', missedDb, 'report'], { env: AFTER }).status).toBe(2);
-    expect(sj(['--db', missedDb, 'check', '--quarter', '2023Q2', '--year', '2023'], { env: AFTER }).status).toBe(2);
-    expect(sj(['--db', missedDb, 'report', '--year', '23'], { env: AFTER }).status).toBe(2);
-    expect(sj(['--db', missedDb, 'report', '-q', '2023Q2', '--out', join(dir, 'x.pdf')], { env: AFTER }).status).toBe(2);
-    expect(sj(['--db', join(dir, 'none.db'), 'check', '--quarter', '2023Q2'], { env: AFTER }).status).toBe(1);
+  it('usage: exactly one of --quarter/--year (exit 2); a missing database is an error (exit 1)', async () => {
+    expect((await sj(['--db', missedDb, 'report'], { env: AFTER })).status).toBe(2);
+    expect((await sj(['--db', missedDb, 'check', '--quarter', '2023Q2', '--year', '2023'], { env: AFTER })).status).toBe(2);
+    expect((await sj(['--db', missedDb, 'report', '--year', '23'], { env: AFTER })).status).toBe(2);
+    expect((await sj(['--db', missedDb, 'report', '-q', '2023Q2', '--out', join(dir, 'x.pdf')], { env: AFTER })).status).toBe(2);
+    expect((await sj(['--db', join(dir, 'none.db'), 'check', '--quarter', '2023Q2'], { env: AFTER })).status).toBe(1);
   });
 
-  it('--year: the started quarters; English messages', () => {
-    const r = sj(['--db', missedDb, '--lang', 'en', 'check', '--year', '2023', '--json'], { env: AFTER });
+  it('--year: the started quarters; English messages', async () => {
+    const r = (await sj(['--db', missedDb, '--lang', 'en', 'check', '--year', '2023', '--json'], { env: AFTER }));
     expect(r.status).toBe(3);
     const doc = JSON.parse(r.stdout) as { targets: { id: string; scope: string; region: string; note: string | null }[] };
     // Q1 had no draw: its class minimums are missed (from the roster), Q3 has begun (07-10)
     const scopes = new Set(doc.targets.filter((l) => l.id === 'classMinimum').map((l) => l.scope));
     expect([...scopes].sort()).toEqual(['2023Q1', '2023Q2', '2023Q3']);
     expect(doc.targets.find((l) => l.id === 'jointDepartment' && l.region === '131102')!.note).toContain('more inter-department');
-    const rep = sj(['--db', missedDb, 'report', '--year', '2023', '--json'], { env: AFTER });
+    const rep = (await sj(['--db', missedDb, 'report', '--year', '2023', '--json'], { env: AFTER }));
     const y = JSON.parse(rep.stdout) as { period: string; quarters: string[] };
     expect(y.period).toBe('2023');
     expect(y.quarters).toEqual(['2023Q1', '2023Q2', '2023Q3']);

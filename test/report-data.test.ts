@@ -4,22 +4,23 @@ import { describe, expect, it } from 'vitest';
 import { openDb } from '../src/io/db.js';
 import { effectiveTasks } from '../src/io/draw-store.js';
 import { liveTaskFacts } from '../src/io/report-data.js';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { FIXTURES } from './helpers.js';
 
 const env = { SJ_NOW: '2023-04-03T01:00:00Z' };
 
 describe('liveTaskFacts', () => {
-  it('equals effectiveTasks on the fields the statistics use', () => {
+  it('equals effectiveTasks on the fields the statistics use', async () => {
     const db = join(tempDir('sj-report-data-'), 'sj.db');
-    for (const kind of ['objects', 'inspectors']) expect(sj(['--db', db, 'import', kind, join(FIXTURES, 'small', `${kind}.csv`)], { env }).status).toBe(0);
-    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', '1', '--yes', '--date', '2023-04-03', '--department-joint', '--partners', '应急管理局'], { env }).status).toBe(0);
-    expect(sj(['--db', db, 'draw', '-q', '2023Q3', '--seed', '2', '--yes', '--date', '2023-07-03'], { env }).status).toBe(0);
-    expect(sj(['--db', db, 'draw', 'void', '2023Q3-county-01', '--reason', 'x'], { env }).status).toBe(0);
+    for (const kind of ['objects', 'inspectors']) expect((await sj(['--db', db, 'import', kind, join(FIXTURES, 'small', `${kind}.csv`)], { env })).status).toBe(0);
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', '1', '--yes', '--date', '2023-04-03', '--department-joint', '--partners', '应急管理局'], { env })).status).toBe(0);
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q3', '--seed', '2', '--yes', '--date', '2023-07-03'], { env })).status).toBe(0);
+    expect((await sj(['--db', db, 'draw', 'void', '2023Q3-county-01', '--reason', 'x'], { env })).status).toBe(0);
     const d = openDb(db);
     const positive = d.prepare("SELECT object_id FROM draw_tasks WHERE draw_id = '2023Q2-county-01' AND class = 'general' LIMIT 1").get() as { object_id: string };
     d.close();
-    const s = sj(['--db', db, 'draw', 'substitute', '2023Q2-county-01', '--object', positive.object_id, '--reason', '停产'], { env });
+    const s = (await sj(['--db', db, 'draw', 'substitute', '2023Q2-county-01', '--object', positive.object_id, '--reason', '停产'], { env }));
     expect(s.status, s.stderr).toBe(0);
     const db2 = openDb(db);
     const pick = (t: { taskNo: string; drawId: string; quarter: string; level: string; drawKind: string; region: string; objectId: string; objectRegion: string; class: string; tier: string | null; method: string; joint: boolean; departmentJoint: boolean; sampled: boolean }) =>

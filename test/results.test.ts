@@ -9,7 +9,8 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { FIXTURES } from './helpers.js';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { objectHistory } from '../src/io/results-store.js';
 import { openDb } from '../src/io/db.js';
 
@@ -20,8 +21,8 @@ let base: string;
 let taskNos: string[];
 let taskObjects: Map<string, string>;
 
-function run(db: string, args: string[], extraEnv: Record<string, string> = {}) {
-  return sj(['--db', db, ...args], { env: { ...env, ...extraEnv } });
+async function run(db: string, args: string[], extraEnv: Record<string, string> = {}) {
+  return (await sj(['--db', db, ...args], { env: { ...env, ...extraEnv } }));
 }
 
 /** A private copy of the base database. */
@@ -88,14 +89,14 @@ function csv(path: string, header: string[], rows: string[][]): void {
 
 const HEADER = ['任务编号', '检查日期', '检查方式', '检查结果', '罚款金额(元)', '是否整改完成', '是否涉密', '公示日期', '备注'];
 
-beforeAll(() => {
+beforeAll(async () => {
   const dir = tempDir('sj-results-base-');
   base = join(dir, 'base.db');
   for (const [kind, file] of [['objects', 'objects.xlsx'], ['inspectors', 'inspectors.xlsx'], ['experts', 'experts.xlsx'], ['items', 'items.xlsx'], ['avoidance', 'avoidance.csv']]) {
-    const r = sj(['--db', base, 'import', kind!, join(FIXTURES, 'hengshui', file!)], { env: { SJ_NOW: '2023-03-01T09:00:00+08:00' } });
+    const r = (await sj(['--db', base, 'import', kind!, join(FIXTURES, 'hengshui', file!)], { env: { SJ_NOW: '2023-03-01T09:00:00+08:00' } }));
     expect(r.status, r.stderr).toBe(0);
   }
-  const d = sj(['--db', base, 'draw', '--quarter', '2023Q2', '--seed', '1234', '--yes', '--date', '2023-04-03'], { env: { SJ_NOW: '2023-04-03T09:00:00+08:00' } });
+  const d = (await sj(['--db', base, 'draw', '--quarter', '2023Q2', '--seed', '1234', '--yes', '--date', '2023-04-03'], { env: { SJ_NOW: '2023-04-03T09:00:00+08:00' } }));
   expect(d.status, d.stderr).toBe(0);
   const rows = q<{ task_no: string; object_id: string }>(base, 'SELECT task_no, object_id FROM draw_tasks ORDER BY task_no');
   taskNos = rows.map((r) => r.task_no);
@@ -107,7 +108,7 @@ describe('results template', () => {
   it('has a title row, a frozen header, pre-filled task columns and drop-down lists', async () => {
     const { dir, db } = copyDb();
     const out = join(dir, 't.xlsx');
-    const r = run(db, ['results', 'template', '--quarter', '2023Q2', '--out', out]);
+    const r = (await run(db, ['results', 'template', '--quarter', '2023Q2', '--out', out]));
     expect(r.status, r.stderr).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
@@ -129,9 +130,9 @@ describe('results template', () => {
     expect(first.getCell(8).dataValidation).toMatchObject({ type: 'date' });
   });
 
-  it('needs --quarter or --draw (exit 2)', () => {
+  it('needs --quarter or --draw (exit 2)', async () => {
     const { db } = copyDb();
-    expect(run(db, ['results', 'template', '--out', 'x.xlsx']).status).toBe(2);
+    expect((await run(db, ['results', 'template', '--out', 'x.xlsx'])).status).toBe(2);
   });
 });
 
@@ -139,7 +140,7 @@ describe('results import: template round trip', () => {
   it('imports the filled rows as one batch with one ledger entry; verify passes; re-import keeps history', async () => {
     const { dir, db } = copyDb();
     const tpl = join(dir, 't.xlsx');
-    expect(run(db, ['results', 'template', '--quarter', '2023Q2', '--out', tpl]).status).toBe(0);
+    expect((await run(db, ['results', 'template', '--quarter', '2023Q2', '--out', tpl])).status).toBe(0);
     const [a, b, c, d, e] = taskNos.filter((tn) => tn.includes('county'));
     const filled = join(dir, 'filled.xlsx');
     await fillTemplate(tpl, filled, {
@@ -149,12 +150,12 @@ describe('results import: template round trip', () => {
       [d!]: { date: '2023-05-12', outcome: '责令整改', rectified: '是', published: '2023-06-01' },
       [e!]: { date: '2023-06-01', outcome: '移送公安', confidential: '是' },
     });
-    const dry = run(db, ['results', 'import', filled, '--dry-run', '--json']);
+    const dry = (await run(db, ['results', 'import', filled, '--dry-run', '--json']));
     expect(dry.status, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, added: 5, updated: 0, batch: null });
     expect(q(db, 'SELECT * FROM results')).toHaveLength(0);
 
-    const r = run(db, ['results', 'import', filled, '--json']);
+    const r = (await run(db, ['results', 'import', filled, '--json']));
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ added: 5, updated: 0, unchanged: 0, skipped: taskNos.length - 5, batch: 1, credit: 2, published: 1 });
@@ -183,21 +184,21 @@ describe('results import: template round trip', () => {
     expect(credit.find((x) => x.task_no === b)).toMatchObject({ object_id: taskObjects.get(b!), fine_fen: 123450 });
     // 公示日期 stamped
     expect(q(db, 'SELECT task_no, date FROM published')).toEqual([{ task_no: d, date: '2023-06-01' }]);
-    const v = run(db, ['verify']);
+    const v = (await run(db, ['verify']));
     expect(v.status, v.stdout + v.stderr).toBe(0);
 
     // the same file again: nothing changes, no batch
-    const again = run(db, ['results', 'import', filled, '--json']);
+    const again = (await run(db, ['results', 'import', filled, '--json']));
     expect(again.status, again.stderr).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, unchanged: 5, batch: null });
     expect(q(db, 'SELECT * FROM result_batches')).toHaveLength(1);
 
     // a corrected file: b's fine changes, a becomes 责令整改; the rest unchanged
     const tpl2 = join(dir, 't2.xlsx');
-    expect(run(db, ['results', 'template', '--quarter', '2023Q2', '--out', tpl2]).status).toBe(0);
+    expect((await run(db, ['results', 'template', '--quarter', '2023Q2', '--out', tpl2])).status).toBe(0);
     const fixed = join(dir, 'fixed.xlsx');
     await fillTemplate(tpl2, fixed, { [b!]: { fine: 20000 }, [a!]: { outcome: '责令整改', rectified: '否' } });
-    const r2 = run(db, ['results', 'import', fixed, '--json']);
+    const r2 = (await run(db, ['results', 'import', fixed, '--json']));
     expect(r2.status, r2.stderr).toBe(0);
     expect(JSON.parse(r2.stdout)).toMatchObject({ added: 0, updated: 2, unchanged: 3, batch: 2 });
     const hist = q<Record<string, unknown>>(db, 'SELECT vid, current, superseded_by, fine_fen, batch_id FROM results WHERE task_no = ? ORDER BY vid', b);
@@ -211,13 +212,13 @@ describe('results import: template round trip', () => {
     expect(pl2.rows.map((x: { taskNo: string }) => x.taskNo)).toEqual([a, b].sort());
     // credit not duplicated, fine updated
     expect(q(db, 'SELECT * FROM credit_records WHERE task_no = ?', b)).toEqual([expect.objectContaining({ fine_fen: 2000000, batch_id: 2 })]);
-    expect(run(db, ['verify']).status).toBe(0);
+    expect((await run(db, ['verify'])).status).toBe(0);
 
     // list
-    const list = run(db, ['results', 'list', '--quarter', '2023Q2', '--json']);
+    const list = (await run(db, ['results', 'list', '--quarter', '2023Q2', '--json']));
     expect(list.status, list.stderr).toBe(0);
     expect(JSON.parse(list.stdout).results).toHaveLength(5);
-    const csvOut = run(db, ['results', 'list', '--quarter', '2023Q2', '--csv']);
+    const csvOut = (await run(db, ['results', 'list', '--quarter', '2023Q2', '--csv']));
     expect(csvOut.stdout.trim().split(/\r?\n/)).toHaveLength(6);
     expect(csvOut.stdout).toContain('20,000.00');
 
@@ -235,31 +236,31 @@ describe('results import: template round trip', () => {
     const w = new Database(db);
     w.prepare('UPDATE results SET fine_fen = 1 WHERE task_no = ? AND current = 1').run(b);
     w.close();
-    const bad = run(db, ['verify']);
+    const bad = (await run(db, ['verify']));
     expect(bad.status).toBe(1);
     expect(bad.stdout + bad.stderr).toContain(b!);
   });
 
-  it('accepts a CSV identifying tasks by 抽签编号 + 统一社会信用代码', () => {
+  it('accepts a CSV identifying tasks by 抽签编号 + 统一社会信用代码', async () => {
     const { dir, db } = copyDb();
     const tn = taskNos.find((x) => x.includes('county'))!;
     const drawId = tn.replace(/-\d{4}$/, '');
     const f = join(dir, 'by-object.csv');
     csv(f, ['抽签编号', '统一社会信用代码', '检查日期', '检查结果', '罚款金额(元)'], [[drawId, taskObjects.get(tn)!, '2023/5/6', '立案处罚', '5000']]);
-    const r = run(db, ['results', 'import', f, '--json']);
+    const r = (await run(db, ['results', 'import', f, '--json']));
     expect(r.status, r.stderr).toBe(0);
     expect(q(db, 'SELECT task_no, fine_fen, date FROM results')).toEqual([{ task_no: tn, fine_fen: 500000, date: '2023-05-06' }]);
   });
 });
 
 describe('results import: bad rows', () => {
-  it('reports every bad row with its row number and column; exit 1; nothing written', () => {
+  it('reports every bad row with its row number and column; exit 1; nothing written', async () => {
     const { dir, db } = copyDb();
     // a voided draw with a task
-    const dd = run(db, ['draw', '--quarter', '2023Q2', '--directional', '--industry', '化工', '--level', 'county', '--region', '桃城区', '--seed', '9', '--yes'], { SJ_NOW: '2023-04-05T09:00:00+08:00' });
+    const dd = (await run(db, ['draw', '--quarter', '2023Q2', '--directional', '--industry', '化工', '--level', 'county', '--region', '桃城区', '--seed', '9', '--yes'], { SJ_NOW: '2023-04-05T09:00:00+08:00' }));
     expect(dd.status, dd.stderr).toBe(0);
     const dirTask = q<{ task_no: string }>(db, "SELECT task_no FROM draw_tasks WHERE draw_id = '2023Q2-dir-01' LIMIT 1")[0]!.task_no;
-    expect(run(db, ['draw', 'void', '2023Q2-dir-01', '--reason', '测试作废']).status).toBe(0);
+    expect((await run(db, ['draw', 'void', '2023Q2-dir-01', '--reason', '测试作废'])).status).toBe(0);
     const t = taskNos.filter((x) => x.includes('county'));
     const f = join(dir, 'bad.csv');
     const rows: [string, string[]][] = [
@@ -282,7 +283,7 @@ describe('results import: bad rows', () => {
     ];
     csv(f, HEADER, rows.map((r) => r[1]));
     const before = q(db, 'SELECT (SELECT COUNT(*) FROM ledger) AS l, (SELECT COUNT(*) FROM results) AS r, (SELECT COUNT(*) FROM result_batches) AS b');
-    const r = run(db, ['results', 'import', f, '--json']);
+    const r = (await run(db, ['results', 'import', f, '--json']));
     expect(r.status).toBe(1);
     const err = JSON.parse(r.stdout).error;
     const problems = err.problems as { file: string; row: number; column: string; problem: string }[];
@@ -308,16 +309,16 @@ describe('results import: bad rows', () => {
     const after = q(db, 'SELECT (SELECT COUNT(*) FROM ledger) AS l, (SELECT COUNT(*) FROM results) AS r, (SELECT COUNT(*) FROM result_batches) AS b');
     expect(after).toEqual(before);
     // human output names file, row and column
-    const h = run(db, ['results', 'import', f]);
+    const h = (await run(db, ['results', 'import', f]));
     expect(h.status).toBe(1);
     expect(h.stderr).toContain('bad.csv 第 4 行 「检查日期」');
   });
 
-  it('a file without a results header is refused with a hint', () => {
+  it('a file without a results header is refused with a hint', async () => {
     const { dir, db } = copyDb();
     const f = join(dir, 'nohead.csv');
     csv(f, ['单位名称', '地址'], [['x', 'y']]);
-    const r = run(db, ['results', 'import', f]);
+    const r = (await run(db, ['results', 'import', f]));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('检查结果表头');
   });
@@ -341,14 +342,14 @@ describe('publish', () => {
       [t[4]!, '2023-04-25', '', '移送公安', '', '', '是', '', ''], // confidential: never listed
       [t[5]!, '2023-04-26', '', '发现问题', '', '是', '', '2023-05-05', ''], // already published
     ]);
-    const r = run(db, ['results', 'import', f]);
+    const r = (await run(db, ['results', 'import', f]));
     expect(r.status, r.stderr).toBe(0);
     return { dir, db, t };
   }
 
   it('lists overdue and nearly due results with due date and days', async () => {
     const { db, t } = await seeded();
-    const r = run(db, ['publish', '--overdue', '--json']);
+    const r = (await run(db, ['publish', '--overdue', '--json']));
     expect(r.status, r.stderr).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.results.map((x: { taskNo: string; due: string; state: string; daysLeft: number }) => [x.taskNo, x.due, x.state, x.daysLeft])).toEqual([
@@ -357,7 +358,7 @@ describe('publish', () => {
       [t[2], '2023-06-27', 'due-soon', 4],
     ]);
     expect(j).toMatchObject({ overdue: 2, dueSoon: 1 });
-    const h = run(db, ['publish', '--overdue', '--quarter', '2023Q2']);
+    const h = (await run(db, ['publish', '--overdue', '--quarter', '2023Q2']));
     expect(h.status).toBe(0);
     expect(h.stdout).toContain('逾期 22 个工作日');
   });
@@ -365,12 +366,12 @@ describe('publish', () => {
   it('publishes without confidential results or inspector names; formula-safe xlsx and csv; stamps the first date only', async () => {
     const { dir, db, t } = await seeded();
     const xlsx = join(dir, 'pub.xlsx');
-    const dry = run(db, ['publish', '--quarter', '2023Q2', '--dry-run', '--out', xlsx, '--json']);
+    const dry = (await run(db, ['publish', '--quarter', '2023Q2', '--dry-run', '--out', xlsx, '--json']));
     expect(dry.status, dry.stderr).toBe(0);
     expect(JSON.parse(dry.stdout)).toMatchObject({ published: 5, withheld: 1, stamped: 0, dryRun: true });
     expect(q(db, 'SELECT * FROM publications')).toHaveLength(0);
 
-    const r = run(db, ['publish', '--quarter', '2023Q2', '--out', xlsx]);
+    const r = (await run(db, ['publish', '--quarter', '2023Q2', '--out', xlsx]));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('5 项');
     expect(r.stderr).toContain('涉密不公示 1 项');
@@ -401,7 +402,7 @@ describe('publish', () => {
 
     // a later publication keeps the first dates; csv with BOM, formula-safe
     const out = join(dir, 'pub.csv');
-    const r2 = run(db, ['publish', '--quarter', '2023Q2', '--out', out, '--json'], { SJ_NOW: '2023-06-30T10:00:00+08:00' });
+    const r2 = (await run(db, ['publish', '--quarter', '2023Q2', '--out', out, '--json'], { SJ_NOW: '2023-06-30T10:00:00+08:00' }));
     expect(r2.status, r2.stderr).toBe(0);
     expect(JSON.parse(r2.stdout)).toMatchObject({ published: 5, stamped: 0, withheld: 1 });
     expect(q<{ date: string }>(db, 'SELECT date FROM published WHERE task_no = ?', t[0])[0]!.date).toBe('2023-06-20');
@@ -411,13 +412,13 @@ describe('publish', () => {
     expect(body).toContain("'+cmd|'/C calc'!A0");
     expect(body).not.toContain(t[4]!);
     // nothing overdue once published
-    const o = run(db, ['publish', '--overdue', '--json'], { SJ_NOW: '2023-06-30T10:00:00+08:00' });
+    const o = (await run(db, ['publish', '--overdue', '--json'], { SJ_NOW: '2023-06-30T10:00:00+08:00' }));
     expect(JSON.parse(o.stdout).results).toEqual([]);
   });
 
   it('open problems: oldest first, with their age in working days; filtered by region', async () => {
     const { db, t } = await seeded();
-    const r = run(db, ['results', 'open', '--json']);
+    const r = (await run(db, ['results', 'open', '--json']));
     expect(r.status, r.stderr).toBe(0);
     const open = JSON.parse(r.stdout).open as { taskNo: string; age: number; objectRegion: string }[];
     expect(open.map((x) => [x.taskNo, x.age])).toEqual([
@@ -426,14 +427,14 @@ describe('publish', () => {
       [t[1], 21],
     ]);
     const region = open[0]!.objectRegion;
-    const only = run(db, ['results', 'open', '--region', region, '--json']);
+    const only = (await run(db, ['results', 'open', '--region', region, '--json']));
     expect((JSON.parse(only.stdout).open as { objectRegion: string }[]).every((x) => x.objectRegion === region)).toBe(true);
-    expect(run(db, ['results', 'open', '--region', '火星', '--json']).status).toBe(2);
+    expect((await run(db, ['results', 'open', '--region', '火星', '--json'])).status).toBe(2);
   });
 
-  it('needs --quarter unless --overdue; --out must be xlsx or csv', () => {
+  it('needs --quarter unless --overdue; --out must be xlsx or csv', async () => {
     const { db } = copyDb();
-    expect(run(db, ['publish']).status).toBe(2);
-    expect(run(db, ['publish', '--quarter', '2023Q2', '--out', 'x.pdf']).status).toBe(2);
+    expect((await run(db, ['publish'])).status).toBe(2);
+    expect((await run(db, ['publish', '--quarter', '2023Q2', '--out', 'x.pdf'])).status).toBe(2);
   });
 });

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from './helpers.js';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { openDb, type DB } from '../src/io/db.js';
 import { importRoster } from '../src/io/roster-write.js';
 import { objectReport } from '../src/commands/roster.js';
@@ -92,41 +93,41 @@ describe.skipIf(!have)('roster list / stats / show', () => {
     expect(objectReport(db, 'NOPE')).toBeNull();
   });
 
-  it('CLI: list table/--csv/--json, stats --json, show, errors', () => {
+  it('CLI: list table/--csv/--json, stats --json, show, errors', async () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
-    const table = sj(['--db', dbPath, 'roster', 'list', 'inspectors', '--region', '市局']);
+    const table = (await sj(['--db', dbPath, 'roster', 'list', 'inspectors', '--region', '市局']));
     expect(table.status).toBe(0);
     expect(table.stdout.split('\n')[0]).toMatch(/^执法证号\s+姓名\s+所属单位\s+业务条线/);
     expect(table.stdout).toMatch(/\s在岗\s/);
     expect(table.stdout.trim().split('\n')).toHaveLength(27);
-    const csv = sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', '特殊', '--region', '桃城区', '--csv']);
+    const csv = (await sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', '特殊', '--region', '桃城区', '--csv']));
     expect(csv.status).toBe(0);
     // headings as the roster files have them (zh) or the field names (en); statuses in words
     expect(csv.stdout.split('\r\n')[0]).toBe('\ufeff统一社会信用代码,单位名称,所属区县,监管分类,信用等级,行业,状态,具备非现场监管条件,生产月份');
     expect(csv.stdout.split('\r\n').slice(1, -1).every((l) => /,(在产|停产|关闭),(是|否),/.test(l))).toBe(true);
-    const csvEn = sj(['--db', dbPath, '--lang', 'en', 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--csv']);
+    const csvEn = (await sj(['--db', dbPath, '--lang', 'en', 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--csv']));
     expect(csvEn.stdout.split('\r\n')[0]).toBe('\ufeffid,name,region,class,tier,industry,status,offsite,months');
     expect(csvEn.stdout.split('\r\n').slice(1, -1).every((l) => /,(active|suspended|closed),(yes|no),/.test(l))).toBe(true);
-    const json = JSON.parse(sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--json']).stdout);
+    const json = JSON.parse((await sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', 'special', '--region', '131102', '--json'])).stdout);
     expect(csv.stdout.trim().split('\r\n')).toHaveLength(json.length + 1);
-    const stats = JSON.parse(sj(['--db', dbPath, 'roster', 'stats', '--date', '2023-04-01', '--json']).stdout);
+    const stats = JSON.parse((await sj(['--db', dbPath, 'roster', 'stats', '--date', '2023-04-01', '--json'])).stdout);
     expect(stats.expiring).toHaveLength(5);
-    const human = sj(['--db', dbPath, 'roster', 'stats', '--date', '2023-04-01']);
+    const human = (await sj(['--db', dbPath, 'roster', 'stats', '--date', '2023-04-01']));
     expect(human.stdout).toContain('桃城区');
-    expect(sj(['--db', dbPath, 'roster', 'list', 'objects', '--as-of', '2023-02-30']).status).toBe(2);
-    expect(sj(['--db', dbPath, 'roster', 'list', 'objects', '--region', '北京']).status).toBe(2);
-    expect(sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', 'vip']).status).toBe(2);
-    expect(sj(['--db', dbPath, 'roster', 'list', 'widgets']).status).toBe(2);
-    const nf = sj(['--db', dbPath, 'roster', 'show', 'NOPE']);
+    expect((await sj(['--db', dbPath, 'roster', 'list', 'objects', '--as-of', '2023-02-30'])).status).toBe(2);
+    expect((await sj(['--db', dbPath, 'roster', 'list', 'objects', '--region', '北京'])).status).toBe(2);
+    expect((await sj(['--db', dbPath, 'roster', 'list', 'objects', '--class', 'vip'])).status).toBe(2);
+    expect((await sj(['--db', dbPath, 'roster', 'list', 'widgets'])).status).toBe(2);
+    const nf = (await sj(['--db', dbPath, 'roster', 'show', 'NOPE']));
     expect(nf.status).toBe(1);
     expect(nf.stderr).toContain('NOPE');
     const id = json[0].id as string;
-    const show = sj(['--db', dbPath, 'roster', 'show', id]);
+    const show = (await sj(['--db', dbPath, 'roster', 'show', id]));
     expect(show.status).toBe(0);
     expect(show.stdout).toContain(id);
     expect(show.stdout).toMatch(/\n  所属区县: .+\n  监管分类: 特殊 \(special, /);
     expect(show.stdout).toMatch(/\n  状态: (在产|停产|关闭)\n/);
-    const showEn = sj(['--db', dbPath, '--lang', 'en', 'roster', 'show', id]);
+    const showEn = (await sj(['--db', dbPath, '--lang', 'en', 'roster', 'show', id]));
     expect(showEn.stdout).toMatch(/\n  status: (active|suspended|closed)\n/);
   });
 });
@@ -137,8 +138,8 @@ describe('CSV output is safe for Excel', () => {
     const p = join(dir, 'o.csv');
     writeFileSync(p, '统一社会信用代码,单位名称,所属区县\nF1,"=HYPERLINK(""http://x"",""点我"")",景县\nF2,@SUM(1),景县\n');
     const dbPath = join(dir, 'sj.db');
-    expect(sj(['--db', dbPath, 'import', 'objects', p]).status).toBe(0);
-    const out = sj(['--db', dbPath, 'roster', 'list', 'objects', '--csv']).stdout.split('\r\n');
+    expect((await sj(['--db', dbPath, 'import', 'objects', p])).status).toBe(0);
+    const out = (await sj(['--db', dbPath, 'roster', 'list', 'objects', '--csv'])).stdout.split('\r\n');
     expect(out[1]).toMatch(/^F1,"'=HYPERLINK/);
     expect(out[2]).toMatch(/^F2,'@SUM\(1\),/);
   });
@@ -174,14 +175,14 @@ describe('regions', () => {
     await expect(readRegionFile(p)).rejects.toThrow(SjError);
   });
 
-  it.skipIf(!have)('CLI: regions import of the other jurisdiction, regions list --json', () => {
+  it.skipIf(!have)('CLI: regions import of the other jurisdiction, regions list --json', async () => {
     const dbPath = join(tempDir(), 'sj.db');
-    const r = sj(['--db', dbPath, 'regions', 'import', join(HS, 'regions-other.csv')]);
+    const r = (await sj(['--db', dbPath, 'regions', 'import', join(HS, 'regions-other.csv')]));
     expect(r.status, r.stderr).toBe(0);
-    const list = JSON.parse(sj(['--db', dbPath, 'regions', 'list', '--json']).stdout) as { code: string; level: string }[];
+    const list = JSON.parse((await sj(['--db', dbPath, 'regions', 'list', '--json'])).stdout) as { code: string; level: string }[];
     expect(list).toHaveLength(13);
     expect(list[0]).toMatchObject({ code: '130900', level: 'city' });
-    expect(sj(['--db', dbPath, 'regions', 'list']).stdout).toContain('孟村回族自治县');
+    expect((await sj(['--db', dbPath, 'regions', 'list'])).stdout).toContain('孟村回族自治县');
   });
 });
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +8,8 @@ import { rulesHash, validateRules } from '../src/core/rules.js';
 import { openDb } from '../src/io/db.js';
 import { BUNDLED_SOURCE, loadBundledRules, rulesById, rulesForYear, tierCodesInForce, useRules } from '../src/io/rules-store.js';
 import { setLang } from '../src/messages/index.js';
-import { BIN, ROOT } from './helpers.js';
+import { ROOT } from './helpers.js';
+import { run } from './cli.js';
 
 setLang('en');
 const bundledText = readFileSync(join(ROOT, 'rules', 'hengshui-2023.json'), 'utf8');
@@ -176,13 +176,13 @@ describe('rules store', () => {
 describe('sj rules (CLI)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sj-rules-cli-'));
   const db = join(dir, 'r.db');
-  const sj = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], { encoding: 'utf8', env: { ...process.env, SJ_LANG: 'en', NO_COLOR: '1', SJ_NOW: '2023-04-03T01:00:00Z' } });
+  const sj = async (...args: string[]) => {
+    const r = await run(['--db', db, ...args], { env: { SJ_LANG: 'en', SJ_NOW: '2023-04-03T01:00:00Z' } });
     return { code: r.status, out: r.stdout, err: r.stderr };
   };
 
-  it('check: exit 0 and "valid", or exit 1 with every problem', () => {
-    const ok = sj('rules', 'check', join(ROOT, 'rules', 'hengshui-2023.json'));
+  it('check: exit 0 and "valid", or exit 1 with every problem', async () => {
+    const ok = (await sj('rules', 'check', join(ROOT, 'rules', 'hengshui-2023.json')));
     expect(ok.code).toBe(0);
     expect(ok.out).toContain('valid');
     const r = good();
@@ -191,39 +191,39 @@ describe('sj rules (CLI)', () => {
     r.tiers[1].code = 'A';
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(r));
-    const no = sj('rules', 'check', bad);
+    const no = (await sj('rules', 'check', bad));
     expect(no.code).toBe(1);
     for (const p of ['team.size', 'rates.county.key', 'tiers[1].code']) expect(no.err).toContain(p);
-    expect(sj('rules', 'check', join(dir, 'missing.json')).code).toBe(1);
+    expect((await sj('rules', 'check', join(dir, 'missing.json'))).code).toBe(1);
   });
 
-  it('use: stores a version and prints its id and hash; show reads it back', () => {
+  it('use: stores a version and prints its id and hash; show reads it back', async () => {
     const r = good();
     r.year = 2024;
     r.rates.county.general = 500;
     const f = join(dir, 'r2024.json');
     writeFileSync(f, JSON.stringify(r));
-    const u = sj('rules', 'use', f, '--year', '2024');
+    const u = (await sj('rules', 'use', f, '--year', '2024'));
     expect(u.code).toBe(0);
     const [id, hash] = u.out.trim().split('\t');
     expect(hash).toBe(rulesHash(r));
-    const show = JSON.parse(sj('rules', 'show', '--year', '2024', '--json').out);
+    const show = JSON.parse((await sj('rules', 'show', '--year', '2024', '--json')).out);
     expect(show).toMatchObject({ year: 2024, rulesId: Number(id), rulesYear: 2024, hash: rulesHash(r), calendar: { covers: true } });
     expect(show.rules.rates.county.general).toBe(500);
-    const text = sj('--lang', 'zh', 'rules', 'show', '--year', '2023');
+    const text = (await sj('--lang', 'zh', 'rules', 'show', '--year', '2023'));
     expect(text.code).toBe(0);
     for (const s of ['抽查比例', '县级', '重点', '25%', '12.5%', '检查组人数', '20 个工作日', '2023、2024、2025']) expect(text.out).toContain(s);
-    expect(sj('rules', 'show', '--year', '20x4').code).toBe(2);
+    expect((await sj('rules', 'show', '--year', '20x4')).code).toBe(2);
   });
 
-  it('calendar: lists exceptions and imports a year', () => {
-    const c = JSON.parse(sj('rules', 'calendar', '--year', '2023', '--json').out);
+  it('calendar: lists exceptions and imports a year', async () => {
+    const c = JSON.parse((await sj('rules', 'calendar', '--year', '2023', '--json')).out);
     expect(c.years[0].work).toEqual(['2023-01-28', '2023-01-29', '2023-04-23', '2023-05-06', '2023-06-25', '2023-10-07', '2023-10-08']);
     const f = join(dir, 'cal.json');
     writeFileSync(f, JSON.stringify({ format: 'sj-calendar/1', name: 'cn', years: { '2026': { off: ['2026-01-01'], work: [] } } }));
-    const imp = sj('rules', 'calendar', 'import', f, '--json');
+    const imp = (await sj('rules', 'calendar', 'import', f, '--json'));
     expect(imp.code).toBe(0);
     expect(JSON.parse(imp.out)).toEqual({ ok: true, added: [2026], replaced: [] });
-    expect(JSON.parse(sj('rules', 'calendar', '--json').out).years.map((y: { year: number }) => y.year)).toEqual([2023, 2024, 2025, 2026]);
+    expect(JSON.parse((await sj('rules', 'calendar', '--json')).out).years.map((y: { year: number }) => y.year)).toEqual([2023, 2024, 2025, 2026]);
   });
 });

@@ -8,7 +8,8 @@ import { isPristine, openDb } from '../src/io/db.js';
 import { BUNDLED_SOURCE, tierCodesInForce } from '../src/io/rules-store.js';
 import { SCHEMA_VERSION } from '../src/io/schema.js';
 import { BIN, ROOT } from './helpers.js';
-import { fileSha, sj, tempDir } from './db-helpers.js';
+import { fileSha, tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 
 describe('the store', () => {
   it('is created on first use with WAL, foreign keys, the schema version and Hengshui regions', () => {
@@ -47,18 +48,18 @@ describe('the store', () => {
     expect(isPristine(edit("INSERT INTO imports(kind, file, file_sha256, mode, at) VALUES ('objects', 'f', '', 'full', 't')"), BUNDLED_SOURCE)).toBe(false);
   });
 
-  it('honours --db and SJ_DB, default ./sj.db', () => {
+  it('honours --db and SJ_DB, default ./sj.db', async () => {
     const dir = tempDir();
-    expect(sj(['regions', 'list'], { cwd: dir }).status).toBe(0);
+    expect((await sj(['regions', 'list'], { cwd: dir })).status).toBe(0);
     expect(existsSync(join(dir, 'sj.db'))).toBe(true);
-    expect(sj(['regions', 'list'], { cwd: dir, env: { SJ_DB: join(dir, 'env.db') } }).status).toBe(0);
+    expect((await sj(['regions', 'list'], { cwd: dir, env: { SJ_DB: join(dir, 'env.db') } })).status).toBe(0);
     expect(existsSync(join(dir, 'env.db'))).toBe(true);
-    expect(sj(['--db', join(dir, 'flag.db'), 'regions', 'list'], { cwd: dir, env: { SJ_DB: join(dir, 'env2.db') } }).status).toBe(0);
+    expect((await sj(['--db', join(dir, 'flag.db'), 'regions', 'list'], { cwd: dir, env: { SJ_DB: join(dir, 'env2.db') } })).status).toBe(0);
     expect(existsSync(join(dir, 'flag.db'))).toBe(true);
     expect(existsSync(join(dir, 'env2.db'))).toBe(false);
   });
 
-  it('refuses a database written by a newer sj, and leaves it byte for byte unchanged', () => {
+  it('refuses a database written by a newer sj, and leaves it byte for byte unchanged', async () => {
     const dir = tempDir();
     const path = join(dir, 'newer.db');
     const raw = new Database(path);
@@ -67,7 +68,7 @@ describe('the store', () => {
     raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     raw.close();
     const before = fileSha(path);
-    const r = sj(['--db', path, 'draw', 'list']);
+    const r = (await sj(['--db', path, 'draw', 'list']));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(String(SCHEMA_VERSION + 1));
     expect(r.stderr).not.toMatch(/\bat .*:\d+:\d+/);
@@ -75,11 +76,11 @@ describe('the store', () => {
     expect(existsSync(path + '-wal')).toBe(false);
   });
 
-  it('refuses a file that is not an sj database', () => {
+  it('refuses a file that is not an sj database', async () => {
     const dir = tempDir();
     const path = join(dir, 'not.db');
     writeFileSync(path, 'hello, this is not sqlite');
-    const r = sj(['--db', path, 'draw', 'list']);
+    const r = (await sj(['--db', path, 'draw', 'list']));
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('not.db');
   });
@@ -92,7 +93,7 @@ describe('the store', () => {
     for (let k = 0; k < 60000; k++) rows.push(`91131102KILL${String(k).padStart(6, '0')},企业${k},桃城区,一般,B`);
     const csv = join(dir, 'big.csv');
     writeFileSync(csv, rows.join('\n'));
-    expect(sj(['--db', path, 'regions', 'list']).status).toBe(0);
+    expect((await sj(['--db', path, 'regions', 'list'])).status).toBe(0);
     const p = spawn(process.execPath, [BIN, '--db', path, 'import', 'objects', csv], { cwd: ROOT, stdio: 'ignore' });
     // wait until the import has written into the WAL, then kill it mid-transaction
     const started = Date.now();

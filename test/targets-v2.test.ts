@@ -18,7 +18,8 @@ import { checkResultBatch } from '../src/io/results-store.js';
 import { rulesForYear } from '../src/io/rules-store.js';
 import { buildSnapshot } from '../src/io/snapshot.js';
 import { verifyDatabase } from '../src/io/verify-db.js';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { hengshuiTemplate } from './fixture-db.js';
 
 const DRAW_DAY = { SJ_NOW: '2023-04-03T09:30:00+08:00' };
@@ -51,21 +52,21 @@ beforeAll(async () => {
     ['draw', '-q', '2023Q2', '--level', 'county', '--seed', SEED, '--yes', '--department-joint', '--partners', '市场监管局,应急管理局'],
   ];
   for (const s of steps) {
-    const r = sj(['--db', base, ...s], { env: DRAW_DAY });
+    const r = (await sj(['--db', base, ...s], { env: DRAW_DAY }));
     expect(r.status, r.stderr).toBe(0);
   }
-  const list = JSON.parse(sj(['--db', base, 'draw', 'list', '--json']).stdout) as { draws: { id: string; algorithm: string; shortfall: number; tasks: number }[] };
+  const list = JSON.parse((await sj(['--db', base, 'draw', 'list', '--json'])).stdout) as { draws: { id: string; algorithm: string; shortfall: number; tasks: number }[] };
   expect(list.draws.map((d) => d.id)).toEqual(['2023Q2-city-01', '2023Q2-dir-01', '2023Q2-county-01']);
   for (const d of list.draws) {
     expect(d.algorithm).toBe('sj-draw/2');
     const file = join(dir, `${d.id}.json`);
-    expect(sj(['--db', base, 'draw', 'export', d.id, '--out', file]).status).toBe(0);
+    expect((await sj(['--db', base, 'draw', 'export', d.id, '--out', file])).status).toBe(0);
     const ev = JSON.parse(readFileSync(file, 'utf8')) as Evidence;
     expect(ev.format).toBe('sj-evidence/2');
     // the shortfall shown in draw list is the evidence's own
     expect(d.shortfall).toBe(ev.strata.reduce((n, s) => n + Math.max(0, s.quota - s.credited!) - s.selected, 0));
     evidence.push(ev);
-    expect(sj(['verify', '--evidence', file]).status).toBe(0);
+    expect((await sj(['verify', '--evidence', file])).status).toBe(0);
   }
 }, 240_000);
 
@@ -113,8 +114,8 @@ function figuresFromEvidence(evs: Evidence[]) {
 }
 
 describe('the plan followed exactly meets the plan (sj-draw/2)', () => {
-  it('sj check --json agrees with figures counted from the evidence files', () => {
-    const r = sj(['--db', base, 'check', '--quarter', '2023Q2', '--json'], { env: LATER });
+  it('sj check --json agrees with figures counted from the evidence files', async () => {
+    const r = (await sj(['--db', base, 'check', '--quarter', '2023Q2', '--json'], { env: LATER }));
     const doc = JSON.parse(r.stdout) as { targets: { id: string; region: string; class?: ObjClass; figure: number | null; threshold: number; numerator?: number; denominator?: number; met: boolean; cause?: { kind: string } }[] };
     const f = figuresFromEvidence(evidence);
     const lines = doc.targets;
@@ -154,8 +155,8 @@ describe('the plan followed exactly meets the plan (sj-draw/2)', () => {
     expect(lines.filter((x) => x.id === 'classMinimum' && !x.met && x.cause?.kind !== 'pool-short')).toEqual([]);
   });
 
-  it('the statistics table shows 应抽, 实抽 and 计入已抽, and says on which basis the credit share is', () => {
-    const r = sj(['--db', base, 'report', '--quarter', '2023Q2', '--format', 'json'], { env: LATER });
+  it('the statistics table shows 应抽, 实抽 and 计入已抽, and says on which basis the credit share is', async () => {
+    const r = (await sj(['--db', base, 'report', '--quarter', '2023Q2', '--format', 'json'], { env: LATER }));
     expect(r.status, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.notes.creditBasedScope).toBe('sampled');
@@ -171,10 +172,10 @@ describe('the plan followed exactly meets the plan (sj-draw/2)', () => {
 });
 
 describe('sj plan previews what the draw will do', () => {
-  it('after the city draw, the county preview credits the city picks and names the draw made', () => {
+  it('after the city draw, the county preview credits the city picks and names the draw made', async () => {
     const db = copy();
-    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'city', '--seed', 'x', '--yes'], { env: DRAW_DAY }).status).toBe(0);
-    const r = sj(['--db', db, 'plan', '-q', '2023Q2', '--json'], { env: DRAW_DAY });
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'city', '--seed', 'x', '--yes'], { env: DRAW_DAY })).status).toBe(0);
+    const r = (await sj(['--db', db, 'plan', '-q', '2023Q2', '--json'], { env: DRAW_DAY }));
     const doc = JSON.parse(r.stdout);
     expect(doc.drawsMade).toEqual(['2023Q2-city-01']);
     const [city, county] = doc.levels;
@@ -187,8 +188,8 @@ describe('sj plan previews what the draw will do', () => {
       expect(s.expected).toBe(Math.min(s.due, s.pool));
     }
     // the county draw then does exactly that
-    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--seed', 'y', '--yes'], { env: DRAW_DAY }).status).toBe(0);
-    const ev = JSON.parse(sj(['--db', db, 'draw', 'export', '2023Q2-county-01']).stdout) as Evidence;
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--seed', 'y', '--yes'], { env: DRAW_DAY })).status).toBe(0);
+    const ev = JSON.parse((await sj(['--db', db, 'draw', 'export', '2023Q2-county-01'])).stdout) as Evidence;
     expect(ev.strata.map((s) => [s.region, s.class, s.tier, s.quota, s.credited, s.pool])).toEqual(
       county.strata.map((s: { region: string; class: string; tier: string | null; quota: number; credited: number; pool: number }) => [s.region, s.class, s.tier, s.quota, s.credited, s.pool]),
     );
@@ -200,30 +201,30 @@ describe('sj plan previews what the draw will do', () => {
 
 describe('dates belong to the quarter', () => {
   const Y2026 = { SJ_NOW: '2026-11-29T10:00:00+08:00' };
-  it('a plan for a past quarter is judged on its first working day, and says so', () => {
+  it('a plan for a past quarter is judged on its first working day, and says so', async () => {
     const db = copy();
-    const r = sj(['--db', db, 'plan', '-q', '2023Q2', '--json'], { env: Y2026 });
+    const r = (await sj(['--db', db, 'plan', '-q', '2023Q2', '--json'], { env: Y2026 }));
     const doc = JSON.parse(r.stdout);
     expect([doc.date, doc.dateBasis]).toEqual(['2023-04-03', 'quarter-start']);
-    const text = sj(['--db', db, 'plan', '-q', '2023Q2', '--level', 'city'], { env: Y2026 });
+    const text = (await sj(['--db', db, 'plan', '-q', '2023Q2', '--level', 'city'], { env: Y2026 }));
     expect(text.stderr).toContain('本季度第一个工作日（2023-04-03）');
   });
 
-  it('a draw for an ended quarter needs --date, and its certificates are judged on it', () => {
+  it('a draw for an ended quarter needs --date, and its certificates are judged on it', async () => {
     const db = copy();
-    const r = sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', 's', '--yes'], { env: Y2026 });
+    const r = (await sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', 's', '--yes'], { env: Y2026 }));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--date');
-    const ok = sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '桃城区', '--seed', 's', '--yes', '--date', '2023-04-03', '--json'], { env: Y2026 });
+    const ok = (await sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '桃城区', '--seed', 's', '--yes', '--date', '2023-04-03', '--json'], { env: Y2026 }));
     expect(ok.status, ok.stderr).toBe(0);
-    const ev = JSON.parse(sj(['--db', db, 'draw', 'export', '2023Q2-county-01']).stdout) as Evidence;
+    const ev = JSON.parse((await sj(['--db', db, 'draw', 'export', '2023Q2-county-01'])).stdout) as Evidence;
     expect(ev.draw.createdAt.slice(0, 10)).toBe('2023-04-03');
     // the 2023 inspectors whose certificates were valid on 2023-04-03 are there (none judged on 2026)
     expect(ev.snapshot.inspectors.length).toBeGreaterThan(2);
-    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', 's', '--yes', '--date', '2023-07-01'], { env: Y2026 }).status).toBe(2);
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--seed', 's', '--yes', '--date', '2023-07-01'], { env: Y2026 })).status).toBe(2);
   });
 
-  it.each(['2023-13-01', '2023-02-30', '2023-4-3', '20230403', 'tomorrow', '2023-04-03T00:00'])('refuses --date %s everywhere', (bad) => {
+  it.each(['2023-13-01', '2023-02-30', '2023-4-3', '20230403', 'tomorrow', '2023-04-03T00:00'])('refuses --date %s everywhere', async (bad) => {
     const db = copy();
     for (const args of [
       ['draw', '-q', '2023Q2', '--date', bad, '--dry-run'],
@@ -232,68 +233,68 @@ describe('dates belong to the quarter', () => {
       ['roster', 'stats', '--date', bad],
       ['publish', '-q', '2023Q2', '--date', bad, '--dry-run'],
     ]) {
-      const r = sj(['--db', db, ...args], { env: DRAW_DAY });
+      const r = (await sj(['--db', db, ...args], { env: DRAW_DAY }));
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain(bad);
     }
   });
 
-  it('a dry run never rehearses a real seed', () => {
-    const r = sj(['--db', copy(), 'draw', '-q', '2023Q2', '--dry-run', '--seed', '1 2 3'], { env: DRAW_DAY });
+  it('a dry run never rehearses a real seed', async () => {
+    const r = (await sj(['--db', copy(), 'draw', '-q', '2023Q2', '--dry-run', '--seed', '1 2 3'], { env: DRAW_DAY }));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--seed');
   });
 });
 
 describe('a late publication is never erased', () => {
-  it('stays "published late" in report and check, and publish says so before stamping', () => {
+  it('stays "published late" in report and check, and publish says so before stamping', async () => {
     const db = copy();
-    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '桃城区', '--seed', 'p', '--yes'], { env: DRAW_DAY }).status).toBe(0);
-    const tasks = JSON.parse(sj(['--db', db, 'draw', 'tasks', '-q', '2023Q2', '--json']).stdout).tasks as { taskNo: string }[];
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '桃城区', '--seed', 'p', '--yes'], { env: DRAW_DAY })).status).toBe(0);
+    const tasks = JSON.parse((await sj(['--db', db, 'draw', 'tasks', '-q', '2023Q2', '--json'])).stdout).tasks as { taskNo: string }[];
     const [a, b, c] = tasks;
     // inspected 2023-04-10; due 20 working days later (2023-05-12 with the May Day holiday): a on time, b late, c not yet published
     const header = '任务编号,检查日期,检查方式,检查结果,罚款金额(元),是否整改完成,是否涉密,公示日期,备注';
     const rows = [`${a!.taskNo},2023-04-10,现场检查,未发现问题,,,否,2023-04-20,`, `${b!.taskNo},2023-04-10,现场检查,未发现问题,,,否,2023-06-15,`, `${c!.taskNo},2023-04-10,现场检查,未发现问题,,,否,,`];
     const file = join(dir, `late-${Date.now()}.csv`);
     writeFileSync(file, '\ufeff' + [header, ...rows].join('\r\n') + '\r\n');
-    const imp = sj(['--db', db, 'results', 'import', file], { env: { SJ_NOW: '2023-06-20T10:00:00+08:00' } });
+    const imp = (await sj(['--db', db, 'results', 'import', file], { env: { SJ_NOW: '2023-06-20T10:00:00+08:00' } }));
     expect(imp.status, imp.stderr).toBe(0);
-    const pub = (env: Record<string, string>) => {
-      const chk = JSON.parse(sj(['--db', db, 'check', '-q', '2023Q2', '--json'], { env }).stdout);
+    const pub = async (env: Record<string, string>) => {
+      const chk = JSON.parse((await sj(['--db', db, 'check', '-q', '2023Q2', '--json'], { env })).stdout);
       return chk.targets.find((l: { id: string; region: string }) => l.id === 'publication' && l.region === '131102');
     };
-    expect(pub({ SJ_NOW: '2023-06-20T10:00:00+08:00' }).parts).toEqual({ overdue: 1, publishedLate: 1 });
+    expect((await pub({ SJ_NOW: '2023-06-20T10:00:00+08:00' })).parts).toEqual({ overdue: 1, publishedLate: 1 });
     // three years later, `sj publish` stamps c: it warns, and c stays late (it was due in 2023)
     const y2026 = { SJ_NOW: '2026-11-29T10:00:00+08:00' };
-    const p = sj(['--db', db, 'publish', '-q', '2023Q2'], { env: y2026 });
+    const p = (await sj(['--db', db, 'publish', '-q', '2023Q2'], { env: y2026 }));
     expect(p.status, p.stderr).toBe(0);
     expect(p.stderr).toMatch(/1 条结果已超过公示期限/);
-    const after = pub(y2026);
+    const after = (await pub(y2026));
     expect(after.parts).toEqual({ overdue: 0, publishedLate: 2 });
     expect(after.met).toBe(false);
-    const rep = JSON.parse(sj(['--db', db, 'report', '-q', '2023Q2', '--format', 'json'], { env: y2026 }).stdout);
+    const rep = JSON.parse((await sj(['--db', db, 'report', '-q', '2023Q2', '--format', 'json'], { env: y2026 })).stdout);
     expect(rep.rows.find((x: { region: string }) => x.region === '131102').publishedLate).toBe(2);
   });
 
-  it('--date records the real date of an earlier publication (on time stays on time)', () => {
+  it('--date records the real date of an earlier publication (on time stays on time)', async () => {
     const db = copy();
-    expect(sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '冀州区', '--seed', 'q', '--yes'], { env: DRAW_DAY }).status).toBe(0);
-    const tk = JSON.parse(sj(['--db', db, 'draw', 'tasks', '-q', '2023Q2', '--json']).stdout).tasks[0] as { taskNo: string };
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '冀州区', '--seed', 'q', '--yes'], { env: DRAW_DAY })).status).toBe(0);
+    const tk = JSON.parse((await sj(['--db', db, 'draw', 'tasks', '-q', '2023Q2', '--json'])).stdout).tasks[0] as { taskNo: string };
     const file = join(dir, `ontime-${Date.now()}.csv`);
     writeFileSync(file, '任务编号,检查日期,检查方式,检查结果,罚款金额(元),是否整改完成,是否涉密,公示日期,备注\r\n' + `${tk.taskNo},2023-04-10,现场检查,未发现问题,,,否,,\r\n`);
-    expect(sj(['--db', db, 'results', 'import', file], { env: { SJ_NOW: '2023-04-12T10:00:00+08:00' } }).status).toBe(0);
+    expect((await sj(['--db', db, 'results', 'import', file], { env: { SJ_NOW: '2023-04-12T10:00:00+08:00' } })).status).toBe(0);
     const y2026 = { SJ_NOW: '2026-11-29T10:00:00+08:00' };
-    const p = sj(['--db', db, 'publish', '-q', '2023Q2', '--date', '2023-04-20', '--json'], { env: y2026 });
+    const p = (await sj(['--db', db, 'publish', '-q', '2023Q2', '--date', '2023-04-20', '--json'], { env: y2026 }));
     expect(p.status, p.stderr).toBe(0);
     expect(JSON.parse(p.stdout)).toMatchObject({ date: '2023-04-20', late: 0 });
-    const chk = JSON.parse(sj(['--db', db, 'check', '-q', '2023Q2', '--json'], { env: y2026 }).stdout);
+    const chk = JSON.parse((await sj(['--db', db, 'check', '-q', '2023Q2', '--json'], { env: y2026 })).stdout);
     expect(chk.targets.find((l: { id: string; region: string }) => l.id === 'publication' && l.region === '131103').met).toBe(true);
-    expect(sj(['--db', db, 'publish', '-q', '2023Q2', '--date', '2027-01-01'], { env: y2026 }).status).toBe(2);
+    expect((await sj(['--db', db, 'publish', '-q', '2023Q2', '--date', '2027-01-01'], { env: y2026 })).status).toBe(2);
   });
 });
 
 describe('sj verify checks all it claims', () => {
-  it('an sj-draw/1 draw recorded earlier keeps verifying, in the database and as a file', () => {
+  it('an sj-draw/1 draw recorded earlier keeps verifying, in the database and as a file', async () => {
     const path = copy();
     const db = openDb(path);
     const quarter = parseQuarter('2023Q2')!;
@@ -308,23 +309,23 @@ describe('sj verify checks all it claims', () => {
     // recorded now: the template's rosters were imported when the test suite started
     writeTx(db, () => recordDraw(db, out.evidence, { rulesId: rules.id, recordedAt: new Date().toISOString(), regionName: (c) => c }));
     db.close();
-    const v = sj(['--db', path, 'verify'], { env: DRAW_DAY });
+    const v = (await sj(['--db', path, 'verify'], { env: DRAW_DAY }));
     expect(v.status, v.stderr).toBe(0);
     const file = join(dir, `v1-${Date.now()}.json`);
-    expect(sj(['--db', path, 'draw', 'export', '2023Q2-county-01', '--out', file]).status).toBe(0);
+    expect((await sj(['--db', path, 'draw', 'export', '2023Q2-county-01', '--out', file])).status).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8')).algorithm).toBe('sj-draw/1');
-    expect(sj(['verify', '--evidence', file]).status).toBe(0);
-    const show = sj(['--db', path, 'draw', 'show', '2023Q2-county-01']);
+    expect((await sj(['verify', '--evidence', file])).status).toBe(0);
+    const show = (await sj(['--db', path, 'draw', 'show', '2023Q2-county-01']));
     expect(show.stderr).toContain('sj-draw/1');
   });
 
-  it('reports an edited scope guard and an edited fine, with the checks passed explicitly', () => {
+  it('reports an edited scope guard and an edited fine, with the checks passed explicitly', async () => {
     const path = copy();
-    expect(sj(['--db', path, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '桃城区', '--seed', 'v', '--yes'], { env: DRAW_DAY }).status).toBe(0);
-    const tk = JSON.parse(sj(['--db', path, 'draw', 'tasks', '-q', '2023Q2', '--json']).stdout).tasks[0] as { taskNo: string };
+    expect((await sj(['--db', path, 'draw', '-q', '2023Q2', '--level', 'county', '--region', '桃城区', '--seed', 'v', '--yes'], { env: DRAW_DAY })).status).toBe(0);
+    const tk = JSON.parse((await sj(['--db', path, 'draw', 'tasks', '-q', '2023Q2', '--json'])).stdout).tasks[0] as { taskNo: string };
     const file = join(dir, `fine-${Date.now()}.csv`);
     writeFileSync(file, '任务编号,检查日期,检查方式,检查结果,罚款金额(元),是否整改完成,是否涉密,公示日期,备注\r\n' + `${tk.taskNo},2023-04-10,现场检查,立案处罚,50000.00,否,否,,\r\n`);
-    expect(sj(['--db', path, 'results', 'import', file], { env: { SJ_NOW: '2023-04-12T10:00:00+08:00' } }).status).toBe(0);
+    expect((await sj(['--db', path, 'results', 'import', file], { env: { SJ_NOW: '2023-04-12T10:00:00+08:00' } })).status).toBe(0);
     const raw = new Database(path);
     raw.prepare('UPDATE results SET fine_fen = 100 WHERE task_no = ?').run(tk.taskNo);
     raw.prepare('DELETE FROM draw_scope').run();
@@ -335,6 +336,6 @@ describe('sj verify checks all it claims', () => {
     expect(rep.ok).toBe(false);
     expect(rep.problems.some((p) => p.entry.startsWith('draw_scope'))).toBe(true);
     expect(rep.problems.some((p) => p.entry.startsWith('ledger #') && /fine|罚款|result|结果/i.test(p.problem))).toBe(true);
-    expect(sj(['--db', path, 'verify']).status).toBe(1);
+    expect((await sj(['--db', path, 'verify'])).status).toBe(1);
   });
 });

@@ -12,7 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { canonical } from '../src/core/canonical.js';
 import { catalogue } from '../src/messages/index.js';
 import { H } from '../src/core/hash.js';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 import { Browser, findChromium } from './chromium.js';
 import { ROOT, SPEC_VECTORS_DIR } from './helpers.js';
@@ -57,8 +58,8 @@ function tamperInspector(ev: Ev, k: number): Ev {
 }
 
 /** `sj verify --evidence FILE --json`: ok, and the index of the first task it reports. */
-function cliVerdict(file: string): { ok: boolean; status: number; firstTask: number | null; resultHash: string | null } {
-  const r = sj(['verify', '--evidence', file, '--json']);
+async function cliVerdict(file: string): Promise<{ ok: boolean; status: number; firstTask: number | null; resultHash: string | null }> {
+  const r = (await sj(['verify', '--evidence', file, '--json']));
   // one JSON document either way: the report, or the error carrying the problems
   const out = JSON.parse(r.stdout) as { ok: boolean; resultHash?: string; error?: { resultHash: string; problems: { problem: string }[] } };
   const problems = out.error?.problems.map((p) => p.problem) ?? [];
@@ -154,7 +155,7 @@ describe('the page agrees with sj verify --evidence', () => {
         const file = join(dir, name);
         writeFileSync(file, JSON.stringify(ev));
         const page = await SjDraw.verify(ev);
-        const cli = cliVerdict(file);
+        const cli = (await cliVerdict(file));
         expect({ file: name, ok: page.ok, first: page.firstDiff?.index ?? null }).toEqual({ file: name, ok: cli.ok, first: cli.firstTask });
         expect(cli.status).toBe(cli.ok ? 0 : 1);
       }
@@ -164,14 +165,14 @@ describe('the page agrees with sj verify --evidence', () => {
   it('on evidence exported from a real Hengshui draw (city and county)', async () => {
     await hengshuiTemplate();
     const { dir: d, path } = await hengshuiDb();
-    const draw = sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', '2023-04-03', '--seed', '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4', '--yes', '--json']);
+    const draw = (await sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', '2023-04-03', '--seed', '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4', '--yes', '--json']));
     expect(draw.status).toBe(0);
     for (const id of ['2023Q2-city-01', '2023Q2-county-01']) {
       const file = join(d, `${id}.evidence.json`);
-      expect(sj(['--db', path, 'draw', 'export', id, '--out', file]).status).toBe(0);
+      expect((await sj(['--db', path, 'draw', 'export', id, '--out', file])).status).toBe(0);
       const ev = readJson(file);
       const page = await SjDraw.verify(ev);
-      const cli = cliVerdict(file);
+      const cli = (await cliVerdict(file));
       expect(page.problems).toEqual([]);
       expect({ ok: page.ok, hash: page.resultHash }).toEqual({ ok: cli.ok, hash: cli.resultHash });
       expect(page.resultHash).toBe(ev.resultHash);
@@ -180,7 +181,7 @@ describe('the page agrees with sj verify --evidence', () => {
       writeFileSync(bad, JSON.stringify(tamperInspector(ev, k)));
       const pageBad = await SjDraw.verify(readJson(bad));
       expect(pageBad.firstDiff?.index).toBe(k);
-      expect(cliVerdict(bad)).toMatchObject({ ok: false, firstTask: k });
+      expect((await cliVerdict(bad))).toMatchObject({ ok: false, firstTask: k });
     }
   });
 });
@@ -196,7 +197,7 @@ describe.skipIf(!CHROMIUM)('the written page in headless Chromium', () => {
   beforeAll(async () => {
     dir = tempDir('sj-page-');
     pageFile = join(dir, 'verify.html');
-    const w = sj(['verify', 'page', '--out', pageFile]);
+    const w = (await sj(['verify', 'page', '--out', pageFile]));
     expect(w.stderr).toContain(pageFile);
     expect(w.status).toBe(0);
     browser = await Browser.launch(CHROMIUM!, { width: 1100, height: 900 });

@@ -13,15 +13,16 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 
 /** the demo runs on today's clock (its roster import and simulated publication dates need it) */
 const ENV: Record<string, string> = {};
 let dir: string;
 let db: string;
 
-const run = (args: string[], env: Record<string, string> = {}) => {
-  const r = sj(['--db', db, ...args], { env: { ...ENV, ...env }, cwd: dir });
+const run = async (args: string[], env: Record<string, string> = {}) => {
+  const r = (await sj(['--db', db, ...args], { env: { ...ENV, ...env }, cwd: dir }));
   expect(r.status, r.stderr).toBe(0);
   return r;
 };
@@ -55,16 +56,16 @@ function expectAllSheetsPrintReady(wb: ExcelJS.Workbook, o: { pagesWide?: number
 
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/u;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = tempDir('sj-print-');
   db = join(dir, 'demo.db');
-  const r = sj(['--db', db, 'demo', '--out-dir', join(dir, 'demo'), '--json'], { env: ENV, cwd: dir });
+  const r = (await sj(['--db', db, 'demo', '--out-dir', join(dir, 'demo'), '--json'], { env: ENV, cwd: dir }));
   expect(r.status, r.stderr).toBe(0);
 }, 120_000);
 
 describe('the statistics table', () => {
   it('A3 landscape, one page wide, region column and header rows repeated; three header levels with no compound labels', async () => {
-    run(['report', '--quarter', '2023Q2', '--out', 'stats.xlsx']);
+    (await run(['report', '--quarter', '2023Q2', '--out', 'stats.xlsx']));
     const wb = await load('stats.xlsx');
     expectAllSheetsPrintReady(wb);
     const ws = wb.worksheets[0]!;
@@ -109,9 +110,9 @@ describe('the statistics table', () => {
   });
 
   it('shares: the xlsx holds the number the csv and the terminal show (one decimal, rounded half up)', async () => {
-    run(['report', '--quarter', '2023Q2', '--out', 'stats.xlsx']);
-    run(['report', '--quarter', '2023Q2', '--out', 'stats.csv']);
-    const json = JSON.parse(run(['report', '--quarter', '2023Q2', '--json']).stdout) as { rows: { name: string; jointInternalShare: number | null; creditBasedShare: number | null }[] };
+    (await run(['report', '--quarter', '2023Q2', '--out', 'stats.xlsx']));
+    (await run(['report', '--quarter', '2023Q2', '--out', 'stats.csv']));
+    const json = JSON.parse((await run(['report', '--quarter', '2023Q2', '--json'])).stdout) as { rows: { name: string; jointInternalShare: number | null; creditBasedShare: number | null }[] };
     const lines = readFileSync(join(dir, 'stats.csv'), 'utf8').slice(1).split('\r\n');
     const head = lines[0]!.split(',');
     const csvShare = head.indexOf('联合抽查-内部联合占比');
@@ -136,7 +137,7 @@ describe('the statistics table', () => {
   });
 
   it('--lang en: titles, headers and closing lines wholly English', async () => {
-    run(['--lang', 'en', 'report', '--quarter', '2023Q2', '--out', 'stats-en.xlsx']);
+    (await run(['--lang', 'en', 'report', '--quarter', '2023Q2', '--out', 'stats-en.xlsx']));
     const wb = await load('stats-en.xlsx');
     // English labels are wider: two A3 pages across, the region column repeated, the title on the first
     expectAllSheetsPrintReady(wb, { pagesWide: 2 });
@@ -159,7 +160,7 @@ describe('the statistics table', () => {
 
 describe('the task list', () => {
   it('print-ready; sorted by county then team; object details from the roster; items as codes on their own sheet', async () => {
-    run(['draw', 'tasks', '--quarter', '2023Q2', '--out', 'tasks.xlsx']);
+    (await run(['draw', 'tasks', '--quarter', '2023Q2', '--out', 'tasks.xlsx']));
     const wb = await load('tasks.xlsx');
     expectAllSheetsPrintReady(wb);
     const ws = wb.getWorksheet('任务清单')!;
@@ -220,8 +221,8 @@ describe('the task list', () => {
   });
 
   it('--by team: a caption and a page of its own for each team; --out .csv: the same rows', async () => {
-    run(['draw', 'tasks', '--quarter', '2023Q2', '--by', 'team', '--out', 'teams.xlsx']);
-    run(['draw', 'tasks', '--quarter', '2023Q2', '--out', 'tasks.csv']);
+    (await run(['draw', 'tasks', '--quarter', '2023Q2', '--by', 'team', '--out', 'teams.xlsx']));
+    (await run(['draw', 'tasks', '--quarter', '2023Q2', '--out', 'tasks.csv']));
     const wb = await load('teams.xlsx');
     expectAllSheetsPrintReady(wb);
     const ws = wb.getWorksheet('任务清单')!;
@@ -248,8 +249,8 @@ describe('the task list', () => {
     expect(new Set(lines.slice(1).map((l) => l.split(',')[1])).size).toBe(captions.length);
   });
 
-  it('--by takes only team', () => {
-    const r = sj(['--db', db, 'draw', 'tasks', '--quarter', '2023Q2', '--by', 'county', '--out', join(dir, 'x.xlsx')], { env: ENV });
+  it('--by takes only team', async () => {
+    const r = (await sj(['--db', db, 'draw', 'tasks', '--quarter', '2023Q2', '--by', 'county', '--out', join(dir, 'x.xlsx')], { env: ENV }));
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--by');
   });
@@ -257,7 +258,7 @@ describe('the task list', () => {
 
 describe('the public list and the results template', () => {
   it('public list: print-ready, items wrapped, title with the quarter in words', async () => {
-    run(['publish', '--quarter', '2023Q2', '--dry-run', '--out', 'public.xlsx']);
+    (await run(['publish', '--quarter', '2023Q2', '--dry-run', '--out', 'public.xlsx']));
     const wb = await load('public.xlsx');
     expectAllSheetsPrintReady(wb);
     const ws = wb.worksheets[0]!;
@@ -271,7 +272,7 @@ describe('the public list and the results template', () => {
   });
 
   it('results template: print-ready, header repeated, help sheet printable', async () => {
-    run(['results', 'template', '--quarter', '2023Q2', '--out', 'template.xlsx']);
+    (await run(['results', 'template', '--quarter', '2023Q2', '--out', 'template.xlsx']));
     const wb = await load('template.xlsx');
     expectAllSheetsPrintReady(wb);
     const ws = wb.getWorksheet('检查结果')!;
