@@ -9,26 +9,41 @@ import { EXIT, SjError, UsageError } from './errors.js';
 import { catalogue, parseLang, setLang, t } from './messages/index.js';
 import { PACKAGE_ROOT } from './io/paths.js';
 import { localizeUsageError, reportError } from './ui/errors.js';
-import * as importCmd from './commands/import.js';
-import * as rosterCmd from './commands/roster.js';
-import * as regionsCmd from './commands/regions.js';
-import * as rulesCmd from './commands/rules.js';
-import * as planCmd from './commands/plan.js';
-import * as drawCmd from './commands/draw.js';
-import * as verifyCmd from './commands/verify.js';
-import * as keysCmd from './commands/keys.js';
-import * as resultsCmd from './commands/results.js';
-import * as publishCmd from './commands/publish.js';
-import * as reportCmd from './commands/report.js';
-import * as checkCmd from './commands/check.js';
-import * as demoCmd from './commands/demo.js';
-import * as menuCmd from './commands/menu.js';
-import * as fairnessCmd from './commands/fairness.js';
 
-export const COMMAND_MODULES = [
-  importCmd, rosterCmd, regionsCmd, rulesCmd, planCmd, drawCmd, verifyCmd, keysCmd,
-  resultsCmd, publishCmd, reportCmd, checkCmd, demoCmd, menuCmd, fairnessCmd,
+type CommandModule = { register(program: Command, app: App, freshProgram: () => Command): void };
+
+/**
+ * Every top-level command and the module that registers it, in the order of `sj --help`. A run
+ * loads only the module of the command it names (start-up is most of a small command's time);
+ * `sj`, `sj --help`, `sj help …` and a name that is not here load them all.
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<CommandModule>])[] = [
+  ['import', () => import('./commands/import.js')],
+  ['roster', () => import('./commands/roster.js')],
+  ['regions', () => import('./commands/regions.js')],
+  ['rules', () => import('./commands/rules.js')],
+  ['plan', () => import('./commands/plan.js')],
+  ['draw', () => import('./commands/draw.js')],
+  ['verify', () => import('./commands/verify.js')],
+  ['ledger', () => import('./commands/verify.js')],
+  ['keys', () => import('./commands/keys.js')],
+  ['results', () => import('./commands/results.js')],
+  ['publish', () => import('./commands/publish.js')],
+  ['report', () => import('./commands/report.js')],
+  ['check', () => import('./commands/check.js')],
+  ['demo', () => import('./commands/demo.js')],
+  ['', () => import('./commands/menu.js')], // the root's own action: the menu
+  ['fairness', () => import('./commands/fairness.js')],
 ];
+
+export const COMMAND_NAMES: readonly string[] = COMMANDS.map(([n]) => n).filter(Boolean);
+
+/** The modules for a run of `name` (undefined: all of them), each once, in the help's order. */
+export async function loadCommands(name?: string): Promise<CommandModule[]> {
+  const wanted = COMMANDS.filter(([n]) => name === undefined || n === name);
+  const modules = await Promise.all((wanted.length ? wanted : COMMANDS).map(([, load]) => load()));
+  return [...new Set(modules)];
+}
 
 export function version(): string {
   return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -42,7 +57,7 @@ function describe(text: string, choices: readonly string[] | undefined, value: u
   return extra.length ? `${text}${t('help.extra', { list: extra.join(t('help.extraSep')) })}` : text;
 }
 
-export function buildProgram(app: App): Command {
+export function buildProgram(app: App, modules: readonly CommandModule[]): Command {
   const program = new Command('sj');
   program
     .description(t('cli.description'))
@@ -70,7 +85,7 @@ export function buildProgram(app: App): Command {
       app.configure({ db: g.db, color: g.color });
     });
   // the menu runs its jobs through a fresh program (this one is still parsing when it starts)
-  for (const m of COMMAND_MODULES) m.register(program, app, () => buildProgram(app));
+  for (const m of modules) m.register(program, app, () => buildProgram(app, modules));
   // usage errors exit 2, and every subcommand behaves the same
   const configure = (c: Command) => {
     c.exitOverride();
@@ -141,6 +156,13 @@ export function nestedHelp(program: Command, argv: string[]): string[] {
   return [...argv.slice(0, i), ...argv.slice(i + 1), '--help'];
 }
 
+/** The top-level command a run names, when it names one it can run alone (not `help`, not none). */
+function commandName(argv: string[]): string | undefined {
+  const i = commandIndex(buildProgram(new App(), []), argv);
+  const name = i < 0 ? undefined : argv[i];
+  return name && COMMAND_NAMES.includes(name) ? name : undefined;
+}
+
 /** Run the CLI; resolves to the exit status. */
 export async function main(argv: string[]): Promise<number> {
   // language first, so even argument errors speak it
@@ -149,7 +171,7 @@ export async function main(argv: string[]): Promise<number> {
   // Chinese unless asked otherwise (also for a second run in the same process, as the tests do)
   setLang(lang ?? 'zh');
   const app = new App();
-  const program = buildProgram(app);
+  const program = buildProgram(app, await loadCommands(commandName(argv)));
   let status: number;
   try {
     status = await run(program, app, argv);
@@ -165,7 +187,8 @@ async function run(program: Command, app: App, argv: string[]): Promise<number> 
   try {
     if (argv.length <= 2) {
       if (process.stdin.isTTY && process.stderr.isTTY) {
-        await menuCmd.runMenu(program, app);
+        const { runMenu } = await import('./commands/menu.js');
+        await runMenu(program, app);
         return app.exitCode;
       }
       program.outputHelp({ error: true });

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDraw } from '../src/core/draw.js';
-import { fileSha, sjAsync } from './db-helpers.js';
+import { fileSha } from './db-helpers.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 
@@ -258,19 +258,5 @@ describe('evidence and audit', () => {
     const r = (await sj(['--db', path, 'verify', '--head', head]));
     expect(r.status).toBe(1); // … is caught by the published head
     expect(r.stderr).toContain(head);
-  });
-
-  it('two draws started together on one database: exactly one is made', async () => {
-    const { path } = await hengshuiDb();
-    const args = ['--db', path, 'draw', ...Q, '--level', 'county', '--yes', '--json'];
-    const [a, b] = await Promise.all([sjAsync([...args, '--seed', 'a']), sjAsync([...args, '--seed', 'b'])]);
-    expect([a.status, b.status].sort()).toEqual([0, 1]);
-    const loser = a.status === 1 ? a : b;
-    expect(loser.stderr).toContain('2023Q2-county-01');
-    const db = new Database(path, { readonly: true });
-    expect((db.prepare('SELECT COUNT(*) n FROM draws').get() as { n: number }).n).toBe(1);
-    expect((db.prepare('SELECT COUNT(*) n FROM ledger').get() as { n: number }).n).toBe(1);
-    db.close();
-    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
   });
 });

@@ -6,18 +6,29 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../src/cli.js';
+import { buildProgram, COMMAND_NAMES, loadCommands } from '../src/cli.js';
 import { App, commandPath, EXAMPLES } from '../src/commands/app.js';
 import { run as sj } from './cli.js';
 import { ROOT } from './helpers.js';
 
-const program = buildProgram(new App());
+const program = buildProgram(new App(), await loadCommands());
 
 function walk(c: Command): Command[] {
   return [c, ...c.commands.flatMap(walk)];
 }
 const all = walk(program);
 const topLevel = program.commands.map((c) => c.name());
+
+describe('the command table', () => {
+  it('names each top-level command as its module registers it, in the help\'s order', async () => {
+    expect(topLevel).toEqual(COMMAND_NAMES);
+    // each name loads a module that registers that command
+    for (const name of COMMAND_NAMES) {
+      const alone = buildProgram(new App(), await loadCommands(name));
+      expect(alone.commands.map((c) => c.name()), name).toContain(name);
+    }
+  });
+});
 
 describe('examples', () => {
   it('walks a real tree', () => {

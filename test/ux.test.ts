@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { displayWidth } from '../src/core/text-width.js';
 import { columnAlign, textTable } from '../src/ui/table.js';
-import { sj, tempDir } from './db-helpers.js';
+import { tempDir } from './db-helpers.js';
+import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 import { BIN, ROOT } from './helpers.js';
 
@@ -44,14 +45,14 @@ beforeAll(async () => {
   await hengshuiTemplate();
   const dir = tempDir('sj-ux-demo-');
   demoDb = join(dir, 'demo.db');
-  const r = sj(['--db', demoDb, 'demo', '--out-dir', join(dir, 'out')]);
+  const r = (await sj(['--db', demoDb, 'demo', '--out-dir', join(dir, 'out')]));
   expect(r.status, r.stderr).toBe(0);
 }, 300_000);
 
 describe('a seed shorter than 20 characters (item 1)', () => {
   it('is warned about on stderr, suggesting dice or a lottery number; the draw goes ahead', async () => {
     const { path } = await hengshuiDb();
-    const r = sj(['--db', path, 'draw', ...Q3, '--seed', '1 2 3', '--yes'], { env: NOW });
+    const r = (await sj(['--db', path, 'draw', ...Q3, '--seed', '1 2 3', '--yes'], { env: NOW }));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toContain('随机种子只有 3 个字符（不计空格），少于 20 个');
     expect(r.stderr).toMatch(/掷骰子.*彩票号码/);
@@ -63,11 +64,11 @@ describe('a seed shorter than 20 characters (item 1)', () => {
 
   it('counts characters without spaces: 19 dice are warned about (in English too), 20 are not', async () => {
     const a = await hengshuiDb();
-    const r19 = sj(['--lang', 'en', '--db', a.path, 'draw', ...Q3, '--seed', DICE.slice(0, -2), '--yes'], { env: NOW });
+    const r19 = (await sj(['--lang', 'en', '--db', a.path, 'draw', ...Q3, '--seed', DICE.slice(0, -2), '--yes'], { env: NOW }));
     expect(r19.status, r19.stderr).toBe(0);
     expect(r19.stderr).toMatch(/the seed has only 19 characters \(spaces not counted\), fewer than 20.*dice.*lottery number/);
     const b = await hengshuiDb();
-    const r20 = sj(['--db', b.path, 'draw', ...Q3, '--seed', DICE, '--yes'], { env: NOW });
+    const r20 = (await sj(['--db', b.path, 'draw', ...Q3, '--seed', DICE, '--yes'], { env: NOW }));
     expect(r20.status, r20.stderr).toBe(0);
     expect(r20.stderr).not.toContain('随机种子只有');
   });
@@ -76,9 +77,9 @@ describe('a seed shorter than 20 characters (item 1)', () => {
 describe('--joint-share in percent (item 6)', () => {
   it('12.5% is recorded as 1250 basis points in the evidence', async () => {
     const { path } = await hengshuiDb();
-    const r = sj(['--db', path, 'draw', ...Q3, '--seed', DICE, '--yes', '--joint-share', '12.5%'], { env: NOW });
+    const r = (await sj(['--db', path, 'draw', ...Q3, '--seed', DICE, '--yes', '--joint-share', '12.5%'], { env: NOW }));
     expect(r.status, r.stderr).toBe(0);
-    const ev = sj(['--db', path, 'draw', 'export', '2023Q3-city-01']);
+    const ev = (await sj(['--db', path, 'draw', 'export', '2023Q3-city-01']));
     expect(ev.status, ev.stderr).toBe(0);
     expect(JSON.parse(ev.stdout).draw.jointShare).toBe(1250);
   });
@@ -93,7 +94,7 @@ describe('--joint-share in percent (item 6)', () => {
       ['thirty', /--joint-share 的值无效：thirty/],
     ];
     for (const [value, message] of cases) {
-      const r = sj(['--db', path, 'draw', ...Q3, '--seed', DICE, '--yes', '--joint-share', value], { env: NOW });
+      const r = (await sj(['--db', path, 'draw', ...Q3, '--seed', DICE, '--yes', '--joint-share', value], { env: NOW }));
       expect(r.status, value).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(r.stderr).toContain('3000bp');
@@ -101,14 +102,14 @@ describe('--joint-share in percent (item 6)', () => {
     const db = new Database(path, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) FROM draws').pluck().get()).toBe(0);
     db.close();
-    const help = sj(['draw', 'run', '--help']);
+    const help = (await sj(['draw', 'run', '--help']));
     expect(help.stdout).toMatch(/--joint-share <percent>\s+内部联合检查任务占比：30%、30（即 30%）或 12\.5%；万分比须加 bp，如 3000bp/);
   });
 });
 
 describe('numbers align right in every text table (item 7)', () => {
-  it('roster stats: counts right, regions and codes left', () => {
-    const r = sj(['--db', demoDb, 'roster', 'stats', '--date', '2023-04-03']);
+  it('roster stats: counts right, regions and codes left', async () => {
+    const r = (await sj(['--db', demoDb, 'roster', 'stats', '--date', '2023-04-03']));
     expect(r.status, r.stderr).toBe(0);
     const objects = columns(r.stdout, '区域');
     expect(leftAligned(objects[0]!)).toBe(true);
@@ -121,8 +122,8 @@ describe('numbers align right in every text table (item 7)', () => {
     expect(codes!.every((c) => /^\d{11}$/.test(c))).toBe(true);
   });
 
-  it('check: the figure and the threshold right, the names left', () => {
-    const r = sj(['--db', demoDb, 'check', '--quarter', '2023Q2']);
+  it('check: the figure and the threshold right, the names left', async () => {
+    const r = (await sj(['--db', demoDb, 'check', '--quarter', '2023Q2']));
     expect([0, 3]).toContain(r.status);
     const [target, region, , figure, threshold] = columns(r.stdout, '目标');
     expect(leftAligned(target!)).toBe(true);
@@ -147,13 +148,13 @@ describe('numbers align right in every text table (item 7)', () => {
 });
 
 describe('roster list --csv (item 11)', () => {
-  it('starts with a UTF-8 BOM on stdout; --json is plain JSON', () => {
-    const csv = sj(['--db', demoDb, 'roster', 'list', 'objects', '--region', '桃城区', '--csv']);
+  it('starts with a UTF-8 BOM on stdout; --json is plain JSON', async () => {
+    const csv = (await sj(['--db', demoDb, 'roster', 'list', 'objects', '--region', '桃城区', '--csv']));
     expect(csv.status, csv.stderr).toBe(0);
     expect(csv.stdout.charCodeAt(0)).toBe(0xfeff);
     expect(csv.stdout.slice(1).split('\r\n')[0]).toMatch(/^[^\ufeff].*,/);
     expect(csv.stdout.split('\r\n').filter(Boolean).length).toBeGreaterThan(100);
-    const json = sj(['--db', demoDb, 'roster', 'list', 'objects', '--region', '桃城区', '--json']);
+    const json = (await sj(['--db', demoDb, 'roster', 'list', 'objects', '--region', '桃城区', '--json']));
     expect(json.stdout[0]).toBe('[');
     expect((JSON.parse(json.stdout) as unknown[]).length).toBe(csv.stdout.split('\r\n').filter(Boolean).length - 1);
   });

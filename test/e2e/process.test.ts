@@ -1,0 +1,106 @@
+/**
+ * End to end: what only a real process shows. Everything else runs in-process (test/cli.ts);
+ * these spawn bin/sj.js (dist/, built by the global setup) as a shell or a script would, and
+ * look at the exit status the shell sees, the two pipes apart, stdin closed, a closed pipe
+ * downstream, and two processes racing for one database.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sj, sjAsync, tempDir } from '../db-helpers.js';
+import { hengshuiDb, hengshuiTemplate } from '../fixture-db.js';
+import { BIN, ROOT } from '../helpers.js';
+
+const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
+const Q = ['--quarter', '2023Q2', '--date', '2023-04-03'];
+const STACK = /\bat .*\.(js|ts):\d+/;
+
+let drawn: string;
+
+beforeAll(async () => {
+  await hengshuiTemplate();
+  // one database with the quarter drawn, shared by the read-only tests below
+  drawn = (await hengshuiDb()).path;
+  const r = sj(['--db', drawn, 'draw', ...Q, '--seed', SEED, '--yes']);
+  expect(r.status, r.stderr).toBe(0);
+});
+
+describe('exit statuses, as the shell sees them', () => {
+  it('0 ok, 1 error, 2 usage, 3 targets missed; no stack trace on any of them', () => {
+    const ok = sj(['--db', drawn, 'draw', 'list']);
+    expect(ok.status).toBe(0);
+    const error = sj(['--db', drawn, 'draw', 'show', '2023Q2-county-99']);
+    expect(error.status).toBe(1);
+    const usage = sj(['--db', drawn, 'draw', '--quarter', '2023Q5', '--yes']);
+    expect(usage.status).toBe(2);
+    // nothing recorded yet: the quarter's targets are not met
+    const missed = sj(['--db', drawn, 'check', '--quarter', '2023Q2'], { env: { SJ_NOW: '2023-07-20T02:00:00Z' } });
+    expect(missed.status).toBe(3);
+    for (const r of [ok, error, usage, missed]) expect(r.stderr).not.toMatch(STACK);
+  });
+
+  it('a failed first run leaves no database file behind', () => {
+    const dir = tempDir();
+    const path = join(dir, 'never.db');
+    expect(sj(['--db', path, 'import', 'objects', join(dir, 'missing.xlsx')]).status).toBe(1);
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('stdout carries the data, stderr the messages', () => {
+  it('--json: one JSON document on stdout, the notes on stderr', () => {
+    const r = sj(['--db', drawn, 'draw', 'list', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).draws.map((d: { id: string }) => d.id)).toEqual(['2023Q2-city-01', '2023Q2-county-01']);
+    const e = sj(['--db', drawn, 'draw', 'show', 'nope', '--json']);
+    expect(e.status).toBe(1);
+    expect(e.stderr.length).toBeGreaterThan(0);
+  });
+
+  it('`sj … | head -1` ends quietly with status 0 when the pipe closes', () => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${BIN}" --db "${drawn}" draw tasks --draw 2023Q2-county-01 | head -1`], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' },
+    });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/EPIPE/);
+    expect(r.stderr).not.toMatch(STACK);
+  });
+});
+
+describe('a script never waits', () => {
+  it('without a TTY and without --yes, a draw is a usage error naming --yes, at once, and draws nothing', async () => {
+    const { path } = await hengshuiDb();
+    // stdin left open: a prompt would hang until the timeout
+    const p = spawn(process.execPath, [BIN, '--db', path, 'draw', ...Q, '--seed', SEED], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (d) => (stderr += d));
+    const status = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => { p.kill('SIGKILL'); resolve(null); }, 30_000);
+      p.on('close', (code) => { clearTimeout(timer); resolve(code); });
+    });
+    expect(status).toBe(2);
+    expect(stderr).toContain('--yes');
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM draws').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('two processes, one database', () => {
+  it('two draws started together: exactly one is made, the other names it', async () => {
+    const { path } = await hengshuiDb();
+    const args = ['--db', path, 'draw', ...Q, '--level', 'county', '--yes', '--json'];
+    const [a, b] = await Promise.all([sjAsync([...args, '--seed', 'a']), sjAsync([...args, '--seed', 'b'])]);
+    expect([a.status, b.status].sort()).toEqual([0, 1]);
+    const loser = a.status === 1 ? a : b;
+    expect(loser.stderr).toContain('2023Q2-county-01');
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT COUNT(*) FROM draws').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT COUNT(*) FROM ledger').pluck().get()).toBe(1);
+    db.close();
+    expect(sj(['--db', path, 'verify']).status).toBe(0);
+  });
+});
