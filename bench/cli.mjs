@@ -9,7 +9,8 @@
  *   node bench/cli.mjs                   100k objects (about 14 inspectors per county)
  *   node bench/cli.mjs --objects 20000   another size
  *   node bench/cli.mjs --huge            1M and 2M objects (long; not part of the default run)
- *   options: --repeat N (default 3 at 100k, 1 above), --root DIR (another checkout's bin/dist)
+ *   options: --repeat N (default 3 at 100k, 1 above), --root DIR (another checkout's bin/dist),
+ *            --out DIR (instead of bench/out/)
  *
  * The roster is generated into bench/out/ (gitignored) and imported once per size; every timed
  * draw runs on a fresh copy of that database. Peak RSS comes from `/usr/bin/time -f %M` when it
@@ -24,12 +25,13 @@ import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../dist/core/prng.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const OUT = join(HERE, 'out');
 const argv = process.argv.slice(2);
 const opt = (name, def) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : def;
 };
+/** where rosters and databases go: bench/out/, or --out DIR (two benches at once must not share one) */
+const OUT = resolve(opt('out', join(HERE, 'out')));
 const ROOT = resolve(opt('root', join(HERE, '..')));
 const BIN = join(ROOT, 'bin', 'sj.js');
 const REF = join(HERE, 'ref_draw.py');
@@ -161,15 +163,19 @@ function freshCopy(src, dst) {
   copyFileSync(src, dst);
 }
 
-/** The median run of `times` runs of f (by seconds), with the largest peak RSS of them; a failed run if any. */
+/** The median run of `times` runs of f (by seconds), its CPU seconds the median of theirs, with the largest peak RSS of them; a failed run if any. */
 function median(times, f) {
   const rs = [];
   for (let k = 0; k < times; k++) {
     rs.push(f());
     if (rs[k].failed) return rs[k];
   }
+  const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((times - 1) / 2)];
   const sorted = [...rs].sort((a, b) => a.secs - b.secs);
-  return { ...sorted[Math.floor((times - 1) / 2)], rssMB: Math.max(...rs.map((x) => x.rssMB)), all: rs.map((x) => x.secs) };
+  return {
+    ...sorted[Math.floor((times - 1) / 2)], cpuSecs: mid(rs.map((x) => x.cpuSecs)), rssMB: Math.max(...rs.map((x) => x.rssMB)),
+    all: rs.map((x) => x.secs), allCpu: rs.map((x) => x.cpuSecs),
+  };
 }
 
 // ---- one size ------------------------------------------------------------------------------------
@@ -225,30 +231,34 @@ function table(r) {
   // the issue's targets: 100k draw ≤ 0.7× Python and 400 MB; 1M ≤ 1.0× and 1.5 GB; 2M completes
   const [drawRatio, drawPeak] = n >= 2_000_000 ? [Infinity, Infinity] : n >= 1_000_000 ? [1.0, 1536] : [0.7, 400];
   const drawTarget = n >= 2_000_000 ? 'completes' : `≤ ${drawRatio}× Python, peak ≤ ${drawPeak} MB`;
+  const pyCpu = r.py && !r.py.failed ? r.py.cpuSecs : NaN;
+  // [name, measure, baseline wall s, baseline CPU s, target, met?]: the verdict is on wall time as
+  // the issue states it; the CPU ratio is the one to read when other work shares the machine
   const rows = [
-    ['sj draw (county, whole process)', r.draw, pyS, drawTarget, (m) => m.secs <= drawRatio * (n >= 2_000_000 ? 1 : pyS) && m.rssMB <= drawPeak],
-    ['sj verify --evidence', r.verifyEv, pyS, '≤ 0.7× Python', (m) => m.secs <= 0.7 * pyS],
-    ['sj verify (whole database)', r.verifyDb, r.verifyEv?.secs, "≤ 1.5× its draws' verify --evidence", (m) => m.secs <= 1.5 * r.verifyEv.secs],
-    [`sj report --quarter ${QUARTER}`, r.report, NaN, '≤ 0.6 s', (m) => m.secs <= 0.6],
-    [`sj check --quarter ${QUARTER}`, r.check, NaN, '≤ 0.6 s', (m) => m.secs <= 0.6],
-    ['sj draw export', r.exp, NaN, '–', null],
+    ['sj draw (county, whole process)', r.draw, pyS, pyCpu, drawTarget, (m) => m.secs <= drawRatio * (n >= 2_000_000 ? 1 : pyS) && m.rssMB <= drawPeak],
+    ['sj verify --evidence', r.verifyEv, pyS, pyCpu, '≤ 0.7× Python', (m) => m.secs <= 0.7 * pyS],
+    ['sj verify (whole database)', r.verifyDb, r.verifyEv?.secs, r.verifyEv?.cpuSecs, "≤ 1.5× its draws' verify --evidence", (m) => m.secs <= 1.5 * r.verifyEv.secs],
+    [`sj report --quarter ${QUARTER}`, r.report, NaN, NaN, '≤ 0.6 s', (m) => m.secs <= 0.6],
+    [`sj check --quarter ${QUARTER}`, r.check, NaN, NaN, '≤ 0.6 s', (m) => m.secs <= 0.6],
+    ['sj draw export', r.exp, NaN, NaN, '–', null],
   ];
   const what = r.tasks === undefined ? `${r.algorithm ?? ''} draw` : `${r.algorithm} draw of ${r.tasks.toLocaleString()} tasks`;
   console.log(`\n${n.toLocaleString()} objects, county-level ${what}; medians of ${r.repeat} (peak RSS: the largest)\n`);
-  console.log('| measure | seconds | baseline s | ratio | CPU s | peak MB | target | |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |');
-  for (const [name, m, baseS, target, ok] of rows) {
+  console.log('| measure | seconds | baseline s | ratio | CPU s | CPU ratio | peak MB | target | |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |');
+  const ratio = (a, b) => (Number.isFinite(a / b) ? f2(a / b) + '×' : '–');
+  for (const [name, m, baseS, baseCpu, target, ok] of rows) {
     if (!m) continue;
     const mark = m.failed ? `MISSED (failed: ${m.failed})` : ok === null ? '' : verdict(ok(m));
-    console.log(`| ${name} | ${f2(m.secs)} | ${f2(baseS)} | ${Number.isFinite(baseS) ? f2(m.secs / baseS) + '×' : '–'} | ${f2(m.cpuSecs)} | ${mb(m.rssMB)} | ${target} | ${mark} |`);
+    console.log(`| ${name} | ${f2(m.secs)} | ${f2(baseS)} | ${ratio(m.secs, baseS)} | ${f2(m.cpuSecs)} | ${ratio(m.cpuSecs, baseCpu)} | ${mb(m.rssMB)} | ${target} | ${mark} |`);
   }
   if (r.draw.failed) console.log(`\nThe draw failed: ${r.draw.failed}`);
   if (!r.py) return console.log(r.draw.failed ? '' : '\n(python3 not found: no reference, no ratios)');
   const ref = r.pyResult;
   const same = r.py.failed ? `failed (${r.py.failed})` : ref.ok ? 'reproduces the evidence exactly' : `DIFFERS from the evidence: ${Object.entries(ref.matches).filter(([, v]) => !v).map(([k]) => k).join(', ')}`;
-  console.log(`| Python reference (bench/ref_draw.py) | ${f2(r.py.secs)} | | | ${f2(r.py.cpuSecs)} | ${mb(r.py.rssMB)} | ${same} | ${ref?.ok ? 'met' : 'MISSED'} |`);
+  console.log(`| Python reference (bench/ref_draw.py) | ${f2(r.py.secs)} | | | ${f2(r.py.cpuSecs)} | | ${mb(r.py.rssMB)} | ${same} | ${ref?.ok ? 'met' : 'MISSED'} |`);
   console.log(`\nEvidence: ${(r.evBytes / 1048576).toFixed(1)} MB, SHA-256 ${r.evSha} (with the fixed clock, the same for every version of sj that draws the same).`);
-  if (ref) console.log(`Python inside: read ${f2(ref.readSecs)} s, recompute ${f2(ref.drawSecs)} s. Runs (s): draw ${r.draw.all.map(f2).join(' ')}, python ${r.py.all.map(f2).join(' ')}.`);
+  if (ref) console.log(`Python inside: read ${f2(ref.readSecs)} s, recompute ${f2(ref.drawSecs)} s. Runs (s): draw ${r.draw.all.map(f2).join(' ')}, python ${r.py.all.map(f2).join(' ')}; CPU s: draw ${r.draw.allCpu.map(f2).join(' ')}, python ${r.py.allCpu.map(f2).join(' ')}.`);
 }
 
 mkdirSync(OUT, { recursive: true });

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runDraw } from '../src/core/draw.js';
+import { compressText, evidenceParts, readEvidence } from '../src/io/evidence-store.js';
 import { fileSha } from './db-helpers.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
@@ -38,12 +39,12 @@ describe('sj draw', () => {
     // the county draw saw the city's picks: they are excluded, not drawn twice
     const dup = db.prepare('SELECT object_id, COUNT(*) c FROM draw_tasks GROUP BY object_id HAVING c > 1').all();
     expect(dup).toEqual([]);
-    const ev = JSON.parse((db.prepare("SELECT evidence FROM draws WHERE id = '2023Q2-county-01'").get() as { evidence: string }).evidence);
+    const ev = readEvidence(db, '2023Q2-county-01')!.body;
     const cityObjects = (db.prepare("SELECT object_id FROM draw_tasks WHERE draw_id = '2023Q2-city-01'").all() as { object_id: string }[]).map((x) => x.object_id);
     const excluded = new Map(ev.snapshot.objects.map((o: { id: string; excluded: string | null }) => [o.id, o.excluded]));
     for (const id of cityObjects) expect(excluded.get(id)).toBe('same-quarter');
     // city teams are cross-region
-    const city = JSON.parse((db.prepare("SELECT evidence FROM draws WHERE id = '2023Q2-city-01'").get() as { evidence: string }).evidence);
+    const city = readEvidence(db, '2023Q2-city-01')!.body;
     const inspRegion = new Map(city.snapshot.inspectors.map((i: { id: string; region: string }) => [i.id, i.region]));
     const objRegion = new Map(city.snapshot.objects.map((o: { id: string; region: string }) => [o.id, o.region]));
     for (const t of city.tasks) for (const i of t.inspectors) expect(inspRegion.get(i)).not.toBe(objRegion.get(t.objectId));
@@ -207,10 +208,18 @@ describe('evidence and audit', () => {
     expect(ledger.entries.map((e: { type: string }) => e.type)).toEqual(['draw', 'draw', 'substitution', 'substitution']);
   });
 
-  const tamper: [string, string, RegExp][] = [
+  /** The stored evidence of a draw edited in place: the part holding `from`, decompressed, edited, compressed again. */
+  const rewriteEvidence = (drawId: string, from: string, to: string) => (db: Database.Database) => {
+    const parts = [...evidenceParts(db, drawId)];
+    const k = parts.findIndex((p) => p.bytes.includes(from));
+    expect(k).toBeGreaterThanOrEqual(0);
+    const data = compressText(parts[k]!.bytes.toString('utf8').replace(from, to));
+    expect(db.prepare('UPDATE draw_evidence SET data = ? WHERE draw_id = ? AND part = ?').run(data, drawId, k).changes).toBe(1);
+  };
+  const tamper: [string, string | ((db: Database.Database) => void), RegExp][] = [
     ['a task row changed', "UPDATE draw_tasks SET inspectors = '[\"X\",\"Y\"]' WHERE ord = 3 AND draw_id = '2023Q2-county-01'", /draw_tasks 2023Q2-county-01-0003/],
     ['a task row deleted', "DELETE FROM draw_tasks WHERE ord = 7 AND draw_id = '2023Q2-city-01'", /task rows/],
-    ['the evidence rewritten', "UPDATE draws SET evidence = replace(evidence, '\"entropySource\":\"user\"', '\"entropySource\":\"generated\"') WHERE id = '2023Q2-city-01'", /2023Q2-city-01/],
+    ['the evidence rewritten', rewriteEvidence('2023Q2-city-01', '"entropySource":"user"', '"entropySource":"generated"'), /2023Q2-city-01/],
     ['a ledger entry rewritten', "UPDATE ledger SET payload_hash = '" + '0'.repeat(64) + "' WHERE seq = 1", /ledger #1/],
     ['a draw inserted', "INSERT INTO draws SELECT '2023Q2-county-99', 99, quarter, level, kind, regions, rules_id, recorded_at, evidence FROM draws WHERE id = '2023Q2-county-01'", /2023Q2-county-99/],
     ['a draw deleted with its tasks', "DELETE FROM draw_tasks WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_scope WHERE draw_id = '2023Q2-city-01'; DELETE FROM draws WHERE id = '2023Q2-city-01'", /ledger #1/],
@@ -222,10 +231,11 @@ describe('evidence and audit', () => {
       (await drawAll(path));
       expect((await sj(['--db', path, 'verify'])).status).toBe(0);
       const db = new Database(path);
-      for (const tbl of ['ledger', 'draws', 'draw_tasks', 'draw_facts', 'draw_strata']) {
+      for (const tbl of ['ledger', 'draws', 'draw_evidence', 'draw_tasks', 'draw_facts', 'draw_strata']) {
         db.exec(`DROP TRIGGER IF EXISTS ${tbl}_no_update; DROP TRIGGER IF EXISTS ${tbl}_no_delete;`);
       }
-      db.exec(sql);
+      if (typeof sql === 'string') db.exec(sql);
+      else sql(db);
       db.close();
       const r = (await sj(['--db', path, 'verify']));
       expect(r.status).toBe(1);

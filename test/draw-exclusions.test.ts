@@ -5,8 +5,11 @@
  */
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readEvidence } from '../src/io/evidence-store.js';
+import { SCHEMA_VERSION } from '../src/io/schema.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
+import { toLegacyEvidence } from './legacy-evidence.js';
 
 const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
 
@@ -19,8 +22,8 @@ type Row = { draw_id: string; region: string; class: string; reason: string; n: 
 /** Counted here from the stored evidence, independently of the code under test. */
 function fromEvidence(db: Database.Database): Row[] {
   const out = new Map<string, Row>();
-  for (const d of db.prepare('SELECT id, evidence FROM draws').all() as { id: string; evidence: string }[]) {
-    for (const o of JSON.parse(d.evidence).snapshot.objects as { region: string; class: string; excluded: string | null }[]) {
+  for (const d of db.prepare('SELECT id FROM draws').all() as { id: string }[]) {
+    for (const o of readEvidence(db, d.id)!.body.snapshot.objects as { region: string; class: string; excluded: string | null }[]) {
       if (o.excluded === null) continue;
       const k = [d.id, o.region, o.class, o.excluded].join('|');
       const r = out.get(k) ?? { draw_id: d.id, region: o.region, class: o.class, reason: o.excluded, n: 0 };
@@ -44,12 +47,13 @@ describe('draw_exclusions', () => {
     // the county draw excludes the city's picks (same-quarter), at least
     expect(want.some((r) => r.reason === 'same-quarter')).toBe(true);
     expect(stored(db)).toEqual(want);
-    // a database from before migration 4: the table is rebuilt from the evidence on opening
+    // a database from before migration 4 (so before 5: the evidence in draws.evidence): the table is rebuilt from the evidence on opening
+    toLegacyEvidence(db);
     db.exec('DROP TABLE draw_exclusions; PRAGMA user_version = 3;');
     db.close();
     expect((await sj(['--db', path, 'verify'])).status).toBe(0);
     db = new Database(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(4);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(stored(db)).toEqual(want);
     // edited behind sj's back: caught
     db.exec('DROP TRIGGER draw_exclusions_no_update');

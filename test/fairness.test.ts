@@ -17,6 +17,7 @@ import { decimalText, fracText } from '../src/core/fraction.js';
 import { parseQuarter } from '../src/core/quarter.js';
 import type { DrawRules, SnapObject } from '../src/core/types.js';
 import { openDb } from '../src/io/db.js';
+import { readEvidence } from '../src/io/evidence-store.js';
 import { planFairness } from '../src/io/fairness-data.js';
 import { App } from '../src/commands/app.js';
 import { showPlanFairness } from '../src/commands/fairness.js';
@@ -259,7 +260,7 @@ describe('sj fairness on the fixtures', () => {
     expect(groups.length).toBeGreaterThan(100);
     // read the county draw's strata straight from the database
     const db = new Database(path, { readonly: true });
-    const ev = JSON.parse((db.prepare("SELECT evidence FROM draws WHERE id = '2023Q2-county-01'").get() as { evidence: string }).evidence);
+    const ev = readEvidence(db, '2023Q2-county-01')!.body;
     const tasks = (db.prepare('SELECT COUNT(DISTINCT object_id) AS n FROM draw_tasks').get() as { n: number }).n;
     db.close();
     let checked = 0;

@@ -26,7 +26,7 @@ type Prepared = unknown;
 
 export function canonical(x: unknown): string {
   let s = '';
-  canonicalChunks(x, (c) => (s = c), Infinity); // one chunk: the whole text
+  canonicalChunks(x, (c) => (s += c), Infinity); // one chunk, or one per long array and text around it
   return s;
 }
 
@@ -39,12 +39,30 @@ export function canonicalGeneral(x: unknown): string {
 
 /**
  * canonical(x) as a sequence of pieces, so a huge value can be hashed or written without one
- * string holding all of it. Each piece but the last holds at least chunkSize UTF-16 units
- * (a batch of BATCH array elements can make one larger) and never splits a character.
+ * string holding all of it. A piece holds about chunkSize UTF-16 units or more (a batch of
+ * BATCH array elements goes on whole; shorter pieces come where a long array starts or ends)
+ * and never splits a character.
  */
 export function canonicalChunks(x: unknown, write: (s: string) => void, chunkSize = 1 << 16): void {
+  canonicalParts(x, (s) => write(s), chunkSize);
+}
+
+/**
+ * canonical(x) in pieces, as canonicalChunks, each tagged with where it lies, so that a reader
+ * can rebuild x from the pieces one at a time (io/evidence-store.ts):
+ * - `items` pieces hold whole elements of a long array (more than BATCH elements) reached from
+ *   x through object members only; `path` names those members, e.g. ["snapshot","objects"].
+ *   The first piece of an array starts with its first element, every later one with the comma
+ *   before its first element: `[` + the piece without that comma + `]` is JSON of its elements.
+ * - `text` pieces hold everything else. Their concatenation is canonical(x) with every such
+ *   long array written empty (`[]`): a small JSON document to put the elements back into.
+ * The concatenation of all pieces, in order, is canonical(x).
+ */
+export type CanonicalPart = { kind: 'text'; path?: undefined } | { kind: 'items'; path: readonly string[] };
+
+export function canonicalParts(x: unknown, write: (s: string, part: CanonicalPart) => void, chunkSize = 1 << 16): void {
   const sink = new ChunkSink(write, chunkSize);
-  emit(x, sink);
+  emit(x, sink, []);
   sink.flush();
 }
 
@@ -197,7 +215,7 @@ function writeGeneral(x: unknown, out: Out): void {
 }
 
 /** An array or object, member by member; `child` writes each member's value. */
-function writeContainer(x: object, out: Out, child: (v: unknown, out: Out) => void): void {
+function writeContainer(x: object, out: Out, child: (v: unknown, out: Out, key?: string) => void): void {
   if (Array.isArray(x)) {
     out.push('[');
     for (let i = 0; i < x.length; i++) {
@@ -213,51 +231,75 @@ function writeContainer(x: object, out: Out, child: (v: unknown, out: Out) => vo
   out.push('{');
   for (let i = 0; i < keys.length; i++) {
     out.push(i ? `,${JSON.stringify(keys[i])}:` : `${JSON.stringify(keys[i])}:`);
-    child(o[keys[i]], out);
+    child(o[keys[i]], out, keys[i]);
   }
   out.push('}');
 }
 
-/** The streaming writer: long arrays in batches, objects member by member, the rest fast. */
-function emit(x: unknown, out: ChunkSink): void {
+/**
+ * The streaming writer: long arrays in batches, objects member by member, the rest fast.
+ * `path`: the members that lead from the top to x, or null below an array (where a long array
+ * is written as text: its elements could not be put back by path).
+ */
+function emit(x: unknown, out: ChunkSink, path: string[] | null): void {
   if (typeof x !== 'object' || x === null) {
     writeMixed(x, out);
   } else if (Array.isArray(x) && x.length > BATCH) {
     out.push('[');
+    if (path) out.tag({ kind: 'items', path: path.slice() });
     for (let i = 0; i < x.length; i += BATCH) {
-      if (i) out.push(',');
+      // a batch and the comma before it are one push: a piece never ends inside or after a comma
+      const sep = i ? ',' : '';
       const batch = x.slice(i, i + BATCH);
       const p = prep(batch);
       if (p !== GENERAL) {
-        out.push(JSON.stringify(p).slice(1, -1)); // the batch's elements without its brackets
+        out.push(sep + JSON.stringify(p).slice(1, -1)); // the batch's elements without its brackets
         continue;
       }
       for (let j = 0; j < batch.length; j++) {
-        if (j) out.push(',');
-        emit(batch[j], out);
+        const one: string[] = []; // an element is small: written whole, then pushed with its comma
+        writeMixed(batch[j], one);
+        out.push((i || j ? ',' : '') + one.join(''));
       }
     }
+    if (path) out.tag(TEXT);
     out.push(']');
   } else if (Array.isArray(x)) {
     writeMixed(x, out);
   } else {
-    writeContainer(x, out, (v) => emit(v, out));
+    writeContainer(x, out, (v, _o, key) => emit(v, out, path && key !== undefined ? [...path, key] : null));
   }
 }
 
-/** Gathers pieces into chunks of about `size` UTF-16 units before handing them on. */
+const TEXT: CanonicalPart = { kind: 'text' };
+
+/**
+ * Gathers pieces into chunks of about `size` UTF-16 units before handing them on; a new tag
+ * starts a new chunk.
+ */
 class ChunkSink implements Out {
   private buf = '';
+  private part: CanonicalPart = TEXT;
   constructor(
-    private readonly write: (s: string) => void,
+    private readonly write: (s: string, part: CanonicalPart) => void,
     private readonly size: number,
   ) {}
   push(s: string): void {
+    if (s.length >= this.size) {
+      // a batch as large as a chunk goes on as it is: appending it would copy it once more
+      this.flush();
+      this.write(s, this.part);
+      return;
+    }
     this.buf += s;
     if (this.buf.length >= this.size) this.flush();
   }
+  tag(part: CanonicalPart): void {
+    this.flush();
+    this.part = part;
+  }
   flush(): void {
-    if (this.buf) this.write(this.buf);
+    if (this.buf) this.write(this.buf, this.part);
     this.buf = '';
   }
 }
@@ -284,4 +326,48 @@ export function compareCodePoints(a: string, b: string): number {
 /** Bytewise (UTF-8) comparison; for ASCII ids it equals plain code unit order. */
 export function compareBytes(a: string, b: string): number {
   return compareCodePoints(a, b);
+}
+
+// ---- records: many objects with the same keys ----------------------------------------------------
+
+// a string JSON.stringify would change: it needs escapes (or is a surrogate, paired or not)
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * canonical() for a run of objects that all have the same keys (roster rows): the keys are
+ * sorted once, and each call writes the members from the values given in `keys` order. The
+ * same text as canonical() of the object, for any values: strings without escapes are quoted
+ * in place, lists of strings by one JSON.stringify, an empty plain object as `{}`, anything
+ * else by canonical(); an undefined value leaves its member out, as canonical() does.
+ * The values of the keys in `opts.json` come as JSON text that is already canonical (a value
+ * another canonical() call wrote), and are written as they are.
+ */
+export function canonicalRecord(keys: readonly string[], opts: { json?: readonly string[] } = {}): (values: readonly unknown[]) => string {
+  const order = keys.map((k, i) => ({ k, i })).sort((a, b) => compareCodePoints(a.k, b.k));
+  const at = order.map((o) => o.i);
+  const prefix = order.map((o) => JSON.stringify(o.k) + ':');
+  const verbatim = order.map((o) => opts.json?.includes(o.k) ?? false);
+  return (values) => {
+    let s = '{';
+    for (let j = 0; j < at.length; j++) {
+      const v = values[at[j]];
+      if (v === undefined) continue;
+      s += (s.length > 1 ? ',' : '') + prefix[j] + (verbatim[j] ? (v as string) : recordValue(v));
+    }
+    return s + '}';
+  };
+}
+
+function recordValue(v: unknown): string {
+  if (typeof v === 'string') return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : '"' + v + '"';
+  if (v === null || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v) && Object.getPrototypeOf(v) === Array.prototype && v.every((x) => typeof x === 'string')) return JSON.stringify(v);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype && isEmptyObject(v)) return '{}';
+  return canonical(v);
+}
+
+function isEmptyObject(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }

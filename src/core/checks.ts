@@ -1,5 +1,6 @@
 /**
- * The targets of the rules (sj check), from plain arrays. Pure: no I/O, no clock; integers only
+ * The targets of the rules (sj check), from plain arrays (runChecks) or from their counted figures
+ * (checkTargets; core/stats.ts TaskFigures). Pure: no I/O, no clock; integers only
  * (shares compared exactly: a*10000 >= threshold*b, never on rounded figures).
  *
  * Targets and their scope (domain.md, "How sj measures the targets"):
@@ -24,8 +25,8 @@ import { ceilDiv, neededForShare, shareBp, shareMet } from './arith.js';
 import { CLASSES, type ObjClass } from './types.js';
 import type { Quarter } from './quarter.js';
 import {
-  classCoverage, coveredOf, creditCounts, departmentDraws, publicationState, rowRegion,
-  type CreditScope, type RegionInfo, type RequiredEntry, type StatsDraw, type StatsResult, type StatsTask,
+  addCounts, coveredOf, departmentDraws, shareTally, taskFigures, zeroCounts,
+  type CreditScope, type RegionInfo, type RequiredEntry, type ShareTally, type StatsDraw, type StatsResult, type StatsTask, type TaskCounts, type TaskFigures,
 } from './stats.js';
 
 export { neededForShare, shareMet };
@@ -120,27 +121,47 @@ export interface CheckReport {
 }
 
 
+/** The targets, from task arrays (counted here with taskFigures). */
 export function runChecks(input: CheckInput): CheckReport {
+  const city = input.regions.find((r) => r.level === 'city');
+  if (!city) throw new Error('runChecks: no city region');
+  const pubDays = input.deadlines.publicationWorkingDays;
+  const { tasks, results, ...rest } = input;
+  const figures = taskFigures(tasks, results, {
+    cityCode: city.code, creditScope: input.creditScope, today: input.today, publicationDue: (d) => input.calendar.addWorkingDays(d, pubDays),
+  });
+  return checkTargets({ ...rest, figures, annual: figures.tallies.map(shareTally) });
+}
+
+/**
+ * The targets' input with the tasks counted: `figures` of the quarters checked (their results'
+ * publication judged with `calendar` and rules.deadlines), `annual` the share counts of the
+ * annual scope's tasks (the year, or year to date).
+ */
+export type ChecksFromFigures = Omit<CheckInput, 'tasks' | 'results'> & { figures: TaskFigures; annual: ShareTally[] };
+
+/** The targets, from counted figures. */
+export function checkTargets(input: ChecksFromFigures): CheckReport {
   const city = input.regions.find((r) => r.level === 'city');
   if (!city) throw new Error('runChecks: no city region');
   const name = new Map(input.regions.map((r) => [r.code, r.name]));
   const lines: TargetLine[] = [];
   const quarterIds = new Set(input.quarters.map((q) => q.id));
 
-  // per row region, the annual scope: the tasks of the region's own level
-  const yacc = new Map<string, { total: number; joint: number; creditBasis: number; credit: number }>();
-  for (const t of input.tasks) {
-    const r = rowRegion(t, city.code);
-    const y = yacc.get(r) ?? { total: 0, joint: 0, creditBasis: 0, credit: 0 };
-    y.total++;
-    if (t.joint) y.joint++;
-    const cc = creditCounts(t, input.creditScope);
-    if (cc.den) y.creditBasis++;
-    if (cc.num) y.credit++;
-    yacc.set(r, y);
+  // per row region: the annual scope (shares), and the quarters checked (publication)
+  const yacc = new Map<string, Omit<ShareTally, 'quarter' | 'region'>>();
+  for (const s of input.annual) {
+    const y = yacc.get(s.region) ?? { tasks: 0, jointInternal: 0, creditBasis: 0, creditBased: 0 };
+    y.tasks += s.tasks;
+    y.jointInternal += s.jointInternal;
+    y.creditBasis += s.creditBasis;
+    y.creditBased += s.creditBased;
+    yacc.set(s.region, y);
   }
-  // per (quarter, region): distinct objects by class, in whatever order the draws came
-  const coverage = classCoverage(input.tasks.filter((t) => quarterIds.has(t.quarter)), city.code);
+  const qacc = new Map<string, TaskCounts>();
+  for (const tl of input.figures.tallies) if (quarterIds.has(tl.quarter)) qacc.set(tl.region, addCounts(qacc.get(tl.region) ?? zeroCounts(), tl));
+  // per (quarter, region): distinct objects by class (looked up for the quarters checked only)
+  const coverage = input.figures.coverage;
   const department = departmentDraws(input.draws.filter((d) => quarterIds.has(d.quarter)), city.code);
   const reqOf = new Map(input.required.map((e) => [`${e.quarter}|${e.region}`, e.required]));
   const posOf = new Map(input.positiveObjects.map((e) => [`${e.quarter}|${e.region}`, e.count]));
@@ -192,10 +213,10 @@ export function runChecks(input: CheckInput): CheckReport {
   }
 
   for (const reg of regions) {
-    const y = yacc.get(reg.code) ?? { total: 0, joint: 0, creditBasis: 0, credit: 0 };
+    const y = yacc.get(reg.code) ?? { tasks: 0, jointInternal: 0, creditBasis: 0, creditBased: 0 };
     for (const [id, part, total, thr] of [
-      ['jointInternalShare', y.joint, y.total, input.targets.jointInternalShare],
-      ['creditBasedShare', y.credit, y.creditBasis, input.targets.creditBasedShare],
+      ['jointInternalShare', y.jointInternal, y.tasks, input.targets.jointInternalShare],
+      ['creditBasedShare', y.creditBased, y.creditBasis, input.targets.creditBasedShare],
     ] as const) {
       // a region with objects but no tasks has share "—" and misses; one with none of the kind has no such target
       if (id === 'creditBasedShare' && total === 0 && input.sampledObjects && (input.sampledObjects.get(reg.code) ?? 0) === 0 && input.creditScope === 'sampled') continue;
@@ -209,30 +230,10 @@ export function runChecks(input: CheckInput): CheckReport {
   }
 
   // publication: results of the quarters' tasks overdue, or published after their due date, per region
-  const overdue = new Map<string, { overdue: number; publishedLate: number }>();
-  const pubDays = input.deadlines.publicationWorkingDays;
-  const dueCache = new Map<string, string>();
-  const due = (d: string) => {
-    let v = dueCache.get(d);
-    if (v === undefined) dueCache.set(d, (v = input.calendar.addWorkingDays(d, pubDays)));
-    return v;
-  };
-  const resultOf = new Map(input.results.map((r) => [r.taskNo, r]));
-  for (const t of input.tasks) {
-    if (!quarterIds.has(t.quarter)) continue;
-    const r = resultOf.get(t.taskNo);
-    const state = r ? publicationState(r, input.today, due) : null;
-    if (state === 'overdue' || state === 'published-late') {
-      const reg = rowRegion(t, city.code);
-      const o = overdue.get(reg) ?? { overdue: 0, publishedLate: 0 };
-      if (state === 'overdue') o.overdue++;
-      else o.publishedLate++;
-      overdue.set(reg, o);
-    }
-  }
   const scope = input.quarters.length === 1 ? input.quarters[0]!.id : input.annualScope;
   for (const reg of regions) {
-    const parts = overdue.get(reg.code) ?? { overdue: 0, publishedLate: 0 };
+    const q = qacc.get(reg.code) ?? zeroCounts();
+    const parts = { overdue: q.overdue, publishedLate: q.publishedLate };
     const n = parts.overdue + parts.publishedLate;
     lines.push({
       id: 'publication', region: reg.code, regionName: reg.name, scope,

@@ -6,7 +6,7 @@
  * I/O, no clock, no floating point.
  */
 import { jointCount } from './arith.js';
-import { canonical, compareBytes } from './canonical.js';
+import { compareBytes } from './canonical.js';
 import { H, hashCanonical } from './hash.js';
 import { planStrata, type PlannedStratum } from './quotas.js';
 import {
@@ -85,7 +85,7 @@ export interface StratumResult {
 export function selectStrata(keys: DrawKeys, planned: PlannedStratum[]): StratumResult[] {
   const v1 = keys.algorithm === 'sj-draw/1';
   return planned.map((p) => {
-    const pool = keyOrder(keys, p.objects.filter((o) => o.excluded === null)).map(({ o, h }) => ({ o, h }));
+    const pool = keyOrder(keys, p.objects.filter((o) => o.excluded === null)); // as keyOrder made it: a copy without `id` cost 100k objects
     const credited = creditedIn(keys.algorithm, p.objects);
     const selected = Math.min(dueOf({ quota: p.quota, credited }), pool.length);
     const stratum: Stratum = v1
@@ -101,13 +101,18 @@ export function methodFor(drawMethod: DrawHeader['method'], preferOffsite: boole
   return 'onsite';
 }
 
+/** The recusal pairs by person: asked once per candidate of every task, so no key string is built per question. */
 export class AvoidanceIndex {
-  private readonly pairs = new Set<string>();
+  private readonly byPerson = new Map<string, Set<string>>();
   constructor(pairs: readonly (readonly [string, string])[]) {
-    for (const [p, o] of pairs) this.pairs.add(`${p}\u0000${o}`);
+    for (const [p, o] of pairs) {
+      let objects = this.byPerson.get(p);
+      if (!objects) this.byPerson.set(p, (objects = new Set()));
+      objects.add(o);
+    }
   }
   has(person: string, objectId: string): boolean {
-    return this.pairs.has(`${person}\u0000${objectId}`);
+    return this.byPerson.get(person)?.has(objectId) ?? false;
   }
 }
 
@@ -135,41 +140,98 @@ export function teamContext(keys: DrawKeys, level: DrawHeader['level'], snapshot
  * then inspector key, then id. Loads are those at the start of the task.
  */
 export function candidateOrder(ctx: TeamContext, o: SnapObject, loads: Map<string, number>): SnapInspector[] {
+  const order = lazyCandidateOrder(ctx, o, loads);
+  order.at(order.length - 1); // every group ordered
+  return Array.from({ length: order.length }, (_, k) => order.at(k)!);
+}
+
+/** The candidates of a task in §6 scan order, as buildTeam reads them: counted up front, read by position (an array is one). */
+export interface CandidateOrder {
+  readonly length: number;
+  at(k: number): SnapInspector | undefined;
+}
+
+/**
+ * candidateOrder(ctx, o, loads), ordered only as far as it is read: the candidates are grouped
+ * by load, and a group's keys are hashed and sorted when a read first reaches it. A team
+ * usually comes from the first group or two, so at province scale (a hundred and more
+ * inspectors per county) most keys are never needed; what is read is the full order's prefix.
+ */
+export function lazyCandidateOrder(ctx: TeamContext, o: SnapObject, loads: Map<string, number>): LazyOrder {
   const { rules } = ctx.snapshot;
   const cap = rules.team.maxTasksPerInspector;
   let pool: readonly SnapInspector[];
   if (ctx.level === 'county') pool = ctx.byRegion.get(o.region) ?? [];
   else if (rules.team.crossRegionAtCity) pool = ctx.snapshot.inspectors.filter((i) => i.region !== o.region);
   else pool = ctx.snapshot.inspectors;
-  const cands: { i: SnapInspector; load: number; h: string; id: string }[] = [];
+  const byLoad = new Map<number, SnapInspector[]>();
+  let length = 0;
   for (const i of pool) {
     if (ctx.avoid.has(i.id, o.id)) continue;
     const load = loads.get(i.id) ?? 0;
     if (cap > 0 && load >= cap) continue;
-    cands.push({ i, load, h: ctx.keys.inspector(o.id, i.id), id: i.id });
+    let g = byLoad.get(load);
+    if (!g) byLoad.set(load, (g = []));
+    g.push(i);
+    length++;
   }
-  cands.sort((a, b) => a.load - b.load || byHashThenId(a, b));
-  return cands.map((c) => c.i);
+  const groups = byLoad.size === 1 ? [...byLoad.values()] : [...byLoad.keys()].sort((a, b) => a - b).map((load) => byLoad.get(load)!);
+  return new LazyOrder(ctx.keys, o.id, groups, length);
+}
+
+export class LazyOrder implements CandidateOrder {
+  private readonly ordered: SnapInspector[] = [];
+  private next = 0;
+  /** inspector keys computed so far (for the benchmark's count) */
+  hashed = 0;
+  constructor(
+    private readonly keys: DrawKeys,
+    private readonly objectId: string,
+    private readonly groups: SnapInspector[][],
+    readonly length: number,
+  ) {}
+  at(k: number): SnapInspector | undefined {
+    while (k >= this.ordered.length && this.next < this.groups.length) this.orderGroup(this.groups[this.next++]!);
+    return this.ordered[k];
+  }
+  private orderGroup(g: SnapInspector[]): void {
+    const c = g.map((i) => ({ i, h: this.keys.inspector(this.objectId, i.id), id: i.id }));
+    this.hashed += c.length;
+    c.sort(byHashThenId);
+    for (const x of c) this.ordered.push(x.i);
+  }
+}
+
+/** The first candidate in order that f accepts. */
+function firstWhere(order: CandidateOrder, f: (i: SnapInspector) => boolean): SnapInspector | undefined {
+  for (let k = 0; ; k++) {
+    const i = order.at(k);
+    if (i === undefined || f(i)) return i;
+  }
 }
 
 /** §6 steps 1–5: the team for one task, from its candidate order. Throws DrawFailure. */
-export function buildTeam(rules: Snapshot['rules'], o: SnapObject, joint: boolean, order: readonly SnapInspector[]): string[] {
+export function buildTeam(rules: Snapshot['rules'], o: SnapObject, joint: boolean, order: CandidateOrder): string[] {
   const size = rules.team.size;
   const team: SnapInspector[] = [];
   if (rules.team.matchSpecialty && o.industry !== '') {
-    const m = order.find((i) => i.specialties.includes(o.industry));
+    const m = firstWhere(order, (i) => i.specialties.includes(o.industry));
     if (m) team.push(m);
   }
-  if (team.length === 0 && order.length > 0) team.push(order[0]!);
+  if (team.length === 0) {
+    const first = order.at(0);
+    if (first) team.push(first);
+  }
   if (team.length === 0) throw new DrawFailure('team-too-few', o.id, { candidates: 0, size });
   if (joint) {
     const line = team[0]!.line;
-    const m = order.find((i) => i.line !== line);
+    const m = firstWhere(order, (i) => i.line !== line);
     if (!m) throw new DrawFailure('team-one-line', o.id, { candidates: order.length, size, line });
     team.push(m);
   }
-  for (const i of order) {
-    if (team.length >= size) break;
+  for (let k = 0; team.length < size; k++) {
+    const i = order.at(k);
+    if (i === undefined) break;
     if (!team.includes(i)) team.push(i);
   }
   if (team.length < size) throw new DrawFailure('team-too-few', o.id, { candidates: order.length, size });
@@ -197,6 +259,14 @@ export interface DrawInput {
   /** the draw header; `seed` is recomputed from id and entropy */
   draw: Omit<DrawHeader, 'seed'> & { seed?: string };
   snapshot: Snapshot;
+  /** H(canonical(snapshot)) when the caller has already computed it (verify does, with the payload hash) */
+  snapshotHash?: string;
+  /**
+   * Keep the canonical text of the snapshot and the tasks, hashed here, for the evidence store
+   * (core/hash.ts takeCanonicalText), which then need not serialise them again; default true.
+   * Verification, which stores nothing, says false.
+   */
+  keepText?: boolean;
 }
 
 export interface DrawOutcome {
@@ -264,14 +334,15 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   let n = 0;
   for (const p of picked) {
     const joint = jointIds.has(p.o.id);
-    const order = candidateOrder(ctx, p.o, loads);
-    hashes.inspector += order.length;
+    const order = lazyCandidateOrder(ctx, p.o, loads);
     let team: string[];
     try {
       team = buildTeam(rules, p.o, joint, order);
     } catch (e) {
       if (e instanceof DrawFailure) Object.assign(e.detail, { region: p.o.region, class: p.s.class });
       throw e;
+    } finally {
+      hashes.inspector += order.hashed;
     }
     for (const id of team) loads.set(id, (loads.get(id) ?? 0) + 1);
     const expert = expertFor(keys, snapshot, ctx.avoid, draw.withExperts, p.o);
@@ -291,15 +362,18 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   }
   progress?.(picked.length, picked.length);
 
+  // the texts hashed here are kept for the evidence store, which then writes them as they are
+  const keep = input.keepText ?? true;
   const evidence: Evidence = {
     format: evidenceFormatOf(algorithm),
     algorithm,
     draw,
     snapshot,
-    snapshotHash: hashCanonical(snapshot), // streamed: no giant string for a large snapshot
+    // streamed: no giant string for a large snapshot
+    snapshotHash: input.snapshotHash ?? hashCanonical(snapshot, { keep }),
     strata: strata.map((s) => s.stratum),
     tasks,
-    resultHash: H(canonical(tasks)),
+    resultHash: hashCanonical(tasks, { keep }),
   };
   return { evidence, strata, hashes };
 }

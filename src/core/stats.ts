@@ -231,7 +231,8 @@ export function publicationState(r: Pick<StatsResult, 'confidential' | 'publishe
   return today > d ? 'overdue' : 'pending';
 }
 
-interface Acc {
+/** The counts the table and the targets take of a set of tasks and of their results in force. */
+export interface TaskCounts {
   onsite: number;
   offsite: number;
   jointInternal: number;
@@ -251,31 +252,84 @@ interface Acc {
   publishedLate: number;
 }
 
-const newAcc = (): Acc => ({
+/** The counts of one quarter's live tasks of one row (rowRegion: the city's city-level tasks, a county's own). */
+export interface TaskTally extends TaskCounts {
+  quarter: string;
+  region: string;
+}
+
+/**
+ * What the annual shares (jointInternalShare, creditBasedShare) count of one quarter's live tasks
+ * of one row: all of a TaskTally they need, which the database also has without reading the tasks
+ * (io/report-figures.ts shareTalliesOf: the strata's selected counts and an index of joint tasks).
+ */
+export interface ShareTally {
+  quarter: string;
+  region: string;
+  tasks: number;
+  jointInternal: number;
+  creditBasis: number;
+  creditBased: number;
+}
+
+export const shareTally = (t: TaskTally): ShareTally => ({
+  quarter: t.quarter, region: t.region, tasks: t.onsite + t.offsite, jointInternal: t.jointInternal, creditBasis: t.creditBasis, creditBased: t.creditBased,
+});
+
+/**
+ * What the table and the targets take of the live tasks, in place of the tasks themselves: the
+ * tallies by quarter and row, and the class coverage by `${quarter}|${region}`. Built here from
+ * task arrays (taskFigures), or by SQL aggregates from the database (io/report-figures.ts: a year
+ * of 100k tasks never becomes 100k objects; results and coverage are counted there only for the
+ * quarters the table and the targets look them up in). test/report-figures.test.ts holds the two equal.
+ */
+export interface TaskFigures {
+  tallies: TaskTally[];
+  coverage: Map<string, ClassCoverage>;
+}
+
+export const zeroCounts = (): TaskCounts => ({
   onsite: 0, offsite: 0, jointInternal: 0, creditBased: 0, creditBasis: 0,
   inspected: 0, problems: 0, rectifyOrdered: 0, rectified: 0, cases: 0, fineFen: 0, referrals: 0, criminalReferrals: 0,
   published: 0, publishable: 0, overdue: 0, publishedLate: 0,
 });
 
-export function computeStats(input: StatsInput): StatsRow[] {
-  const city = input.regions.find((r) => r.level === 'city');
-  if (!city) throw new Error('computeStats: no city region');
-  const accs = new Map<string, Acc>(input.regions.map((r) => [r.code, newAcc()]));
-  const resultOf = new Map(input.results.map((r) => [r.taskNo, r]));
+const COUNT_KEYS = Object.keys(zeroCounts()) as (keyof TaskCounts)[];
+
+/** a += b, every count */
+export function addCounts(a: TaskCounts, b: TaskCounts): TaskCounts {
+  for (const k of COUNT_KEYS) a[k] += b[k];
+  return a;
+}
+
+/** How taskFigures judges a task and a result: the table's options. */
+export interface FigureOptions {
+  cityCode: string;
+  creditScope: CreditScope;
+  today: string;
+  /** the last day to publish the result of an inspection made on `date` */
+  publicationDue: (date: string) => string;
+}
+
+/** The figures of these tasks and their results (results of other tasks are ignored). */
+export function taskFigures(tasks: readonly StatsTask[], results: readonly StatsResult[], o: FigureOptions): TaskFigures {
+  const tallies = new Map<string, TaskTally>();
+  const resultOf = new Map(results.map((r) => [r.taskNo, r]));
   const dueCache = new Map<string, string>();
   const due = (d: string) => {
     let v = dueCache.get(d);
-    if (v === undefined) dueCache.set(d, (v = input.publicationDue(d)));
+    if (v === undefined) dueCache.set(d, (v = o.publicationDue(d)));
     return v;
   };
-  for (const t of input.tasks) {
-    const code = rowRegion(t, city.code);
-    let a = accs.get(code);
-    if (!a) accs.set(code, (a = newAcc())); // a region not in the list: kept out of the rows, but never lost silently
+  for (const t of tasks) {
+    const region = rowRegion(t, o.cityCode);
+    const key = `${t.quarter}|${region}`;
+    let a = tallies.get(key);
+    if (!a) tallies.set(key, (a = { quarter: t.quarter, region, ...zeroCounts() }));
     if (t.method === 'onsite') a.onsite++;
     else a.offsite++;
     if (t.joint) a.jointInternal++;
-    const cc = creditCounts(t, input.creditScope);
+    const cc = creditCounts(t, o.creditScope);
     if (cc.den) a.creditBasis++;
     if (cc.num) a.creditBased++;
     const r = resultOf.get(t.taskNo);
@@ -290,11 +344,41 @@ export function computeStats(input: StatsInput): StatsRow[] {
     a.fineFen += r.fineFen;
     if (r.publishedOn !== null) a.published++;
     if (!r.confidential) a.publishable++;
-    const ps = publicationState(r, input.today, due);
+    const ps = publicationState(r, o.today, due);
     if (ps === 'overdue') a.overdue++;
     if (ps === 'published-late') a.publishedLate++;
   }
-  const coverage = classCoverage(input.tasks, city.code);
+  return { tallies: [...tallies.values()], coverage: classCoverage(tasks, o.cityCode) };
+}
+
+/** The table's input with the tasks and results already counted (taskFigures, or the database's aggregates). */
+export type StatsFromFigures = Omit<StatsInput, 'tasks' | 'results'> & {
+  figures: TaskFigures;
+  /** the quarters counted: tallies and coverage of other quarters are left out */
+  quarters: readonly string[];
+};
+
+export function computeStats(input: StatsInput): StatsRow[] {
+  const city = input.regions.find((r) => r.level === 'city');
+  if (!city) throw new Error('computeStats: no city region');
+  const { tasks, results, ...rest } = input;
+  const figures = taskFigures(tasks, results, { cityCode: city.code, creditScope: input.creditScope, today: input.today, publicationDue: input.publicationDue });
+  const quarters = [...new Set([...input.required.map((e) => e.quarter), ...tasks.map((t) => t.quarter)])];
+  return statsTable({ ...rest, figures, quarters });
+}
+
+/** The table's rows (the regions, then 合计) from counted figures. */
+export function statsTable(input: StatsFromFigures): StatsRow[] {
+  const city = input.regions.find((r) => r.level === 'city');
+  if (!city) throw new Error('computeStats: no city region');
+  const quarters = new Set(input.quarters);
+  // a region not in the list is kept out of the rows
+  const accs = new Map<string, TaskCounts>(input.regions.map((r) => [r.code, zeroCounts()]));
+  for (const tl of input.figures.tallies) {
+    const a = accs.get(tl.region);
+    if (a && quarters.has(tl.quarter)) addCounts(a, tl);
+  }
+  const coverage = input.figures.coverage;
   const department = departmentDraws(input.draws, city.code);
 
   const reqBy = new Map<string, RequiredEntry[]>();
@@ -310,7 +394,6 @@ export function computeStats(input: StatsInput): StatsRow[] {
     const drawn = zeroClasses();
     const credited = zeroClasses();
     const met: ClassFlags = { special: true, key: true, positive: true, general: true };
-    const quarters = new Set([...(reqBy.get(reg.code) ?? []).map((e) => e.quarter), ...input.tasks.map((t) => t.quarter)]);
     let jointDepartment = 0;
     for (const q of quarters) {
       const cov = coverage.get(`${q}|${reg.code}`);

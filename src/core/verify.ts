@@ -5,7 +5,8 @@
 import { ArithmeticRangeError } from './arith.js';
 import { canonical, compareBytes } from './canonical.js';
 import { commitmentProblems } from './commitment.js';
-import { DrawFailure, evidencePayloadHash, runDraw, seedOf } from './draw.js';
+import { DrawFailure, runDraw, seedOf } from './draw.js';
+import { hashCanonicalWithMember } from './hash.js';
 import { ledgerHash } from './ledger.js';
 import { isCensus } from './quotas.js';
 import { ALGORITHMS, CLASSES, evidenceFormatOf, exclusionsOf, type Algorithm, type DrawRules, type Evidence, type ObjClass } from './types.js';
@@ -175,9 +176,12 @@ export function verifyEvidence(ev: Evidence): string[] {
   const seed = seedOf(ev.draw.id, ev.draw.entropy, algorithm);
   if (seed !== ev.draw.seed) p.push(`draw.seed: recomputed ${seed}, file says ${ev.draw.seed}`);
   const { seed: _s, ...header } = ev.draw;
+  // with a ledger member, the payload hash and the snapshot hash in one pass over the snapshot's text
+  const { ledger: _l, ...body } = ev;
+  const hashes = ev.ledger ? hashCanonicalWithMember(body, 'snapshot') : undefined;
   let re: Evidence;
   try {
-    re = runDraw({ algorithm, draw: header, snapshot: ev.snapshot }).evidence;
+    re = runDraw({ algorithm, draw: header, snapshot: ev.snapshot, snapshotHash: hashes?.member, keepText: false }).evidence;
   } catch (e) {
     if (e instanceof DrawFailure || e instanceof ArithmeticRangeError) return [...p, `the draw cannot be recomputed: ${e.message}`];
     throw e;
@@ -196,7 +200,7 @@ export function verifyEvidence(ev: Evidence): string[] {
   }
   if (re.resultHash !== ev.resultHash) p.push(`resultHash: recomputed ${re.resultHash}, file says ${ev.resultHash}`);
   if (ev.ledger) {
-    const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, evidencePayloadHash(ev));
+    const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, hashes!.whole);
     if (h !== ev.ledger.hash) p.push(`ledger.hash: recomputed ${h}, file says ${ev.ledger.hash}`);
   }
   p.push(...commitmentProblems(ev));

@@ -4,11 +4,11 @@
  * Every write is one IMMEDIATE transaction; draws, tasks, voids and substitutions are append-only.
  */
 import { canonical } from '../core/canonical.js';
-import { H } from '../core/hash.js';
 import type { Evidence, Level, Method, ObjClass } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { DB } from './db.js';
+import { readEvidence, storeEvidence } from './evidence-store.js';
 import { appendLedger } from './ledger.js';
 
 export const taskNo = (drawId: string, ord: number): string => `${drawId}-${String(ord).padStart(4, '0')}`;
@@ -60,20 +60,13 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     if (c) throw conflictError(c, meta.regionName(c.region));
   }
   const { ledger: _l, ...body } = evidence;
-  // serialised once: the stored evidence, and its hash is the ledger's payloadHash (§8)
-  const text = canonical(body);
-  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, H(text));
+  // serialised once, part by part: the stored evidence, and its hash is the ledger's payloadHash (§8)
+  const payloadHash = storeEvidence(db, d.id, body);
+  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, payloadHash);
   db.prepare(
-    'INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt, text);
-  const objRegion = new Map(evidence.snapshot.objects.map((o) => [o.id, o.region]));
-  const ins = db.prepare(
-    `INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  evidence.tasks.forEach((tk, i) => {
-    ins.run(taskNo(d.id, i + 1), d.id, i + 1, tk.objectId, tk.region, objRegion.get(tk.objectId) ?? tk.region, tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
-  });
+    "INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
+  ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt);
+  insertTasks(db, d.id, evidence);
   // the facts reports and checks read (sj verify holds them equal to the evidence)
   db.prepare('INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, ?, ?, ?, ?, ?)').run(
     d.id, evidence.algorithm, d.joint, d.createdAt.slice(0, 10), canonical(evidence.snapshot.rules.rates[d.level] ?? {}), canonical(evidence.snapshot.rules.tiered),
@@ -87,6 +80,20 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
   }
   return entry;
+}
+
+/** The draw's tasks as draw_tasks rows; the object's own region read from the snapshot for the task objects only. */
+function insertTasks(db: DB, drawId: string, evidence: Evidence): void {
+  const taskIds = new Set(evidence.tasks.map((tk) => tk.objectId));
+  const objRegion = new Map<string, string>();
+  for (const o of evidence.snapshot.objects) if (taskIds.has(o.id)) objRegion.set(o.id, o.region);
+  const ins = db.prepare(
+    `INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  evidence.tasks.forEach((tk, i) => {
+    ins.run(taskNo(drawId, i + 1), drawId, i + 1, tk.objectId, tk.region, objRegion.get(tk.objectId) ?? tk.region, tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
+  });
 }
 
 export interface ExcludedCount {
@@ -190,11 +197,12 @@ export function requireDraw(db: DB, id: string): DrawRow {
 }
 
 export function getEvidence(db: DB, id: string): Evidence {
-  const r = db.prepare('SELECT d.evidence, l.seq, l.prev_hash, l.hash FROM draws d LEFT JOIN ledger l ON l.seq = d.seq WHERE d.id = ?').get(id) as
-    | { evidence: string; seq: number | null; prev_hash: string | null; hash: string | null }
+  const r = db.prepare('SELECT l.seq, l.prev_hash, l.hash FROM draws d LEFT JOIN ledger l ON l.seq = d.seq WHERE d.id = ?').get(id) as
+    | { seq: number | null; prev_hash: string | null; hash: string | null }
     | undefined;
-  if (!r) throw new SjError(t('draw.unknown', { id }), { hint: t('draw.unknownHint') });
-  const ev = JSON.parse(r.evidence) as Evidence;
+  const stored = r && readEvidence(db, id);
+  if (!r || !stored) throw new SjError(t('draw.unknown', { id }), { hint: t('draw.unknownHint') });
+  const ev = stored.body;
   const ordered: Evidence = {
     format: ev.format, algorithm: ev.algorithm, draw: ev.draw, snapshot: ev.snapshot, snapshotHash: ev.snapshotHash,
     strata: ev.strata, tasks: ev.tasks, resultHash: ev.resultHash,

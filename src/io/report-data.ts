@@ -1,6 +1,7 @@
 /**
- * Gathering what `sj report` and `sj check` compute on: live tasks and draws (their facts stored
- * at draw time: draw_facts, draw_strata, draw_tasks), results in force, roster counts, required
+ * Gathering what `sj report` and `sj check` compute on: the live tasks and their results in force,
+ * counted by SQL (report-figures.ts), live draws (their facts stored at draw time: draw_facts,
+ * draw_strata, draw_exclusions; no evidence is read), roster counts (from an index), required
  * numbers (T from the routine draws' strata populations, or from the roster for a region without
  * a draw), the causes of short figures, rules, calendar, ledger head. The arithmetic is
  * core/stats.ts and core/checks.ts.
@@ -8,13 +9,13 @@
 import { classMinimum } from '../core/arith.js';
 import { publicationDue } from '../core/deadlines.js';
 import { ineligibility } from '../core/eligibility.js';
-import { runChecks, type CheckReport, type MissCause } from '../core/checks.js';
+import { checkTargets, type CheckReport, type MissCause } from '../core/checks.js';
 import { quarterOf, type Quarter } from '../core/quarter.js';
 import { rateOf, requiredOf } from '../core/quotas.js';
 import { creditBasedScopeOf, type SjRules } from '../core/rules.js';
 import {
-  computeStats, zeroClasses,
-  type ClassCounts, type RegionInfo, type RequiredEntry, type StatsDraw, type StatsResult, type StatsRow, type StatsTask,
+  shareTally, statsTable, zeroClasses,
+  type ClassCounts, type RegionInfo, type RequiredEntry, type StatsDraw, type StatsRow, type ShareTally, type StatsTask, type TaskFigures,
 } from '../core/stats.js';
 import { CLASSES, type Level, type Method, type ObjClass } from '../core/types.js';
 import type { WorkCalendar } from '../core/workdays.js';
@@ -23,6 +24,7 @@ import { dateCst, endOfDayCst, isoCst, now } from './clock.js';
 import type { DB } from './db.js';
 import { ledgerHead } from './ledger.js';
 import { Regions } from './regions.js';
+import { shareTalliesOf, taskFiguresOf } from './report-figures.js';
 import { rulesForYear } from './rules-store.js';
 
 export type Period = { kind: 'quarter'; quarter: Quarter } | { kind: 'year'; year: number };
@@ -36,18 +38,20 @@ export interface ReportContext {
   quarters: Quarter[];
   regions: RegionInfo[];
   cityCode: string;
-  /** live tasks of the period's quarters */
-  tasks: StatsTask[];
-  /** live tasks of the year up to the period's last quarter (for the annual targets) */
-  yearTasks: StatsTask[];
+  /** the live tasks of the period's quarters and their results in force, counted; their class coverage */
+  figures: TaskFigures;
+  /**
+   * the share counts of the annual targets' scope (the year, or year to date: the period's and
+   * the year's earlier quarters), counted when first asked for (the table never does), while the
+   * database is still open
+   */
+  annualShares: () => ShareTally[];
   /** live draws of the period's quarters */
   draws: StatsDraw[];
   /** why a figure is short, by `${quarter}|${region}|${class}` */
   causes: Map<string, MissCause>;
   /** objects of the sampled classes per region (a region with none has no credit-based target) */
   sampledObjects: Map<string, number>;
-  /** results in force of yearTasks */
-  results: StatsResult[];
   objects: Record<string, ClassCounts>;
   inspectors: Record<string, number>;
   required: RequiredEntry[];
@@ -73,6 +77,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   ];
   const stored = rulesForYear(db, year);
   const rules = stored.rules;
+  const calendar = loadCalendar(db);
 
   const drawnQuarters = new Set(
     (db.prepare('SELECT DISTINCT quarter FROM draws WHERE substr(quarter, 1, 4) = ?').all(String(year)) as { quarter: string }[]).map((r) => r.quarter),
@@ -80,30 +85,18 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const all = [1, 2, 3, 4].map((q) => quarterOf(year, q));
   const quarters = period.kind === 'quarter' ? [period.quarter] : all.filter((q) => q.start <= today || drawnQuarters.has(q.id));
   const lastQ = period.kind === 'quarter' ? period.quarter.q : 4;
-  const yearQuarterIds = new Set(all.filter((q) => q.q <= lastQ).map((q) => q.id));
   const quarterIds = new Set(quarters.map((q) => q.id));
 
-  const yearTasks = liveTaskFacts(db, year).filter((t) => yearQuarterIds.has(t.quarter));
-  const tasks = yearTasks.filter((t) => quarterIds.has(t.quarter));
   const draws = liveDraws(db, year).filter((d) => quarterIds.has(d.quarter));
-
-  // results of live draws only: a task number is `${drawId}-${ord}`, the draw id begins with the quarter
-  const liveIds = new Set<string>();
-  for (const t of yearTasks) liveIds.add(t.drawId);
-  const results: StatsResult[] = [];
-  // task numbers begin with the draw id, which begins with the quarter: a range on the index
-  const rq = db.prepare(
-    `SELECT r.task_no, r.date, r.outcome, r.fine_fen, r.rectified, r.confidential, COALESCE(p.date, r.published_on) AS pub
-     FROM results r LEFT JOIN published p ON p.task_no = r.task_no
-     WHERE r.current = 1 AND r.task_no >= @lo AND r.task_no < @hi`,
-  );
-  for (const r of rq.iterate({ lo: String(year), hi: String(year + 1) }) as Iterable<{ task_no: string; date: string; outcome: string; fine_fen: number; rectified: number; confidential: number; pub: string | null }>) {
-    if (!liveIds.has(r.task_no.slice(0, r.task_no.lastIndexOf('-')))) continue;
-    results.push({
-      taskNo: r.task_no, date: r.date, outcome: r.outcome, fineFen: r.fine_fen, rectified: r.rectified === 1,
-      confidential: r.confidential === 1, publishedOn: r.pub ?? null,
-    });
-  }
+  // the live tasks of the period and their results, counted by SQL (report-figures.ts)
+  const tally = { year, cityCode: city.code, creditScope: creditBasedScopeOf(rules) };
+  const figures = taskFiguresOf(db, {
+    ...tally, quarters: quarters.map((q) => q.id), today, publicationDue: (d) => publicationDue(calendar, d, rules.deadlines.publicationWorkingDays),
+  });
+  // the annual targets' scope adds the year's other quarters (to the period's last); only check asks for it
+  const earlier = all.filter((q) => q.q <= lastQ && !quarterIds.has(q.id)).map((q) => q.id);
+  let yearToDate: ShareTally[] | undefined;
+  const annualShares = () => (yearToDate ??= [...shareTalliesOf(db, { ...tally, quarters: earlier }), ...figures.tallies.map(shareTally)]);
 
   // rosters as they stood at the end of the period (current when the period is not over)
   const lastDay = quarters.length ? quarters[quarters.length - 1]!.end : `${year}-12-31`;
@@ -113,8 +106,10 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const periodEnd = endOfDayCst(lastDay);
   const asOfFor = (table: 'objects' | 'inspectors'): string | undefined => {
     if (lastDay >= today) return undefined;
+    // a row in force by the period's end is usually among the first rows: no scan for MIN then
+    if (db.prepare(`SELECT 1 FROM ${table} WHERE valid_from <= ? LIMIT 1`).get(periodEnd)) return periodEnd;
     const first = (db.prepare(`SELECT MIN(valid_from) AS at FROM ${table}`).get() as { at: string | null }).at;
-    return first && first > periodEnd ? first : periodEnd;
+    return first ?? periodEnd;
   };
   let asOf = asOfFor('objects');
   const objects: Record<string, ClassCounts> = {};
@@ -205,21 +200,21 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   ).n;
 
   return {
-    period, quarters, regions, cityCode: city.code, tasks, yearTasks, draws, causes, sampledObjects, results, objects, inspectors, required, positiveObjects,
+    period, quarters, regions, cityCode: city.code, figures, annualShares, draws, causes, sampledObjects, objects, inspectors, required, positiveObjects,
     voidedDraws, rules: { id: stored.id, hash: stored.hash, body: rules }, ledgerHead: ledgerHead(db),
-    calendar: loadCalendar(db), today, generatedAt: isoCst(clock),
+    calendar, today, generatedAt: isoCst(clock),
   };
 }
 
 /** The statistics rows of a gathered period. */
 export function reportRows(ctx: ReportContext): StatsRow[] {
   const days = ctx.rules.body.deadlines.publicationWorkingDays;
-  return computeStats({
+  return statsTable({
     regions: ctx.regions,
-    tasks: ctx.tasks,
+    figures: ctx.figures,
+    quarters: ctx.quarters.map((q) => q.id),
     draws: ctx.draws,
     creditScope: creditBasedScopeOf(ctx.rules.body),
-    results: ctx.results, // computeStats ignores the results of other tasks (quarters outside the period)
     objects: ctx.objects,
     inspectors: ctx.inspectors,
     required: ctx.required,
@@ -232,16 +227,16 @@ export function reportRows(ctx: ReportContext): StatsRow[] {
 export function checkReport(ctx: ReportContext): CheckReport & { annualScope: string } {
   const year = periodYear(ctx.period);
   const annualScope = ctx.period.kind === 'year' ? String(year) : ctx.period.quarter.q === 1 ? `${year}Q1` : `${year}Q1-${ctx.period.quarter.id}`;
-  const r = runChecks({
+  const r = checkTargets({
     quarters: ctx.quarters,
     annualScope,
     regions: ctx.regions,
-    tasks: ctx.yearTasks,
+    figures: ctx.figures,
+    annual: ctx.annualShares(),
     draws: ctx.draws,
     creditScope: creditBasedScopeOf(ctx.rules.body),
     causes: ctx.causes,
     sampledObjects: ctx.sampledObjects,
-    results: ctx.results,
     required: ctx.required,
     positiveObjects: ctx.positiveObjects,
     targets: ctx.rules.body.targets,
@@ -342,7 +337,8 @@ export function liveDraws(db: DB, year: number): StatsDraw[] {
  * stored at draw time (draw_tasks, draw_facts): the same as effectiveTasks (draw-store.ts) for
  * object, class, tier, method (after object substitutions), joint and departmentJoint, without its
  * per-task parsing (teams, substitution lists), which costs seconds on a year of 100k tasks.
- * Not in task order. test/report-data.test.ts holds the two equal.
+ * Not in task order. test/report-data.test.ts holds the two equal. The readable reference of the
+ * figures counted by SQL: test/report-figures.test.ts holds taskFigures over these equal to them.
  */
 export function liveTaskFacts(db: DB, year: number): StatsTask[] {
   const draws = db.prepare(

@@ -13,6 +13,8 @@
  * - Append-only tables (ledger, draws, draw_tasks, voids, substitutions, result_batches, commitments …)
  *   refuse UPDATE and DELETE by trigger; `sj verify` detects edits made with the triggers dropped.
  */
+import type { DB } from './db.js';
+import { compressText } from './evidence-store.js';
 
 const roster = (name: string, cols: string) => `
 CREATE TABLE ${name} (
@@ -369,6 +371,40 @@ INSERT INTO draw_exclusions(draw_id, region, class, reason, n)
   WHERE json_type(o.value, '$.excluded') = 'text'
   GROUP BY 1, 2, 3, 4;
 `,
+  // 5: a draw's evidence (the canonical JSON its ledger entry hashed) in brotli-compressed parts
+  // instead of one TEXT value, which at province scale is hundreds of MB and, past about 1.5M
+  // objects, more than one JS string can hold (issue 13; io/evidence-store.ts writes and reads
+  // them). Existing evidence becomes one 'text' part, byte for byte; draws.evidence is left ''.
+  // No foreign key, like draw_exclusions: the parts are written before their draws row (their
+  // hash is the ledger entry's), and sj verify judges what a draws row and its parts say.
+  `
+CREATE TABLE draw_evidence (
+  draw_id TEXT NOT NULL,
+  part INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('text', 'items')),
+  -- items: the JSON list of member names that lead to the long array the elements belong to
+  path TEXT,
+  data BLOB NOT NULL,
+  PRIMARY KEY (draw_id, part)
+);
+${appendOnly('draw_evidence')}
+INSERT INTO draw_evidence(draw_id, part, kind, path, data) SELECT id, 0, 'text', NULL, sj_compress_text(evidence) FROM draws WHERE evidence <> '';
+DROP TRIGGER draws_no_update;
+UPDATE draws SET evidence = '';
+CREATE TRIGGER draws_no_update BEFORE UPDATE ON draws BEGIN SELECT RAISE(ABORT, 'draws is append-only'); END;
+`,
+  // 6: report and check count from indexes alone (issue 13: reading the wide rows cost tenths of
+  // a second at 100k): the active objects per region and class, current or as of an instant; the
+  // joint tasks of a draw per region (the year's joint share, the other tasks counted by strata)
+  `
+CREATE INDEX objects_active ON objects(region, class, valid_to, valid_from) WHERE in_roster = 1 AND status = 'active';
+CREATE INDEX draw_tasks_joint ON draw_tasks(draw_id, region) WHERE joint = 1;
+`,
 ];
+
+/** The SQL functions migrations call, registered on the connection before they run. */
+export function registerMigrationFunctions(db: DB): void {
+  db.function('sj_compress_text', { deterministic: true }, (text: unknown) => compressText(String(text)));
+}
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

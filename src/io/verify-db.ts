@@ -11,6 +11,7 @@ import type { Evidence, Level } from '../core/types.js';
 import { algorithmOf, sameJson, verifyEvidence } from '../core/verify.js';
 import type { DB } from './db.js';
 import { excludedCounts, taskNo, type ExcludedCount } from './draw-store.js';
+import { readEvidence } from './evidence-store.js';
 import { readLedger } from './ledger.js';
 import { buildSnapshot } from './snapshot.js';
 import { commitInstantOfDraw, commitOfDraw, commitVoidPayload, listCommits } from './commit-store.js';
@@ -60,7 +61,6 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
   const draws = db.prepare('SELECT id, seq, quarter, level, kind, regions, rules_id, recorded_at FROM draws ORDER BY seq').all() as {
     id: string; seq: number; quarter: string; level: string; kind: string; regions: string; rules_id: number | null; recorded_at: string;
   }[];
-  const evidenceQ = db.prepare('SELECT evidence FROM draws WHERE id = ?').pluck();
   const drawSeqs = new Set<number>();
   let n = 0;
   for (const d of draws) {
@@ -72,18 +72,22 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     if (!le || le.type !== 'draw' || le.ref !== d.id) {
       problems.push({ entry: where, problem: `has no ledger entry (seq ${d.seq}): inserted behind sj's back` });
     }
-    const text = evidenceQ.get(d.id) as string;
-    let ev: Evidence;
+    let stored: ReturnType<typeof readEvidence>;
     try {
-      ev = JSON.parse(text) as Evidence;
-    } catch {
-      problems.push({ entry: where, problem: 'evidence is not valid JSON' });
+      stored = readEvidence(db, d.id);
+    } catch (e) {
+      problems.push({ entry: where, problem: `evidence cannot be read (not valid JSON, or its parts damaged): ${(e as Error).message}` });
       continue;
     }
-    // the stored text is the canonical body the ledger hashed (recordDraw): hashing it as stored
-    // settles the common case without serialising the evidence again; any other text is judged
-    // by its content, as before
-    if (le && le.payloadHash !== H(text) && le.payloadHash !== evidencePayloadHash(ev)) problems.push({ entry: where, problem: 'evidence differs from what the ledger recorded (payload hash)' });
+    if (!stored) {
+      problems.push({ entry: where, problem: 'has no stored evidence' });
+      continue;
+    }
+    const ev = stored.body as Evidence;
+    // the stored text is the canonical body the ledger hashed (recordDraw), hashed as it was read:
+    // that settles the common case without serialising the evidence again; any other text is
+    // judged by its content
+    if (le && le.payloadHash !== stored.textHash && le.payloadHash !== evidencePayloadHash(ev)) problems.push({ entry: where, problem: 'evidence differs from what the ledger recorded (payload hash)' });
     if (ev.draw?.id !== d.id || ev.draw?.quarter !== d.quarter || ev.draw?.level !== d.level || ev.draw?.kind !== d.kind || canonical(ev.draw?.regions ?? null) !== canonical(JSON.parse(d.regions))) {
       problems.push({ entry: where, problem: 'draw row does not match its evidence (id, quarter, level, kind or regions)' });
     }

@@ -1,0 +1,165 @@
+/**
+ * A draw's evidence in the database: the canonical JSON its ledger entry hashed (§8), stored in
+ * brotli-compressed parts (table draw_evidence, migration 5), written and read a part at a time
+ * so that no step holds the whole text as one string (issue 13: at 2M objects it would not fit
+ * in one). Every reader of a draw's stored evidence comes through here.
+ *
+ * A part is a piece of the canonical text as core/canonical.ts canonicalParts cuts it: `text`
+ * (the document with its long arrays left empty) or `items` (elements of the long array at
+ * `path`). Their concatenation is the text the ledger hashed; the document is rebuilt by
+ * parsing the text parts as one small JSON document and each items part on its own.
+ * Before migration 5 the text was one TEXT value in draws.evidence (now ''); a database opened
+ * read-only without that migration is still read from there.
+ */
+import { createHash } from 'node:crypto';
+import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
+import { canonicalParts, compareCodePoints, type CanonicalPart } from '../core/canonical.js';
+import { takeCanonicalText } from '../core/hash.js';
+import type { Evidence } from '../core/types.js';
+import type { DB } from './db.js';
+
+/** The stored body: the evidence without its `ledger` member (the ledger entry holds that). */
+export type EvidenceBody = Omit<Evidence, 'ledger'>;
+
+/** Bytes (about) of canonical text per part: big enough to compress well, small enough to be cheap. */
+const PART_CHARS = 1 << 18;
+
+/** Brotli at quality 1: about as small as deflate's best here, several times faster than either's default. */
+export function compressText(text: string | Buffer): Buffer {
+  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+  return brotliCompressSync(bytes, {
+    params: {
+      [constants.BROTLI_PARAM_QUALITY]: 1,
+      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+    },
+  });
+}
+
+export function decompressText(data: Buffer): Buffer {
+  return brotliDecompressSync(data);
+}
+
+/**
+ * Store canonical(body) for draw `drawId` (inside the caller's transaction), serialised once:
+ * each part is hashed and compressed as it is made, and the text of the snapshot and the tasks
+ * is the one runDraw kept when it hashed them (core/hash.ts takeCanonicalText), when it did. Returns
+ * H(canonical(body)), the ledger's payloadHash (§8).
+ */
+export function storeEvidence(db: DB, drawId: string, body: EvidenceBody): string {
+  const ins = db.prepare('INSERT INTO draw_evidence(draw_id, part, kind, path, data) VALUES (?, ?, ?, ?, ?)');
+  const h = createHash('sha256');
+  let n = 0;
+  const out = new PartWriter((bytes, part) => {
+    h.update(bytes);
+    ins.run(drawId, n++, part.kind, part.kind === 'items' ? JSON.stringify(part.path) : null, compressText(bytes));
+  });
+  // canonical(body) member by member, as canonical() writes a plain object's members
+  const b = body as unknown as Record<string, unknown>;
+  const keys = Object.keys(b).filter((k) => b[k] !== undefined).sort(compareCodePoints);
+  out.text('{');
+  keys.forEach((k, i) => {
+    out.text(`${i ? ',' : ''}${JSON.stringify(k)}:`);
+    const v = b[k];
+    const kept = typeof v === 'object' && v !== null ? takeCanonicalText(v) : undefined;
+    if (kept) for (const p of kept) out.add(p.bytes, under(k, p.part));
+    else canonicalParts(v, (s, part) => out.add(Buffer.from(s, 'utf8'), under(k, part)), PART_CHARS);
+  });
+  out.text('}');
+  out.flush();
+  return h.digest('hex');
+}
+
+/** A part of member k's text as a part of the body's. */
+const under = (k: string, part: CanonicalPart): CanonicalPart => (part.kind === 'items' ? { kind: 'items', path: [k, ...part.path] } : part);
+
+/** Gathers consecutive pieces of one kind (and path) into parts of about PART_CHARS bytes or more. */
+class PartWriter {
+  private pieces: Uint8Array[] = [];
+  private size = 0;
+  private part: CanonicalPart = { kind: 'text' };
+  constructor(private readonly write: (bytes: Buffer, part: CanonicalPart) => void) {}
+  text(s: string): void {
+    this.add(Buffer.from(s, 'utf8'), { kind: 'text' });
+  }
+  add(bytes: Uint8Array, part: CanonicalPart): void {
+    if (!samePart(part, this.part)) {
+      this.flush();
+      this.part = part;
+    }
+    this.pieces.push(bytes);
+    this.size += bytes.length;
+    if (this.size >= PART_CHARS) this.flush();
+  }
+  flush(): void {
+    if (this.size) this.write(Buffer.concat(this.pieces, this.size), this.part);
+    this.pieces = [];
+    this.size = 0;
+  }
+}
+
+function samePart(a: CanonicalPart, b: CanonicalPart): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'text') return true;
+  const p = b.path!;
+  return a.path.length === p.length && a.path.every((k, i) => k === p[i]);
+}
+
+/** A stored part, decompressed: its place and its UTF-8 bytes. */
+export interface StoredPart {
+  part: CanonicalPart;
+  bytes: Buffer;
+}
+
+/** The stored parts of a draw's evidence, in order (none: no evidence stored). */
+export function* evidenceParts(db: DB, drawId: string): Generator<StoredPart> {
+  if (hasPartsTable(db)) {
+    const rows = db.prepare('SELECT kind, path, data FROM draw_evidence WHERE draw_id = ? ORDER BY part').raw(true).iterate(drawId) as IterableIterator<[string, string | null, Buffer]>;
+    let any = false;
+    for (const [kind, path, data] of rows) {
+      any = true;
+      yield { part: kind === 'items' ? { kind: 'items', path: JSON.parse(path ?? '[]') as string[] } : { kind: 'text' }, bytes: decompressText(data) };
+    }
+    if (any) return;
+  }
+  // before migration 5 (a database opened read-only): the whole text in draws.evidence
+  const legacy = db.prepare('SELECT evidence FROM draws WHERE id = ?').pluck().get(drawId) as string | Buffer | undefined;
+  if (legacy !== undefined && legacy.length > 0) yield { part: { kind: 'text' }, bytes: Buffer.isBuffer(legacy) ? legacy : Buffer.from(legacy, 'utf8') };
+}
+
+/**
+ * A draw's stored evidence body, rebuilt part by part, and the SHA-256 of its stored text (which
+ * the ledger's payloadHash must equal). undefined when the draw has none. Throws SyntaxError
+ * when the stored text is not JSON, Error when its parts do not fit together.
+ */
+export function readEvidence(db: DB, drawId: string): { body: EvidenceBody; textHash: string } | undefined {
+  const h = createHash('sha256');
+  let skeleton = '';
+  let any = false;
+  const items = new Map<string, { path: readonly string[]; lists: unknown[][] }>();
+  for (const { part, bytes } of evidenceParts(db, drawId)) {
+    any = true;
+    h.update(bytes);
+    const text = bytes.toString('utf8');
+    if (part.kind === 'text') {
+      skeleton += text;
+      continue;
+    }
+    const key = JSON.stringify(part.path);
+    let l = items.get(key);
+    if (!l) items.set(key, (l = { path: part.path, lists: [] }));
+    l.lists.push(JSON.parse(`[${text.startsWith(',') ? text.slice(1) : text}]`) as unknown[]);
+  }
+  if (!any) return undefined;
+  const body = JSON.parse(skeleton) as EvidenceBody;
+  for (const { path, lists } of items.values()) {
+    const target = path.reduce<unknown>((o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), body);
+    if (!Array.isArray(target) || target.length) throw new Error(`evidence parts: no empty list at ${path.join('.')} for its elements`);
+    for (const l of lists) for (const x of l) target.push(x);
+  }
+  return { body, textHash: h.digest('hex') };
+}
+
+function hasPartsTable(db: DB): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'draw_evidence'").pluck().get() !== undefined;
+}

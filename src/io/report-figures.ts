@@ -1,0 +1,186 @@
+/**
+ * The figures of the live tasks (core/stats.ts TaskFigures) by SQL aggregates over the columns
+ * stored at draw time (draw_tasks, draw_facts) and the results in force: a year of 100k tasks
+ * never becomes 100k JS objects, and no evidence is read. The same figures as taskFigures over
+ * liveTaskFacts (report-data.ts) and the results; test/report-figures.test.ts holds them equal.
+ */
+import { PROBLEM_OUTCOMES } from '../core/results.js';
+import { publicationState, zeroClasses, zeroCounts, type ClassCoverage, type CreditScope, type ShareTally, type TaskFigures, type TaskTally } from '../core/stats.js';
+import type { ObjClass } from '../core/types.js';
+import type { DB } from './db.js';
+
+/** Which tasks to count, and how the table judges them. */
+export interface TallyQuery {
+  year: number;
+  /** the quarters whose live tasks are counted */
+  quarters: readonly string[];
+  cityCode: string;
+  creditScope: CreditScope;
+}
+
+export interface FiguresQuery extends TallyQuery {
+  today: string;
+  publicationDue: (date: string) => string;
+}
+
+const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
+/** a count of the rows where `cond` holds (0, not NULL, when none does) */
+const n = (cond: string) => `COUNT(CASE WHEN ${cond} THEN 1 END)`;
+
+// The live draws of the quarters in @quarters (a JSON list). Every query below goes from them to
+// their tasks (draw_tasks_draw) and on to the results (results_current): CROSS JOIN keeps SQLite
+// to that order, never scanning the whole of a table for one quarter.
+const LIVE = `
+live AS MATERIALIZED (
+  SELECT d.id, d.quarter, d.level, d.kind FROM draws d
+  WHERE d.quarter IN (SELECT value FROM json_each(@quarters)) AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.draw_id = d.id))`;
+
+// The class rates of each live draw (basis points), from its draw_facts: once per draw.
+const RATES = `
+rate AS MATERIALIZED (
+  SELECT f.draw_id, r.key AS class, r.value AS bp FROM live l JOIN draw_facts f ON f.draw_id = l.id, json_each(f.rates) r)`;
+
+// Object substitutions: a task's object, its county and its method after them (the last one
+// counts; their payload is read, but substitutions are few).
+const SUBSTITUTED = `
+subs AS MATERIALIZED (
+  SELECT s.task_no, s.seq, s.replacement, json_extract(s.payload, '$.objectRegion') AS region, json_extract(s.payload, '$.method') AS method
+  FROM substitutions s WHERE s.kind = 'object' AND s.task_no >= @year AND s.task_no < @next),
+sub AS MATERIALIZED (
+  SELECT task_no,
+    (SELECT x.replacement FROM subs x WHERE x.task_no = s.task_no ORDER BY x.seq DESC LIMIT 1) AS object,
+    (SELECT x.region FROM subs x WHERE x.task_no = s.task_no AND x.region IS NOT NULL ORDER BY x.seq DESC LIMIT 1) AS region,
+    (SELECT x.method FROM subs x WHERE x.task_no = s.task_no AND x.method IS NOT NULL ORDER BY x.seq DESC LIMIT 1) AS method
+  FROM subs s GROUP BY task_no)`;
+
+/** A task's row in the table: the city for a city-level draw's, its county otherwise. */
+const ROW = "CASE WHEN l.level = 'city' THEN @city ELSE tk.region END";
+
+const params = (q: TallyQuery) => ({ year: String(q.year), next: String(q.year + 1), city: q.cityCode, quarters: JSON.stringify(q.quarters) });
+type Params = ReturnType<typeof params>;
+type Keyed = { quarter: string; region: string };
+
+/** The figures of the live tasks of these quarters and of their results in force, each a SQL aggregate. */
+export function taskFiguresOf(db: DB, q: FiguresQuery): TaskFigures {
+  const p = params(q);
+  const tallies = new Map(taskTalliesOf(db, q).map((t) => [`${t.quarter}|${t.region}`, t]));
+  addResultCounts(db, q, p, tallies);
+  return { tallies: [...tallies.values()], coverage: coverage(db, p) };
+}
+
+/** The tallies of the live tasks of these quarters, their results left uncounted (zero). */
+export function taskTalliesOf(db: DB, q: TallyQuery): TaskTally[] {
+  if (!q.quarters.length) return [];
+  return taskCounts(db, q, params(q)).map((r) => ({ ...zeroCounts(), ...r }));
+}
+
+/**
+ * The share counts of the live tasks of these quarters without reading the tasks: a task's row,
+ * class and tier are its stratum's, so the strata's selected counts give the tasks, the credit
+ * basis and the credit-based ones (sj verify holds draw_strata equal to the evidence); the joint
+ * tasks are counted on the partial index draw_tasks_joint. Rows without a task are left out, as
+ * they are of the tallies.
+ */
+export function shareTalliesOf(db: DB, q: TallyQuery): ShareTally[] {
+  if (!q.quarters.length) return [];
+  const credit = q.creditScope === 'all' ? '1' : 'COALESCE(rt.bp, 0) < 10000';
+  return db.prepare(`WITH ${LIVE}, ${RATES},
+  strata AS (
+    SELECT l.quarter, CASE WHEN l.level = 'city' THEN @city ELSE s.region END AS region, SUM(s.selected) AS tasks,
+      SUM(CASE WHEN ${credit} THEN s.selected ELSE 0 END) AS creditBasis,
+      SUM(CASE WHEN (${credit}) AND s.tier IS NOT NULL THEN s.selected ELSE 0 END) AS creditBased
+    FROM live l CROSS JOIN draw_strata s ON s.draw_id = l.id
+    LEFT JOIN rate rt ON rt.draw_id = l.id AND rt.class = s.class
+    GROUP BY 1, 2),
+  joint AS (
+    SELECT l.quarter, ${ROW} AS region, COUNT(*) AS n
+    FROM live l CROSS JOIN draw_tasks tk ON tk.draw_id = l.id AND tk.joint = 1
+    GROUP BY 1, 2)
+  SELECT s.quarter, s.region, s.tasks, COALESCE(j.n, 0) AS jointInternal, s.creditBasis, s.creditBased
+  FROM strata s LEFT JOIN joint j ON j.quarter = s.quarter AND j.region = s.region
+  WHERE s.tasks > 0`).all(params(q)) as ShareTally[];
+}
+
+/** The task counts, by quarter and row. */
+function taskCounts(db: DB, q: TallyQuery, p: Params): (Keyed & Pick<TaskTally, 'onsite' | 'offsite' | 'jointInternal' | 'creditBasis' | 'creditBased'>)[] {
+  const sampled = 'COALESCE(rt.bp, 0) < 10000'; // drawn by sampling at the draw's own rates
+  const credit = q.creditScope === 'all' ? '1' : sampled;
+  const method = 'COALESCE(s.method, tk.method)';
+  return db.prepare(`WITH ${LIVE}, ${RATES}, ${SUBSTITUTED}
+  SELECT l.quarter, ${ROW} AS region,
+    ${n(`${method} = 'onsite'`)} AS onsite, ${n(`${method} <> 'onsite'`)} AS offsite, ${n('tk.joint = 1')} AS jointInternal,
+    ${n(credit)} AS creditBasis, ${n(`(${credit}) AND tk.tier IS NOT NULL`)} AS creditBased
+  FROM live l CROSS JOIN draw_tasks tk ON tk.draw_id = l.id
+  LEFT JOIN rate rt ON rt.draw_id = l.id AND rt.class = tk.class
+  LEFT JOIN sub s ON s.task_no = tk.task_no
+  GROUP BY 1, 2`).all(p) as ReturnType<typeof taskCounts>;
+}
+
+const RESULT_SUMS = ['problems', 'rectifyOrdered', 'rectified', 'cases', 'fineFen', 'referrals', 'criminalReferrals'] as const;
+type ResultGroup = Keyed & {
+  date: string;
+  pub: string | null;
+  confidential: number;
+  n: number;
+} & Pick<TaskTally, (typeof RESULT_SUMS)[number]>;
+
+/**
+ * Add the counts of the results in force of the tasks to their tallies (by `${quarter}|${row}`).
+ * SQL counts them by inspection date and publication date too (few groups: dates repeat,
+ * publications come in batches), and their publication is judged here on those dates, as
+ * publicationState judges one result.
+ */
+function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string, TaskTally>): void {
+  const problem = [...PROBLEM_OUTCOMES].map(sqlText).join(', ');
+  const groups = db.prepare(`WITH ${LIVE}
+  SELECT l.quarter, ${ROW} AS region, r.date, COALESCE(pb.date, r.published_on) AS pub, r.confidential = 1 AS confidential,
+    COUNT(*) AS n, ${n(`r.outcome IN (${problem})`)} AS problems, ${n("r.outcome = '责令整改'")} AS rectifyOrdered,
+    ${n('r.rectified = 1')} AS rectified, ${n("r.outcome = '立案处罚'")} AS cases, SUM(r.fine_fen) AS fineFen,
+    ${n("r.outcome = '移送'")} AS referrals, ${n("r.outcome = '移送公安'")} AS criminalReferrals
+  FROM live l CROSS JOIN draw_tasks tk ON tk.draw_id = l.id
+  CROSS JOIN results r ON r.task_no = tk.task_no AND r.current = 1
+  LEFT JOIN published pb ON pb.task_no = tk.task_no
+  GROUP BY 1, 2, 3, 4, 5`).all(p) as ResultGroup[];
+  const dueOf = new Map<string, string>();
+  const due = (d: string) => dueOf.get(d) ?? dueOf.set(d, q.publicationDue(d)).get(d)!;
+  for (const g of groups) {
+    const a = tallies.get(`${g.quarter}|${g.region}`)!; // every result's task is tallied
+    a.inspected += g.n;
+    for (const f of RESULT_SUMS) a[f] += g[f];
+    if (g.pub !== null) a.published += g.n;
+    if (g.confidential) continue;
+    a.publishable += g.n;
+    const state = publicationState({ confidential: false, publishedOn: g.pub, date: g.date }, q.today, due);
+    if (state === 'overdue') a.overdue += g.n;
+    if (state === 'published-late') a.publishedLate += g.n;
+  }
+}
+
+/**
+ * The class coverage (core/stats.ts classCoverage) of the period's quarters: every object once
+ * per (quarter, region), own when a routine draw of the row's level selected it; a city-level
+ * draw's objects also count, credited, in their own county.
+ */
+function coverage(db: DB, p: Params): Map<string, ClassCoverage> {
+  const out = new Map<string, ClassCoverage>();
+  const rows = db.prepare(`WITH ${LIVE}, ${SUBSTITUTED},
+  t AS (
+    SELECT l.quarter, l.level, l.kind, COALESCE(s.object, tk.object_id) AS object, COALESCE(s.region, tk.object_region) AS object_region, tk.class
+    FROM live l CROSS JOIN draw_tasks tk ON tk.draw_id = l.id LEFT JOIN sub s ON s.task_no = tk.task_no),
+  picked AS (
+    SELECT quarter, CASE WHEN level = 'city' THEN @city ELSE object_region END AS region, object, class, kind = 'routine' AS own FROM t
+    UNION ALL
+    SELECT quarter, object_region, object, class, 0 FROM t WHERE level = 'city'),
+  -- with MAX(own), the bare class comes from an own row when there is one (classCoverage's own map)
+  objects AS (SELECT quarter, region, object, class, MAX(own) AS own FROM picked GROUP BY quarter, region, object)
+  SELECT quarter, region, class, SUM(own) AS own, SUM(1 - own) AS credited FROM objects GROUP BY quarter, region, class`)
+    .all(p) as { quarter: string; region: string; class: ObjClass; own: number; credited: number }[];
+  for (const r of rows) {
+    const k = `${r.quarter}|${r.region}`;
+    let c = out.get(k);
+    if (!c) out.set(k, (c = { own: zeroClasses(), credited: zeroClasses() }));
+    c.own[r.class] += r.own;
+    c.credited[r.class] += r.credited;
+  }
+  return out;
+}

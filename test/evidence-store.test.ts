@@ -1,0 +1,156 @@
+/**
+ * The stored evidence (io/evidence-store.ts, migration 5): canonical JSON in brotli-compressed
+ * parts, written in one pass, read back part by part into the same document; `sj draw export`
+ * gives the bytes it gave when the evidence was one TEXT value; migration 5 converts old rows.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { canonical, canonicalParts, type CanonicalPart } from '../src/core/canonical.js';
+import { H, hashCanonical, takeCanonicalText } from '../src/core/hash.js';
+import { openDb } from '../src/io/db.js';
+import { decompressText, evidenceParts, readEvidence, storeEvidence, type EvidenceBody } from '../src/io/evidence-store.js';
+import { run as sj } from './cli.js';
+import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
+import { toLegacyEvidence } from './legacy-evidence.js';
+
+const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
+
+beforeAll(async () => {
+  await hengshuiTemplate();
+});
+
+/** An evidence-shaped document with long arrays at two depths and the awkward strings of §1. */
+function bigDocument(n: number) {
+  const objects = Array.from({ length: n }, (_, i) => ({
+    region: '131102', id: `O${String(i).padStart(6, '0')}`, name: i % 3 ? `衡水市测试${i}号` : `𠀀 non-BMP \u2028 "q" \\ ${i}`,
+    tier: i % 5 ? 'B' : null, excluded: i % 11 ? null : 'season', class: 'general', offsite: i % 2 === 0,
+  }));
+  const tasks = Array.from({ length: 2500 }, (_, i) => ({ objectId: objects[i]!.id, inspectors: ['I1', `I${i}`], rank: i + 1, key: H(String(i)) }));
+  return {
+    format: 'sj-evidence/2', algorithm: 'sj-draw/2',
+    draw: { id: 'x', regions: ['131102'], seed: H('s') },
+    snapshot: { rules: { rates: { county: { key: 2500 } }, years: { '2024': 1, '2023': 2 } }, objects, inspectors: [], experts: [], avoidance: [['I1', 'O000001']] },
+    snapshotHash: H('a'), strata: [], tasks, resultHash: H('b'),
+  };
+}
+
+describe('canonicalParts', () => {
+  it('cuts canonical(x) into text and items pieces that concatenate to it and rebuild x', () => {
+    const doc = bigDocument(9000);
+    const pieces: { s: string; part: CanonicalPart }[] = [];
+    canonicalParts(doc, (s, part) => pieces.push({ s, part }), 1 << 14);
+    expect(pieces.map((p) => p.s).join('')).toBe(canonical(doc));
+    const items = pieces.filter((p) => p.part.kind === 'items');
+    expect(new Set(items.map((p) => JSON.stringify(p.part.path)))).toEqual(new Set(['["snapshot","objects"]', '["tasks"]']));
+    // the text pieces are the document with its long arrays empty
+    const skeleton = JSON.parse(pieces.filter((p) => p.part.kind === 'text').map((p) => p.s).join(''));
+    expect(skeleton.snapshot.objects).toEqual([]);
+    expect(skeleton.tasks).toEqual([]);
+    expect(skeleton.snapshot.rules).toEqual(doc.snapshot.rules);
+    // every items piece is whole elements, with the comma before it when it is not the first
+    const objectPieces = items.filter((p) => p.part.path?.[1] === 'objects');
+    expect(objectPieces.length).toBeGreaterThan(3);
+    const elems = objectPieces.flatMap((p, k) => {
+      expect(p.s.startsWith(',')).toBe(k > 0);
+      return JSON.parse(`[${k ? p.s.slice(1) : p.s}]`) as unknown[];
+    });
+    expect(canonical(elems)).toBe(canonical(doc.snapshot.objects));
+  });
+
+  it('leaves a long array below an array as text; one at the top is items of the empty path', () => {
+    const nested = { a: [Array.from({ length: 5000 }, (_, i) => i)] };
+    const top = Array.from({ length: 5000 }, (_, i) => ({ i }));
+    for (const x of [nested, top]) {
+      const parts: CanonicalPart[] = [];
+      let s = '';
+      canonicalParts(x, (c, part) => { parts.push(part); s += c; }, 64);
+      expect(s).toBe(canonical(x));
+      const items = parts.filter((p) => p.kind === 'items');
+      if (x === nested) expect(items).toEqual([]);
+      else expect(items.length > 0 && items.every((p) => p.path!.length === 0)).toBe(true);
+    }
+  });
+});
+
+describe('storeEvidence / readEvidence', () => {
+  it('stores the canonical text compressed in parts and reads back the same document and its hash', () => {
+    const db = openDb(':memory:');
+    const doc = bigDocument(20000) as unknown as EvidenceBody;
+    const hash = storeEvidence(db, 'x', doc);
+    const text = canonical(doc);
+    expect(hash).toBe(H(text));
+    const rows = db.prepare('SELECT part, kind, length(data) AS n FROM draw_evidence WHERE draw_id = ? ORDER BY part').all('x') as { part: number; kind: string; n: number }[];
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.reduce((n, r) => n + r.n, 0)).toBeLessThan(Buffer.byteLength(text) / 3); // compressed
+    expect(Buffer.concat([...evidenceParts(db, 'x')].map((p) => p.bytes)).toString('utf8')).toBe(text);
+    const back = readEvidence(db, 'x')!;
+    expect(back.textHash).toBe(hash);
+    expect(JSON.stringify(back.body)).toBe(JSON.stringify(JSON.parse(text))); // same members in the same order
+    expect(readEvidence(db, 'none')).toBeUndefined();
+  });
+});
+
+describe('storeEvidence with the text runDraw kept', () => {
+  it('stores the same parts, and the kept text is handed over once', () => {
+    const db = openDb(':memory:');
+    const doc = bigDocument(12000) as unknown as EvidenceBody;
+    const copy = JSON.parse(JSON.stringify(doc)) as EvidenceBody; // equal, but nothing kept for it
+    expect(hashCanonical(doc.snapshot, { keep: true })).toBe(H(canonical(doc.snapshot)));
+    expect(hashCanonical(doc.tasks, { keep: true })).toBe(H(canonical(doc.tasks)));
+    expect(storeEvidence(db, 'kept', doc)).toBe(H(canonical(doc)));
+    expect(takeCanonicalText(doc.snapshot)).toBeUndefined(); // taken by the store
+    expect(storeEvidence(db, 'made', copy)).toBe(H(canonical(doc)));
+    const parts = (id: string) => db.prepare('SELECT part, kind, path, data FROM draw_evidence WHERE draw_id = ? ORDER BY part').all(id)
+      .map((r) => { const x = r as { part: number; kind: string; path: string | null; data: Buffer }; return { ...x, data: decompressText(x.data).toString('utf8') }; });
+    expect(parts('kept')).toEqual(parts('made'));
+  });
+});
+
+describe('sj draw export and migration 5', () => {
+  it('exports the bytes the one-TEXT evidence gave, before and after migrating an old database', async () => {
+    const { dir, path } = await hengshuiDb();
+    expect((await sj(['--db', path, 'draw', '--quarter', '2023Q2', '--date', '2023-04-03', '--seed', SEED, '--yes'])).status).toBe(0);
+    const ids = ['2023Q2-city-01', '2023Q2-county-01'];
+    const exported = async (id: string) => {
+      const file = join(dir, `${id}.json`);
+      expect((await sj(['--db', path, 'draw', 'export', id, '--out', file])).status).toBe(0);
+      const out = await sj(['--db', path, 'draw', 'export', id]);
+      expect(out.status).toBe(0);
+      const bytes = readFileSync(file, 'utf8');
+      expect(out.stdout).toBe(bytes); // stdout and file alike
+      return bytes;
+    };
+    const before = new Map<string, string>();
+    for (const id of ids) before.set(id, await exported(id));
+
+    // the database as an older sj wrote it: the text in draws.evidence
+    let db = new Database(path);
+    toLegacyEvidence(db);
+    const legacy = new Map(db.prepare('SELECT id, seq, evidence FROM draws').all().map((r) => [(r as { id: string }).id, r as { seq: number; evidence: string }]));
+    const ledger = db.prepare('SELECT seq, prev_hash, hash FROM ledger').all() as { seq: number; prev_hash: string; hash: string }[];
+    db.close();
+    for (const id of ids) {
+      // what the export of the one-TEXT evidence was: the parsed text, members in evidence order
+      const ev = JSON.parse(legacy.get(id)!.evidence);
+      const le = ledger.find((l) => l.seq === legacy.get(id)!.seq)!;
+      const old = {
+        format: ev.format, algorithm: ev.algorithm, draw: ev.draw, snapshot: ev.snapshot, snapshotHash: ev.snapshotHash,
+        strata: ev.strata, tasks: ev.tasks, resultHash: ev.resultHash, ledger: { seq: le.seq, prevHash: le.prev_hash, hash: le.hash },
+      };
+      expect(before.get(id)).toBe(JSON.stringify(old, null, 1) + '\n');
+    }
+
+    // opening migrates: one compressed text part per draw, draws.evidence emptied, same bytes out
+    expect((await sj(['--db', path, 'verify'])).status).toBe(0);
+    db = new Database(path);
+    expect(db.prepare('SELECT COUNT(*) FROM draws WHERE evidence <> \'\'').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT draw_id, part, kind FROM draw_evidence ORDER BY draw_id, part').all()).toEqual(ids.map((id) => ({ draw_id: id, part: 0, kind: 'text' })));
+    for (const id of ids) expect(readEvidence(db, id)!.textHash).toBe(H(legacy.get(id)!.evidence));
+    expect(() => db.prepare('UPDATE draw_evidence SET part = 9').run()).toThrow(/append-only/);
+    expect(() => db.prepare('UPDATE draws SET evidence = 1').run()).toThrow(/append-only/);
+    db.close();
+    for (const id of ids) expect(await exported(id)).toBe(before.get(id));
+  });
+});
