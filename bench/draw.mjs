@@ -99,7 +99,7 @@ for (const level of ['county', 'city']) {
 // the realistic Hengshui fixture, through the database, as `sj draw` runs it
 const { openDb } = await import('../dist/io/db.js');
 const { importRoster } = await import('../dist/io/roster-write.js');
-const { makeDraw } = await import('../dist/commands/draw-run.js');
+const { makeDraw } = await import('../dist/io/draw-service.js');
 const { parseQuarter } = await import('../dist/core/quarter.js');
 const dir = mkdtempSync(join(tmpdir(), 'sj-bench-'));
 const db = openDb(join(dir, 'b.db'));
@@ -109,7 +109,7 @@ for (const [kind, f] of [['objects', 'objects.xlsx'], ['inspectors', 'inspectors
 const q = parseQuarter('2023Q2');
 const realistic = [];
 for (const level of ['city', 'county']) {
-  const [run, t] = time(() => makeDraw(db, { quarter: q, level, regions: [], directional: false, filter: null, method: 'auto', departmentJoint: false, partners: [], withExperts: false, date: '2023-04-03', entropy: 'bench', entropySource: 'user' }, { dryRun: false, showProgress: false }));
+  const [run, t] = time(() => makeDraw(db, { quarter: q, level, regions: [], directional: false, filter: null, method: 'auto', departmentJoint: false, partners: [], withExperts: false, date: '2023-04-03', entropy: 'bench', entropySource: 'user' }, { dryRun: false }));
   realistic.push({ level, tasks: run.evidence.tasks.length, t });
 }
 db.close();

@@ -156,11 +156,16 @@ export function nestedHelp(program: Command, argv: string[]): string[] {
   return [...argv.slice(0, i), ...argv.slice(i + 1), '--help'];
 }
 
-/** The top-level command a run names, when it names one it can run alone (not `help`, not none). */
-function commandName(argv: string[]): string | undefined {
+/**
+ * The command modules a run needs: the one of the top-level command it names; none for a bare
+ * `sj --version`; all of them otherwise (`sj`, `sj --help`, `sj help …`, an unknown name).
+ */
+function modulesFor(argv: string[]): Promise<CommandModule[]> {
   const i = commandIndex(buildProgram(new App(), []), argv);
   const name = i < 0 ? undefined : argv[i];
-  return name && COMMAND_NAMES.includes(name) ? name : undefined;
+  if (name && COMMAND_NAMES.includes(name)) return loadCommands(name);
+  if (i < 0 && argv.slice(2).some((a) => a === '-V' || a === '--version')) return Promise.resolve([]);
+  return loadCommands();
 }
 
 /** Run the CLI; resolves to the exit status. */
@@ -171,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
   // Chinese unless asked otherwise (also for a second run in the same process, as the tests do)
   setLang(lang ?? 'zh');
   const app = new App();
-  const program = buildProgram(app, await loadCommands(commandName(argv)));
+  const program = buildProgram(app, await modulesFor(argv));
   let status: number;
   try {
     status = await run(program, app, argv);

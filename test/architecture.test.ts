@@ -132,14 +132,8 @@ describe('architecture', () => {
   });
 
   it('keeps SQL and transactions out of commands (io services do that)', () => {
-    // draw, reveal and substitution still open their write transactions in commands: moving
-    // them into io services is pending (issue 16). The list may only shrink: a file listed
-    // here that no longer needs it fails below.
-    const PENDING = new Set(['commands/draw.ts', 'commands/draw-run.ts', 'commands/draw-commit.ts']);
     const sql = /\.prepare\(|\.exec\(|\bwriteTx\(|\brehearsalTx\(|\btransaction\(|\.pragma\(/;
     const commands = FILES.filter((f) => layer(f) === 'commands');
-    const offending = commands.filter((f) => sql.test(code(f)));
-    expect(offending.filter((f) => !PENDING.has(f))).toEqual([]);
-    expect([...PENDING].filter((f) => !offending.includes(f))).toEqual([]);
+    expect(commands.filter((f) => sql.test(code(f)))).toEqual([]);
   });
 });

@@ -8,7 +8,9 @@
  * Runs are serialised: one file's tests run one after another, and this swaps process-wide
  * state (env, cwd, the two write functions) only for the length of one run.
  */
+import { Chalk } from 'chalk';
 import { main } from '../src/cli.js';
+import { App } from '../src/commands/app.js';
 import { BIN, ROOT } from './helpers.js';
 import type { CliResult } from './db-helpers.js';
 
@@ -64,4 +66,26 @@ async function runNow(args: string[], opts: RunOpts): Promise<CliResult> {
     Object.assign(process.env, savedEnv);
   }
   return { status, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** What an action wrote: stdout (data) and stderr (messages), a string per write. */
+export interface Captured {
+  stdout: string[];
+  stderr: string[];
+}
+
+/**
+ * An App on the database at `path`, as cli.ts configures it, whose output is kept in memory
+ * (no colour, no TTY): for tests that call a command's action function `(app, opts)` directly.
+ */
+export function appOn(path: string): { app: App; seen: Captured } {
+  const app = new App();
+  app.configure({ db: path, color: false });
+  const seen: Captured = { stdout: [], stderr: [] };
+  const err = (s: string) => void seen.stderr.push(s);
+  app.out = {
+    data: (s) => void seen.stdout.push(s), dataPart: (s) => void seen.stdout.push(s), info: err, ok: err, warn: err, error: err,
+    color: new Chalk({ level: 0 }), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false,
+  };
+  return { app, seen };
 }

@@ -6,7 +6,7 @@
  * the problems reported must be the same.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIXTURES, ROOT } from './helpers.js';
@@ -40,11 +40,20 @@ const FILES: [string, string][] = [
   ['avoidance', join(FIXTURES, 'hengshui', 'avoidance.csv')],
 ];
 
-/** Import FILES into a fresh database, in a worker thread or not; the summaries and the rows. */
+/** Rows whose hashes need escapes, non-BMP characters and integer-like extra keys. */
+const TRICKY = [
+  '统一社会信用代码,单位名称,所属区县,监管类别,标签,地址,2023,10,a"b,𠀀列',
+  '91131100MA0TRICK01,"衡水""引号""\\反斜杠",桃城区,重点监管对象,"涉气、涉水","路𠀀号😀",x,y,q,𠮷',
+  '91131100MA0TRICK02,普通公司,冀州区,一般监管对象,,,,,,',
+].join('\n');
+
+/** Import FILES (and TRICKY) into a fresh database, in a worker thread or not; the summaries and the rows. */
 async function importAll(worker: boolean) {
-  const db = m.openDb(join(tempDir(), 'sj.db'));
+  const dir = tempDir();
+  writeFileSync(join(dir, 'tricky.csv'), TRICKY);
+  const db = m.openDb(join(dir, 'sj.db'));
   const summaries: Record<string, unknown>[] = [];
-  for (const [kind, path] of FILES) {
+  for (const [kind, path] of [...FILES, ['objects', join(dir, 'tricky.csv')] as [string, string]]) {
     const { importId: _i, ...s } = await m.importRoster(db, { kind, path, mode: 'partial', workerBytes: worker ? 0 : Infinity });
     summaries.push(s);
   }
@@ -79,6 +88,7 @@ describe.skipIf(!built)('import in a worker thread (compiled code)', () => {
     expect(inWorker.summaries).toEqual(inThread.summaries);
     expect(inWorker.tables).toEqual(inThread.tables);
     expect(inWorker.tables.objects!.length).toBeGreaterThan(3000);
+    expect(inWorker.summaries.at(-1)).toMatchObject({ added: 2, rows: 2 });
   });
 
   it('reports the same problems for every bad fixture, and a missing header the same way', async () => {

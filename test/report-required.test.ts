@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseQuarter } from '../src/core/quarter.js';
 import { ceilDiv } from '../src/core/arith.js';
-import { makeDraw } from '../src/commands/draw-run.js';
+import { makeDraw } from '../src/io/draw-service.js';
 import { checkReport, gatherReport, reportRows } from '../src/io/report-data.js';
 import { freshDb, seedRostersFromSnapshot, tempDir, vector } from './db-helpers.js';
 

@@ -3,7 +3,7 @@
  * is warned about (not refused); --joint-share speaks percent; numbers align right in `roster
  * stats` and `check`; `roster list --csv` carries a BOM; the install policy covers esbuild; the
  * README tells how to put `sj` on the PATH; .gitignore covers the demo's outputs. (An unknown
- * command is in test/help.test.ts; the guided draw and report in test/menu-pty.test.ts.)
+ * command is in test/help.test.ts; the guided draw and report in test/e2e/menu-pty.test.ts.)
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';

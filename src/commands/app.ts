@@ -25,6 +25,14 @@ export class App {
     this.dbFlag = opts.db;
     this.out = makeOutput({ noColor: opts.color === false });
   }
+  /** the --db option as given (undefined: SJ_DB or the default decides) */
+  get dbOption(): string | undefined {
+    return this.dbFlag;
+  }
+  /** use this database file (sj demo's own default), keeping the output as configured; before openDb */
+  useDb(path: string): void {
+    this.dbFlag = path;
+  }
   get lang(): Lang {
     return getLang();
   }

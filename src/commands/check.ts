@@ -66,11 +66,56 @@ export function targetName(l: TargetLine): string {
   return t(`check.target.${l.id}`, { cls: l.class ? t(`report.classShort.${l.class}`) : '' });
 }
 
-interface CheckOpts {
+export interface CheckOpts {
   quarter?: string;
   year?: string;
   json?: boolean;
   missed?: boolean;
+}
+
+/** The targets as a table (misses in bold red) and the summary line under it. */
+function checkText(c: App['out']['color'], lines: TargetLine[], all: TargetLine[], period: string, yearInProgress: boolean): string {
+  const rows = lines.map((l) => [
+    targetName(l),
+    l.region === 'all' ? t('check.all') : l.regionName,
+    l.scope,
+    figureText(l),
+    thresholdText(l),
+    l.informational ? t('check.info') : l.met ? t('check.met') : t('check.missed'),
+    neededText(l, yearInProgress),
+  ]);
+  const headers = ['target', 'region', 'scope', 'figure', 'threshold', 'met', 'needed'].map((k) => t(`check.col.${k}`));
+  // the figure and the threshold are numbers in words (≥ 13, 31.0% (26/84), a date): aligned right
+  const table = textTable(headers, rows, { align: [undefined, undefined, undefined, 'right', 'right'] }).trimEnd().split('\n');
+  const body = table.map((s, i) => (i >= 2 && !lines[i - 2]!.met ? c.red.bold(s) : s));
+  const missed = all.filter((l) => !l.met).length;
+  const summary = missed
+    ? c.red.bold(t('check.summaryMissed', { period, missed, n: all.length }))
+    : c.green(t('check.summaryMet', { period, n: all.length }));
+  return [...(lines.length ? body : []), '', summary].join('\n');
+}
+
+/** `sj check`: each target of the rules, met or not and what is still needed; exit 3 when any is missed. */
+export function check(app: App, opts: CheckOpts): void {
+  const period = requirePeriod(opts);
+  const db = app.openDb({ create: false });
+  const ctx = gatherReport(db, period);
+  const rep = checkReport(ctx);
+  const yearInProgress = ctx.today <= `${periodYear(period)}-12-31`;
+  const lines = opts.missed ? rep.targets.filter((l) => !l.met) : rep.targets;
+  if (opts.json) {
+    app.out.data(JSON.stringify({
+      period: periodId(period),
+      today: ctx.today,
+      annualScope: rep.annualScope,
+      met: rep.met,
+      rules: { id: ctx.rules.id, hash: ctx.rules.hash },
+      targets: lines.map((l) => ({ ...l, note: neededText(l, yearInProgress) || null })),
+    }, null, 2));
+  } else {
+    app.out.data(checkText(app.out.color, lines, rep.targets, periodId(period), yearInProgress));
+  }
+  if (!rep.met) app.exitCode = EXIT.targetsMissed;
 }
 
 export function register(program: Command, app: App): void {
@@ -81,45 +126,7 @@ export function register(program: Command, app: App): void {
     .option('-y, --year <year>', t('check.opt.year'))
     .option('--missed', t('check.opt.missed'))
     .option('--json', t('check.opt.json'))
-    .action((opts: CheckOpts) => {
-      const period = requirePeriod(opts);
-      const db = app.openDb({ create: false });
-      const ctx = gatherReport(db, period);
-      const rep = checkReport(ctx);
-      const yearInProgress = ctx.today <= `${periodYear(period)}-12-31`;
-      const lines = opts.missed ? rep.targets.filter((l) => !l.met) : rep.targets;
-      if (opts.json) {
-        app.out.data(JSON.stringify({
-          period: periodId(period),
-          today: ctx.today,
-          annualScope: rep.annualScope,
-          met: rep.met,
-          rules: { id: ctx.rules.id, hash: ctx.rules.hash },
-          targets: lines.map((l) => ({ ...l, note: neededText(l, yearInProgress) || null })),
-        }, null, 2));
-      } else {
-        const missed = rep.targets.filter((l) => !l.met).length;
-        const rows = lines.map((l) => [
-          targetName(l),
-          l.region === 'all' ? t('check.all') : l.regionName,
-          l.scope,
-          figureText(l),
-          thresholdText(l),
-          l.informational ? t('check.info') : l.met ? t('check.met') : t('check.missed'),
-          neededText(l, yearInProgress),
-        ]);
-        const headers = ['target', 'region', 'scope', 'figure', 'threshold', 'met', 'needed'].map((k) => t(`check.col.${k}`));
-        // the figure and the threshold are numbers in words (≥ 13, 31.0% (26/84), a date): aligned right
-        const table = textTable(headers, rows, { align: [undefined, undefined, undefined, 'right', 'right'] }).trimEnd().split('\n');
-        const c = app.out.color;
-        const body = table.map((s, i) => (i >= 2 && !lines[i - 2]!.met ? c.red.bold(s) : s));
-        const summary = missed
-          ? c.red.bold(t('check.summaryMissed', { period: periodId(period), missed, n: rep.targets.length }))
-          : c.green(t('check.summaryMet', { period: periodId(period), n: rep.targets.length }));
-        app.out.data([...(lines.length ? body : []), '', summary].join('\n'));
-      }
-      if (!rep.met) app.exitCode = EXIT.targetsMissed;
-    });
+    .action((opts: CheckOpts) => check(app, opts));
   examples(cmd, [
     'sj check --quarter 2023Q2',
     'sj check --year 2023 --missed',

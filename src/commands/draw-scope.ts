@@ -1,21 +1,24 @@
 /**
  * What `sj draw` and `sj draw commit` share: the options that say what a draw covers and how,
  * their validation (the quarter, the levels in drawing order, the request without its entropy),
- * and how a draw is shown. Its own module, so the ceremony (draw-commit.ts) and the draw command
- * (draw.ts) both use it without importing each other.
+ * and how the draws made are shown (and their task list written). Its own module, so the ceremony
+ * (draw-commit.ts) and the draw itself (draw-run.ts) both use it without importing each other.
  */
 import type { Command } from 'commander';
 import { shortfallOf } from '../core/draw.js';
-import { parseQuarter, quarterEnded, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
+import { quarterEnded, type Quarter } from '../core/quarter.js';
 import type { DrawFilter, DrawMethod, Evidence, Level } from '../core/types.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { dateCst, now } from '../io/clock.js';
+import { requireQuarter } from './period.js';
+import { today } from '../io/clock.js';
+import type { DB } from '../io/db.js';
+import type { DrawRun } from '../io/draw-service.js';
+import { effectiveTasks } from '../io/draw-store.js';
 import { Regions } from '../io/regions.js';
-import { parseBy } from '../io/task-list.js';
+import { parseBy, writeTaskList } from '../io/task-list.js';
 import { textTable } from '../ui/table.js';
 import { collect, dateOption, percentOption, type App } from './app.js';
-import type { DrawRun } from './draw-run.js';
 
 /** The scope and method options of a draw, in the order `--help` shows them. */
 export function withScopeOptions(cmd: Command): Command {
@@ -32,13 +35,6 @@ export function withScopeOptions(cmd: Command): Command {
     .option('--partners <list>', t('draw.opt.partners'))
     .option('--with-experts', t('draw.opt.withExperts'))
     .option('--date <YYYY-MM-DD>', t('draw.opt.date'));
-}
-
-export function requireQuarter(v: string | undefined): Quarter {
-  if (!v) throw new UsageError(t('draw.needQuarter'), QUARTER_FORMS.join(', '));
-  const q = parseQuarter(v);
-  if (!q) throw new UsageError(t('quarter.bad', { value: v }));
-  return q;
 }
 
 export function resolveCounties(regions: Regions, values: string[]): string[] {
@@ -106,6 +102,13 @@ export function printRun(app: App, run: DrawRun, regions: Regions): void {
   app.out.ok(t('draw.done', { id: ev.draw.id, tasks: ev.tasks.length }));
 }
 
+/** The task list of the draws just made (`sj draw --out`, `sj draw reveal --out`), written and said. */
+export async function writeRunsTaskList(app: App, db: DB, runs: DrawRun[], out: string, by: { byTeam: boolean }): Promise<void> {
+  const tasks = runs.flatMap((r) => effectiveTasks(db, { drawId: r.evidence.draw.id }));
+  await writeTaskList(db, out, tasks, by);
+  app.out.info(t('draw.written', { file: out }));
+}
+
 export function runJson(run: DrawRun, regions: Regions) {
   const ev = run.evidence;
   return {
@@ -124,7 +127,7 @@ export function runJson(run: DrawRun, regions: Regions) {
  */
 export function drawDate(quarter: Quarter, given: string | undefined): string | undefined {
   if (given && given > quarter.end) throw new UsageError(t('draw.dateAfterQuarter', { date: given, quarter: quarter.id, end: quarter.end }));
-  if (!given && quarterEnded(quarter, dateCst(now()))) {
+  if (!given && quarterEnded(quarter, today())) {
     throw new UsageError(t('usage.missingFlag', { flag: '--date' }), t('draw.dateNeeded', { quarter: quarter.id, end: quarter.end }));
   }
   return given;

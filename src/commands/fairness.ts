@@ -7,23 +7,21 @@
  * for `sj report --year` and `sj plan --fairness`.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync, renameSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
   fairnessReport, quarterSpan, tierRatios, type FairnessReport, type GroupRow, type QuarterFairness, type TierRatio,
 } from '../core/fairness.js';
 import { decimalText, fracText, percentText, toNumber, type Frac } from '../core/fraction.js';
-import { parseQuarter } from '../core/quarter.js';
+import { parseQuarter, type Quarter } from '../core/quarter.js';
 import type { ObjClass } from '../core/types.js';
-import { UsageError } from '../errors.js';
+import { SjError, UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import { drawsFromDb, drawsFromFiles, planFairness, type FairnessSource } from '../io/fairness-data.js';
 import type { DB } from '../io/db.js';
-import type { Quarter } from '../core/quarter.js';
 import { fairnessChartPath, fairnessWorkbook } from '../io/fairness-xlsx.js';
 import { Regions } from '../io/regions.js';
-import { SjError } from '../errors.js';
 import { textTable } from '../ui/table.js';
 import { examples, intOption, type App } from './app.js';
 import { requirePeriod } from './period.js';
@@ -214,23 +212,18 @@ export function showPlanFairness(app: App, db: DB, req: { quarter: Quarter; date
 // ---------------------------------------------------------------------------------------------
 // the command
 
-interface FairnessOpts {
+export interface FairnessOpts {
   quarter?: string;
   year?: string;
   region?: string;
   since?: string;
   simulate?: string;
   simSeed?: string;
-  confidence: '90' | '95' | '99';
+  /** the simulation's confidence level (commander's default: 95) */
+  confidence?: '90' | '95' | '99';
   evidence?: string[];
   json?: boolean;
   out?: string;
-}
-
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 function resolveRegion(regions: Regions, v: string | undefined): string | undefined {
@@ -240,7 +233,8 @@ function resolveRegion(regions: Regions, v: string | undefined): string | undefi
   return r.code;
 }
 
-async function fairnessAction(app: App, o: FairnessOpts): Promise<void> {
+/** `sj fairness`: the figures of a quarter or a year, from the database or from evidence files, as text, JSON or xlsx (+ SVG chart). */
+export async function fairness(app: App, o: FairnessOpts): Promise<void> {
   const period = requirePeriod(o);
   const quarters = period.kind === 'quarter' ? [period.quarter.id] : [1, 2, 3, 4].map((k) => `${period.year}Q${k}`);
   const end = quarters[quarters.length - 1]!;
@@ -265,14 +259,14 @@ async function fairnessAction(app: App, o: FairnessOpts): Promise<void> {
   const report = fairnessReport({
     period: period.kind === 'quarter' ? { kind: 'quarter', quarter: period.quarter.id } : { kind: 'year', year: period.year },
     since, region, draws: src.draws,
-    simulate: runs ? { runs, entropy: o.simSeed ?? randomBytes(16).toString('hex'), confidence: o.confidence } : undefined,
+    simulate: runs ? { runs, entropy: o.simSeed ?? randomBytes(16).toString('hex'), confidence: o.confidence ?? '95' } : undefined,
   });
   const name = (c: string) => src.regions.name(c);
   if (o.out) {
     const { wb, svg } = await fairnessWorkbook(report, name);
     const chart = fairnessChartPath(o.out);
-    writeAtomic(o.out, Buffer.from(await wb.xlsx.writeBuffer()));
-    writeAtomic(chart, svg);
+    writeFileAtomic(o.out, Buffer.from(await wb.xlsx.writeBuffer()));
+    writeFileAtomic(chart, svg);
     app.out.ok(t('fairness.written', { file: o.out, chart }));
   } else if (o.json) {
     app.out.data(JSON.stringify(fairnessJson(report, name), null, 2));
@@ -295,7 +289,7 @@ export function register(program: Command, app: App): void {
     .option('--evidence <files...>', t('fairness.opt.evidence'))
     .addOption(new Option('--json', t('fairness.opt.json')).conflicts('out'))
     .option('-o, --out <file>', t('fairness.opt.out'))
-    .action((o: FairnessOpts) => fairnessAction(app, o));
+    .action((o: FairnessOpts) => fairness(app, o));
   examples(cmd, [
     'sj fairness --quarter 2023Q2',
     'sj fairness --year 2023 --region 桃城区 --since 2021Q1',

@@ -26,13 +26,29 @@ const EXAMPLES: Record<ImportKind, string[]> = {
   avoidance: ['sj import avoidance fixtures/hengshui/avoidance.csv', 'sj import avoidance 回避.csv --mode partial'],
 };
 
-interface ImportFlags {
+export interface ImportFlags {
   sheet?: string;
   encoding: Encoding;
+  /** field=表头 pairs (--map, repeatable) */
   map?: string[];
   mode: 'full' | 'partial';
   dryRun?: boolean;
   json?: boolean;
+}
+
+export interface ImportOpts extends ImportFlags {
+  kind: ImportKind;
+  file: string;
+}
+
+/** `sj import KIND FILE`: import a roster file, print its summary, warn when a full import empties most of the roster. */
+export async function importRosterFile(app: App, opts: ImportOpts): Promise<void> {
+  const { kind, file, ...flags } = opts;
+  // rows of that roster in force before the import
+  const before = flags.mode === 'full' ? currentCount(app.openDb(), kind) : 0;
+  const summary = await runImport(app, kind, file, flags);
+  printSummary(app, summary, flags.json ?? false);
+  warnFullMode(app, summary, before);
 }
 
 export function register(program: Command, app: App): void {
@@ -54,13 +70,7 @@ export function register(program: Command, app: App): void {
       .addOption(new Option('--mode <mode>', t('import.opt.mode')).choices(['full', 'partial']).default('full'))
       .option('--dry-run', t('import.opt.dryRun'))
       .option('--json', t('import.opt.json'))
-      .action(async (file: string, flags: ImportFlags) => {
-        // rows of that roster in force before the import
-        const before = flags.mode === 'full' ? currentCount(app.openDb(), kind) : 0;
-        const summary = await runImport(app, kind, file, flags);
-        printSummary(app, summary, flags.json ?? false);
-        warnFullMode(app, summary, before);
-      });
+      .action((file: string, flags: ImportFlags) => importRosterFile(app, { ...flags, kind, file }));
     examples(cmd, EXAMPLES[kind]);
   }
 }

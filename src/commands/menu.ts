@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { parseQuarter, quarterOfDate, type JudgeDate, type Quarter } from '../core/quarter.js';
 import { EXIT } from '../errors.js';
 import { t } from '../messages/index.js';
-import { dateCst, now } from '../io/clock.js';
+import { today } from '../io/clock.js';
 import { openDb, type DB } from '../io/db.js';
 import { reportError } from '../ui/errors.js';
 import { askConfirm, askOutputPath, askPath, askSelect, askText, isInterrupted, promptPolicy, type PromptPolicy } from '../ui/prompts.js';
@@ -18,7 +18,8 @@ import { isDate } from '../core/workdays.js';
 import { shortSeed } from '../core/seed.js';
 import type { Level } from '../core/types.js';
 import { commanderStatus, examples, type App } from './app.js';
-import { computePlan, planDate, planWarnings } from './plan.js';
+import { computePlan, planDate } from '../io/plan-data.js';
+import { planWarnings } from './plan.js';
 
 type Job = 'import' | 'plan' | 'draw' | 'results' | 'report' | 'check' | 'verify' | 'quit';
 
@@ -36,7 +37,7 @@ export function commandLine(args: string[]): string {
 }
 
 export function currentQuarter(): string {
-  return quarterOfDate(dateCst(now())).id;
+  return quarterOfDate(today()).id;
 }
 
 interface Ctx {
@@ -287,23 +288,35 @@ function globalArgs(program: Command): { globals: string[]; shown: string[] } {
   return { globals, shown };
 }
 
-/** `freshProgram` builds the program the menu drives (cli.ts passes its buildProgram: no import back). */
+export interface MenuOpts {
+  /** the root command as parsed: its excess arguments, its global options, its help */
+  root: Command;
+  /** builds the program the menu drives (cli.ts passes its buildProgram: no import back) */
+  freshProgram: () => Command;
+}
+
+/**
+ * `sj` (or `sj --db X`, global options only): the menu on a TTY; else the help on stderr and
+ * exit 2. A stray word is an unknown command (commander's words and suggestion).
+ */
+export async function menu(app: App, o: MenuOpts): Promise<void> {
+  if (o.root.args.length) {
+    (o.root as unknown as { unknownCommand(): never }).unknownCommand();
+  }
+  if (!(app.out.stdinIsTTY && app.out.stderrIsTTY)) {
+    o.root.outputHelp({ error: true });
+    app.exitCode = EXIT.usage;
+    return;
+  }
+  // a fresh program for the commands the menu runs: this one is still parsing
+  await runMenu(o.freshProgram(), app, globalArgs(o.root));
+}
+
 export function register(program: Command, app: App, freshProgram: () => Command): void {
-  // `sj --db X` (global options only): the menu too. Registered last, so only the root is touched.
+  // the menu's action on the root. Registered last, so only the root is touched.
   program.allowExcessArguments(true);
   program.helpCommand(true); // an action on the root would otherwise drop `sj help COMMAND`
-  program.action(async (_o: unknown, cmd: Command) => {
-    if (cmd.args.length) {
-      (cmd as unknown as { unknownCommand(): never }).unknownCommand();
-    }
-    if (!(process.stdin.isTTY && process.stderr.isTTY)) {
-      program.outputHelp({ error: true });
-      app.exitCode = EXIT.usage;
-      return;
-    }
-    // a fresh program for the commands the menu runs: this one is still parsing
-    await runMenu(freshProgram(), app, globalArgs(program));
-  });
+  program.action((_o: unknown, root: Command) => menu(app, { root, freshProgram }));
   examples(program, ['sj', 'sj --db 衡水.db', 'sj --lang en', 'sj help draw']);
 }
 

@@ -1,8 +1,16 @@
-/** The period option of `sj report`, `sj check` and `sj fairness`: --quarter Q or --year Y. */
+/** The period options: a quarter (--quarter Q, most commands), or a quarter or a year (`sj report`, `sj check`, `sj fairness`). */
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { Period } from '../io/report-data.js';
-import { requireQuarter } from './draw-scope.js';
+import { parseQuarter, QUARTER_FORMS, type Quarter } from '../core/quarter.js';
+
+/** --quarter Q, required, in any of the accepted forms. */
+export function requireQuarter(v: string | undefined): Quarter {
+  if (!v) throw new UsageError(t('draw.needQuarter'), QUARTER_FORMS.join(', '));
+  const q = parseQuarter(v);
+  if (!q) throw new UsageError(t('quarter.bad', { value: v }));
+  return q;
+}
 
 /** --quarter or --year, exactly one. */
 export function requirePeriod(opts: { quarter?: string; year?: string }): Period {

@@ -3,20 +3,15 @@
  * (except the rules row stored on first use).
  */
 import { Option, type Command } from 'commander';
-import { summarizePlan, type LevelPlan } from '../core/plan.js';
-import { judgeDate, parseQuarter, QUARTER_FORMS, type JudgeDate, type Quarter } from '../core/quarter.js';
+import type { LevelPlan } from '../core/plan.js';
+import { parseQuarter, QUARTER_FORMS, type JudgeDate, type Quarter } from '../core/quarter.js';
 import type { Level } from '../core/types.js';
 import { UsageError, SjError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { loadCalendar } from '../io/calendar-store.js';
-import { dateCst, now } from '../io/clock.js';
 import { toCsv } from '../io/csv.js';
-import type { DB } from '../io/db.js';
+import { computePlan, planDate, type PlanResult } from '../io/plan-data.js';
 import { Regions } from '../io/regions.js';
 import { currentCount } from '../io/roster-query.js';
-import { liveScopes } from '../io/draw-store.js';
-import { rulesForYear, type StoredRules } from '../io/rules-store.js';
-import { buildSnapshot } from '../io/snapshot.js';
 import { textTable } from '../ui/table.js';
 import { collect, dateOption, examples, type App } from './app.js';
 import { showPlanFairness } from './fairness.js';
@@ -32,73 +27,20 @@ export function parseQuarterArg(v: string | undefined): Quarter {
   return q;
 }
 
-interface PlanOpts {
+export interface PlanOpts {
   quarter?: string;
-  level: string;
-  region: string[];
+  /** city | county | all (default all) */
+  level?: string;
+  /** counties, repeatable or comma-separated (default: every county) */
+  region?: string[];
   date?: string;
   json?: boolean;
   csv?: boolean;
   fairness?: boolean;
 }
 
-export interface PlanLevelResult {
-  plan: LevelPlan;
-  ineligibleInspectors: { id: string; region: string; reason: string }[];
-  /** regions of this level already drawn this quarter by a live routine draw (not previewed again) */
-  done: { drawId: string; regions: string[] }[];
-}
-
-export interface PlanRequest {
-  quarter: Quarter;
-  levels: Level[];
-  /** county codes; empty = every county */
-  regions: string[];
-  date: string;
-}
-
-/**
- * Build the snapshot of each level as the draw would (same code: buildSnapshot, planStrata,
- * credit and due) and summarize it. Regions already drawn this quarter by a live routine draw of
- * that level are named and left out of the preview. Nothing drawn, nothing written but the rules
- * row on first use.
- */
-export function computePlan(db: DB, req: PlanRequest): { rules: StoredRules; levels: PlanLevelResult[]; regions: Regions; drawsMade: string[] } {
-  const regions = Regions.load(db);
-  const rules = rulesForYear(db, req.quarter.year);
-  const counties = req.regions.length ? req.regions : regions.counties().map((r) => r.code);
-  const jointShare = Number(rules.rules.targets?.jointInternalShare ?? 0);
-  const scope = liveScopes(db, req.quarter.id);
-  let drawsMade: string[] = [];
-  const levels = req.levels.map((level) => {
-    const heldBy = new Map(scope.filter((s) => s.level === level).map((s) => [s.region, s.draw_id]));
-    const wanted = level === 'city' ? [regions.city.code] : counties;
-    const left = level === 'city' ? (heldBy.has(regions.city.code) ? [] : wanted) : wanted.filter((c) => !heldBy.has(c));
-    const doneBy = new Map<string, string[]>();
-    for (const r of wanted) if (heldBy.has(r)) doneBy.set(heldBy.get(r)!, [...(doneBy.get(heldBy.get(r)!) ?? []), r]);
-    const done = [...doneBy].map(([drawId, rs]) => ({ drawId, regions: rs }));
-    const snap = buildSnapshot(db, { quarter: req.quarter, level, regions: left.length ? left : counties, filter: null, date: req.date, rules: rules.rules });
-    drawsMade = snap.priorDraws.map((d) => d.id);
-    if (!left.length) {
-      const empty = summarizePlan({ level, drawRegions: [], snapshot: { objects: [], inspectors: [] }, rules: rules.rules, jointShare, cityCode: regions.city.code });
-      return { plan: empty, ineligibleInspectors: [], done };
-    }
-    const drawRegions = snap.drawRegions ?? (level === 'city' ? [regions.city.code] : [...left].sort());
-    const plan = summarizePlan({ level, drawRegions, snapshot: snap.snapshot, rules: rules.rules, jointShare, cityCode: regions.city.code });
-    return { plan, ineligibleInspectors: snap.ineligibleInspectors, done };
-  });
-  return { rules, levels, regions, drawsMade };
-}
-
-/** The date a plan (and a draw without --date) is judged on: see core/quarter.ts judgeDate. */
-export function planDate(db: DB, quarter: Quarter, given: string | undefined): JudgeDate {
-  if (given) return { date: given, basis: 'given' };
-  const cal = loadCalendar(db);
-  return judgeDate(quarter, dateCst(now()), (d) => (cal.isWorkingDay(d) ? d : cal.addWorkingDays(d, 1)));
-}
-
 /** The stable --json document. */
-export function planJson(quarter: Quarter, date: JudgeDate, res: ReturnType<typeof computePlan>) {
+export function planJson(quarter: Quarter, date: JudgeDate, res: PlanResult) {
   const name = (c: string) => res.regions.name(c);
   return {
     format: PLAN_FORMAT,
@@ -125,7 +67,7 @@ export function planJson(quarter: Quarter, date: JudgeDate, res: ReturnType<type
 
 const tierLabel = (tier: string | null, tiered: boolean): string => (tier ?? (tiered ? t('plan.unrated') : '—'));
 
-function stratumRows(res: ReturnType<typeof computePlan>, plan: LevelPlan): (string | number)[][] {
+function stratumRows(res: PlanResult, plan: LevelPlan): (string | number)[][] {
   const tiered = new Set(res.rules.rules.tiered);
   return plan.strata.map((s) => [
     res.regions.name(s.region),
@@ -154,7 +96,7 @@ const HEADERS = (): string[] => [
  * region is named with its reason, so the warning stands on its own (the menu repeats it at the
  * confirmation, far below the tables).
  */
-export function planWarnings(res: ReturnType<typeof computePlan>): { text: string; fails: boolean }[] {
+export function planWarnings(res: PlanResult): { text: string; fails: boolean }[] {
   const out: { text: string; fails: boolean }[] = [];
   for (const { plan } of res.levels) {
     const level = t(`rules.level.${plan.level}`);
@@ -168,7 +110,7 @@ export function planWarnings(res: ReturnType<typeof computePlan>): { text: strin
   return out;
 }
 
-function printText(app: App, quarter: Quarter, date: JudgeDate, res: ReturnType<typeof computePlan>): void {
+function printText(app: App, quarter: Quarter, date: JudgeDate, res: PlanResult): void {
   const name = (c: string) => res.regions.name(c);
   app.out.info(t('plan.header', { quarter: quarter.id, date: date.date, id: res.rules.id, hash: res.rules.hash.slice(0, 16), source: res.rules.source }));
   app.out.info(t(`plan.date.${date.basis}`, { date: date.date }));
@@ -229,7 +171,7 @@ function printText(app: App, quarter: Quarter, date: JudgeDate, res: ReturnType<
   app.out.data(out.join('\n'));
 }
 
-function planCsv(res: ReturnType<typeof computePlan>): string {
+function planCsv(res: PlanResult): string {
   const rows: unknown[][] = [];
   for (const { plan } of res.levels) {
     for (const r of stratumRows(res, plan)) rows.push([t(`rules.level.${plan.level}`), ...r]);
@@ -251,17 +193,19 @@ export function resolvePlanRegions(regions: Regions, values: string[]): string[]
   return [...new Set(out)];
 }
 
-async function planAction(app: App, o: PlanOpts): Promise<void> {
+/** `sj plan --quarter Q`: the plan as tables (warnings to stderr), --json, --csv, or --fairness. */
+export async function plan(app: App, o: PlanOpts): Promise<void> {
   const quarter = parseQuarterArg(o.quarter);
-  if (!['city', 'county', 'all'].includes(o.level)) throw new UsageError(t('usage.badValue', { flag: '--level', value: o.level }), 'city | county | all');
+  const level = o.level ?? 'all';
+  if (!['city', 'county', 'all'].includes(level)) throw new UsageError(t('usage.badValue', { flag: '--level', value: level }), 'city | county | all');
   const given = dateOption('--date', o.date);
   const db = app.openDb();
   const date = planDate(db, quarter, given);
   const regions = Regions.load(db);
-  const codes = resolvePlanRegions(regions, o.region);
-  let levels: Level[] = o.level === 'all' ? ['city', 'county'] : [o.level as Level];
+  const codes = resolvePlanRegions(regions, o.region ?? []);
+  let levels: Level[] = level === 'all' ? ['city', 'county'] : [level as Level];
   if (codes.length && levels.includes('city')) {
-    if (o.level === 'city') throw new UsageError(t('plan.cityRegion'));
+    if (level === 'city') throw new UsageError(t('plan.cityRegion'));
     levels = ['county']; // --region narrows --level all to the county level, as `sj draw` does
   }
   // each enterprise's chance of inspection before drawing (issue 18), by the same snapshots
@@ -271,12 +215,12 @@ async function planAction(app: App, o: PlanOpts): Promise<void> {
     if (currentCount(db, 'objects', { includeRemoved: true }) === 0) throw new SjError(t('plan.noObjects'), { hint: t('db.missingHint') });
   }
   if (o.json) app.out.data(JSON.stringify(planJson(quarter, date, res), null, 2));
-  else if (o.csv) process.stdout.write(planCsv(res));
+  else if (o.csv) app.out.data(planCsv(res));
   else printText(app, quarter, date, res);
 }
 
 export function register(program: Command, app: App): void {
-  const plan = program
+  const cmd = program
     .command('plan')
     .description(t('plan.cmd'))
     .option('-q, --quarter <Q>', t('plan.opt.quarter'))
@@ -286,8 +230,8 @@ export function register(program: Command, app: App): void {
     .addOption(new Option('--json', t('rules.opt.json')).conflicts('csv'))
     .addOption(new Option('--csv', t('plan.opt.csv')))
     .option('--fairness', t('fairness.opt.plan'))
-    .action((o: PlanOpts) => planAction(app, o));
-  examples(plan, [
+    .action((o: PlanOpts) => plan(app, o));
+  examples(cmd, [
     'sj plan --quarter 2023Q2',
     'sj plan --quarter 2023年第二季度 --level county --region 桃城区',
     'sj plan --quarter 2023-Q3 --date 2023-07-03 --json',

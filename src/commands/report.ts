@@ -1,23 +1,18 @@
 /** sj report --quarter Q | --year Y [--format xlsx|csv|json|text] [--out FILE] */
-import { writeFileSync, renameSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
+import { fairnessReport, type FairnessReport } from '../core/fairness.js';
+import type { StatsRow } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { gatherReport, reportJson, reportRows } from '../io/report-data.js';
-import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
-import { examples, type App } from './app.js';
-import { fairnessJson, fairnessText } from './fairness.js';
-import { fairnessReport, type FairnessReport } from '../core/fairness.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import type { DB } from '../io/db.js';
 import { drawsFromDb } from '../io/fairness-data.js';
 import { addFairnessSheets, fairnessChartPath } from '../io/fairness-xlsx.js';
-
-/** The year's fairness figures from its live draws (the same as `sj fairness --year Y`). */
-function annualFairness(db: DB, year: number): { report: FairnessReport; name: (c: string) => string } {
-  const src = drawsFromDb(db, [1, 2, 3, 4].map((q) => `${year}Q${q}`));
-  return { report: fairnessReport({ period: { kind: 'year', year }, draws: src.draws }), name: (c) => src.regions.name(c) };
-}
+import { gatherReport, reportJson, reportRows, type ReportContext } from '../io/report-data.js';
+import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
+import { examples, type App } from './app.js';
+import { fairnessJson, fairnessText } from './fairness.js';
 import { requirePeriod } from './period.js';
 
 export type ReportFormat = 'xlsx' | 'csv' | 'json' | 'text';
@@ -36,19 +31,56 @@ export function pickFormat(format: string | undefined, out: string | undefined):
   throw new UsageError(t('report.badFormat', { file: out }), t('report.badFormatHint'));
 }
 
-/** write next to the target, then rename: a reader (or a crash) never sees half a file */
-function writeAtomic(path: string, data: string | Buffer): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+interface AnnualFairness {
+  report: FairnessReport;
+  name: (code: string) => string;
 }
 
-interface ReportOpts {
+/** The year's fairness figures from its live draws (the same as `sj fairness --year Y`). */
+function annualFairness(db: DB, year: number): AnnualFairness {
+  const src = drawsFromDb(db, [1, 2, 3, 4].map((q) => `${year}Q${q}`));
+  return { report: fairnessReport({ period: { kind: 'year', year }, draws: src.draws }), name: (c) => src.regions.name(c) };
+}
+
+/** The report in one format, with the annual fairness section when there is one; an xlsx's chart is written beside `out`. */
+async function renderReport(format: ReportFormat, ctx: ReportContext, rows: StatsRow[], fair: AnnualFairness | undefined, out: string | undefined): Promise<string | Buffer> {
+  if (format === 'xlsx') {
+    const wb = await reportWorkbook(ctx, rows);
+    if (fair) {
+      const { svg } = addFairnessSheets(wb, fair.report, fair.name);
+      if (out) writeFileAtomic(fairnessChartPath(out), svg);
+    }
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  if (format === 'csv') return reportCsv(ctx, rows);
+  if (format === 'json') return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
+  return reportText(ctx, rows) + (fair ? `\n${fairnessText(fair.report, fair.name)}` : '');
+}
+
+export interface ReportOpts {
   quarter?: string;
   year?: string;
   format?: string;
   out?: string;
   json?: boolean;
+}
+
+/** `sj report`: the statistics table of a quarter or a year, on stdout or to a file (written whole or not at all). */
+export async function report(app: App, opts: ReportOpts): Promise<void> {
+  const period = requirePeriod(opts);
+  const format = pickFormat(opts.json ? 'json' : opts.format, opts.out);
+  const db = app.openDb({ create: false });
+  const ctx = gatherReport(db, period);
+  const rows = reportRows(ctx);
+  // the annual table carries the fairness figures: tier ratios, never inspected (issue 18)
+  const fair = period.kind === 'year' ? annualFairness(db, period.year) : undefined;
+  const data = await renderReport(format, ctx, rows, fair, opts.out);
+  if (opts.out) {
+    writeFileAtomic(opts.out, data);
+    app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));
+  } else {
+    app.out.data(typeof data === 'string' ? data : data.toString());
+  }
 }
 
 export function register(program: Command, app: App): void {
@@ -60,32 +92,7 @@ export function register(program: Command, app: App): void {
     .addOption(new Option('--format <format>', t('report.opt.format')).choices(['xlsx', 'csv', 'json', 'text']))
     .option('-o, --out <file>', t('report.opt.out'))
     .option('--json', t('report.opt.json'))
-    .action(async (opts: ReportOpts) => {
-      const period = requirePeriod(opts);
-      const format = pickFormat(opts.json ? 'json' : opts.format, opts.out);
-      const db = app.openDb({ create: false });
-      const ctx = gatherReport(db, period);
-      const rows = reportRows(ctx);
-      // the annual table carries the fairness figures: tier ratios, never inspected (issue 18)
-      const fair = period.kind === 'year' ? annualFairness(db, period.year) : undefined;
-      let data: string | Buffer;
-      if (format === 'xlsx') {
-        const wb = await reportWorkbook(ctx, rows);
-        if (fair) {
-          const { svg } = addFairnessSheets(wb, fair.report, fair.name);
-          if (opts.out) writeAtomic(fairnessChartPath(opts.out), svg);
-        }
-        data = Buffer.from(await wb.xlsx.writeBuffer());
-      } else if (format === 'csv') data = reportCsv(ctx, rows);
-      else if (format === 'json') data = JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
-      else data = reportText(ctx, rows) + (fair ? `\n${fairnessText(fair.report, fair.name)}` : '');
-      if (opts.out) {
-        writeAtomic(opts.out, data);
-        app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));
-      } else {
-        app.out.data(typeof data === 'string' ? data : data.toString());
-      }
-    });
+    .action((opts: ReportOpts) => report(app, opts));
   examples(cmd, [
     'sj report --quarter 2023Q2',
     'sj report --quarter 2023Q2 --out 2023Q2统计表.xlsx',

@@ -7,19 +7,18 @@ import { formatFen } from '../core/results.js';
 import { valueName } from '../messages/names.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { dateCst, now } from '../io/clock.js';
+import { today } from '../io/clock.js';
 import { loadCalendar } from '../io/calendar-store.js';
 import { toCsv } from '../io/csv.js';
 import { effectiveTasks } from '../io/draw-store.js';
+import { objectNames } from '../io/object-names.js';
 import { Regions } from '../io/regions.js';
 import { importResults, listResults, openResults, type ResultView } from '../io/results-store.js';
 import { templateTitle, writeResultsTemplate } from '../io/results-template.js';
-import { readRoster } from '../io/roster-read.js';
 import { textTable } from '../ui/table.js';
 import { collect, examples, type App } from './app.js';
-import { requireQuarter } from './draw-scope.js';
+import { requireQuarter } from './period.js';
 
-export const today = (): string => dateCst(now());
 
 /** A result for JSON output (without the embedded task). */
 export function resultJson(r: ResultView, names: Map<string, string>, regions: Regions) {
@@ -27,7 +26,138 @@ export function resultJson(r: ResultView, names: Map<string, string>, regions: R
   return { ...rest, objectName: names.get(r.objectId) ?? '', regionName: regions.name(r.objectRegion), fine: formatFen(r.fineFen) };
 }
 
-const yn = (b: boolean) => (b ? '是' : '否');
+/** --quarter and/or --draw: the results (or tasks) of a quarter, of one draw, or of one draw of a quarter. */
+export interface ScopeOpts {
+  quarter?: string;
+  draw?: string;
+}
+
+function resultScope(o: ScopeOpts): { quarter?: string; drawId?: string } {
+  if (!o.quarter && !o.draw) throw new UsageError(t('results.template.needScope'));
+  return { quarter: o.quarter ? requireQuarter(o.quarter).id : undefined, drawId: o.draw };
+}
+
+export interface TemplateOpts extends ScopeOpts {
+  out: string;
+  json?: boolean;
+}
+
+/** `sj results template`: the results form of the scope's tasks (exit 1 when there is none). */
+export async function resultsTemplate(app: App, o: TemplateOpts): Promise<void> {
+  const scope = resultScope(o);
+  const db = app.openDb();
+  const tasks = effectiveTasks(db, scope);
+  if (!tasks.length) {
+    app.out.warn(t('results.template.none'));
+    app.exitCode = 1;
+    return;
+  }
+  await writeResultsTemplate(db, o.out, tasks, templateTitle(db, scope.quarter, o.draw));
+  if (o.json) app.out.data(JSON.stringify({ file: o.out, tasks: tasks.length }, null, 2));
+  else app.out.ok(t('results.template.written', { file: o.out, n: tasks.length }));
+}
+
+export interface ImportOpts {
+  file: string;
+  sheet?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** `sj results import FILE`: one batch (or, with --dry-run, what it would be). */
+export async function resultsImport(app: App, o: ImportOpts): Promise<void> {
+  const db = app.openDb();
+  const s = await importResults(db, o.file, { sheet: o.sheet, dryRun: o.dryRun, today: today() });
+  if (o.json) {
+    app.out.data(JSON.stringify(s, null, 2));
+    return;
+  }
+  const p = { file: s.file, batch: s.batch ?? '-', added: s.added, updated: s.updated, unchanged: s.unchanged, skipped: s.skipped };
+  if (s.dryRun) app.out.warn(t('results.dryRun', p));
+  else if (s.batch === null) app.out.info(t('results.nothingChanged', p));
+  else app.out.ok(t('results.imported', p));
+  if (s.credit) app.out.info(t('results.creditAdded', { n: s.credit }));
+  if (s.published) app.out.info(t('results.publishedStamped', { n: s.published }));
+  if (s.ledger) app.out.info(t('results.ledger', { seq: s.ledger.seq, hash: s.ledger.hash }));
+}
+
+export interface ListOpts extends ScopeOpts {
+  json?: boolean;
+  csv?: boolean;
+}
+
+/** The columns of the results form (the CSV's headers, Chinese whatever --lang). */
+const FORM_HEADERS = ['任务编号', '检查对象', '统一社会信用代码', '区县', '检查日期', '检查方式', '检查结果', '罚款金额(元)', '是否整改完成', '是否涉密', '公示日期', '备注'];
+const LIST_COLUMNS = ['task', 'object', 'objectId', 'region', 'date', 'method', 'outcome', 'fine', 'rectified', 'confidential', 'published', 'note'];
+
+/** One result as the form's cells; `method` and `yesNo` name the values in the output's language. */
+function formCells(r: ResultView, names: Map<string, string>, regions: Regions, method: (m: string) => string, yesNo: (b: boolean) => string): string[] {
+  return [
+    r.taskNo, names.get(r.objectId) ?? '', r.objectId, regions.name(r.objectRegion), r.date, method(r.method),
+    r.outcome, formatFen(r.fineFen), yesNo(r.rectified), yesNo(r.confidential), r.published ?? '', r.note,
+  ];
+}
+
+/** `sj results list`: the current results of the scope, as a table, CSV (the form's columns) or JSON. */
+export function resultsList(app: App, o: ListOpts): void {
+  const scope = resultScope(o);
+  const db = app.openDb();
+  const rows = listResults(db, scope);
+  const regions = Regions.load(db);
+  const names = objectNames(db);
+  if (o.json) {
+    app.out.data(JSON.stringify({ results: rows.map((r) => resultJson(r, names, regions)) }, null, 2));
+    return;
+  }
+  if (o.csv) {
+    const zh = (b: boolean) => (b ? '是' : '否');
+    app.out.data(toCsv(FORM_HEADERS, rows.map((r) => formCells(r, names, regions, (m) => valueName('method', m, 'zh'), zh))).replace(/\r\n$/, ''));
+    return;
+  }
+  if (!rows.length) return app.out.info(t('results.none'));
+  // the table on the terminal follows --lang
+  const yesNo = (b: boolean) => t(b ? 'results.yes' : 'results.no');
+  app.out.data(textTable(LIST_COLUMNS.map((h) => t(`results.h.${h}`)), rows.map((r) => formCells(r, names, regions, (m) => valueName('method', m), yesNo))));
+  app.out.info(t('results.listCount', { n: rows.length }));
+}
+
+export interface OpenOpts {
+  /** counties or the city, by name or code (repeatable); none: every region */
+  region?: string[];
+  json?: boolean;
+}
+
+/** --region values (names or codes) → codes, or a usage error naming the unknown one. */
+function regionCodes(regions: Regions, values: string[]): string[] {
+  return values.map((v) => {
+    const r = regions.find(v);
+    if (!r) throw new UsageError(t('region.unknown', { value: v }), t('region.unknownHint'));
+    return r.code;
+  });
+}
+
+/** `sj results open`: results with a problem not yet rectified, oldest first, with their age in working days. */
+export function resultsOpen(app: App, o: OpenOpts): void {
+  const db = app.openDb();
+  const regions = Regions.load(db);
+  const codes = regionCodes(regions, o.region ?? []);
+  const cal = loadCalendar(db);
+  const day = today();
+  const rows = openResults(db, cal, day, { regions: codes });
+  const gaps = cal.uncovered(...rows.map((r) => r.date), day);
+  if (gaps.length) app.out.warn(t('results.calendarGap', { years: gaps.join('、') }));
+  const names = objectNames(db);
+  if (o.json) {
+    app.out.data(JSON.stringify({ today: day, open: rows.map((r) => ({ ...resultJson(r, names, regions), age: r.age })) }, null, 2));
+    return;
+  }
+  if (!rows.length) return app.out.info(t('results.open.none'));
+  app.out.data(textTable(
+    ['task', 'object', 'region', 'date', 'outcome', 'fine', 'age'].map((h) => t(`results.h.${h}`)),
+    rows.map((r) => [r.taskNo, names.get(r.objectId) ?? r.objectId, regions.name(r.objectRegion), r.date, r.outcome, formatFen(r.fineFen), r.age]),
+  ));
+  app.out.info(t('results.open.count', { n: rows.length }));
+}
 
 export function register(program: Command, app: App): void {
   const results = program.command('results').description(t('results.cmd'));
@@ -43,20 +173,7 @@ export function register(program: Command, app: App): void {
     .option('--draw <id>', t('results.opt.draw'))
     .option('--out <file.xlsx>', t('results.opt.out'), 'results.xlsx')
     .option('--json', t('results.opt.jsonSummary'))
-    .action(async (o: { quarter?: string; draw?: string; out: string; json?: boolean }) => {
-      if (!o.quarter && !o.draw) throw new UsageError(t('results.template.needScope'));
-      const q = o.quarter ? requireQuarter(o.quarter) : undefined;
-      const db = app.openDb();
-      const tasks = effectiveTasks(db, { quarter: q?.id, drawId: o.draw });
-      if (!tasks.length) {
-        app.out.warn(t('results.template.none'));
-        app.exitCode = 1;
-        return;
-      }
-      await writeResultsTemplate(db, o.out, tasks, templateTitle(db, q?.id, o.draw));
-      if (o.json) app.out.data(JSON.stringify({ file: o.out, tasks: tasks.length }, null, 2));
-      else app.out.ok(t('results.template.written', { file: o.out, n: tasks.length }));
-    });
+    .action((o: TemplateOpts) => resultsTemplate(app, o));
   examples(tpl, [
     'sj results template --quarter 2023Q2 --out 2023Q2-results.xlsx',
     'sj results template --quarter 2023Q2 --draw 2023Q2-county-01 --out 桃城区-结果.xlsx',
@@ -66,21 +183,7 @@ export function register(program: Command, app: App): void {
     .option('--sheet <name>', t('results.opt.sheet'))
     .option('--dry-run', t('results.opt.dryRun'))
     .option('--json', t('results.opt.jsonSummary'))
-    .action(async (file: string, o: { sheet?: string; dryRun?: boolean; json?: boolean }) => {
-      const db = app.openDb();
-      const s = await importResults(db, file, { sheet: o.sheet, dryRun: o.dryRun, today: today() });
-      if (o.json) {
-        app.out.data(JSON.stringify(s, null, 2));
-        return;
-      }
-      const p = { file: s.file, batch: s.batch ?? '-', added: s.added, updated: s.updated, unchanged: s.unchanged, skipped: s.skipped };
-      if (s.dryRun) app.out.warn(t('results.dryRun', p));
-      else if (s.batch === null) app.out.info(t('results.nothingChanged', p));
-      else app.out.ok(t('results.imported', p));
-      if (s.credit) app.out.info(t('results.creditAdded', { n: s.credit }));
-      if (s.published) app.out.info(t('results.publishedStamped', { n: s.published }));
-      if (s.ledger) app.out.info(t('results.ledger', { seq: s.ledger.seq, hash: s.ledger.hash }));
-    });
+    .action((file: string, o: Omit<ImportOpts, 'file'>) => resultsImport(app, { ...o, file }));
   examples(imp, [
     'sj results import 2023Q2-results.xlsx --dry-run',
     'sj results import 2023Q2-results.xlsx',
@@ -92,66 +195,12 @@ export function register(program: Command, app: App): void {
     .option('--draw <id>', t('results.opt.draw'))
     .option('--json', t('results.opt.json'))
     .option('--csv', t('results.opt.csv'))
-    .action((o: { quarter?: string; draw?: string; json?: boolean; csv?: boolean }) => {
-      if (!o.quarter && !o.draw) throw new UsageError(t('results.template.needScope'));
-      const q = o.quarter ? requireQuarter(o.quarter) : undefined;
-      const db = app.openDb();
-      const rows = listResults(db, { quarter: q?.id, drawId: o.draw });
-      const regions = Regions.load(db);
-      const names = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((x) => [x.id, x.name]));
-      if (o.json) {
-        app.out.data(JSON.stringify({ results: rows.map((r) => resultJson(r, names, regions)) }, null, 2));
-        return;
-      }
-      // the CSV has the columns of the results form (Chinese, whatever --lang); the table on the terminal follows --lang
-      const headers = ['任务编号', '检查对象', '统一社会信用代码', '区县', '检查日期', '检查方式', '检查结果', '罚款金额(元)', '是否整改完成', '是否涉密', '公示日期', '备注'];
-      const cells = (r: ResultView, method: (m: string) => string, yesNo: (b: boolean) => string) => [
-        r.taskNo, names.get(r.objectId) ?? '', r.objectId, regions.name(r.objectRegion), r.date, method(r.method),
-        r.outcome, formatFen(r.fineFen), yesNo(r.rectified), yesNo(r.confidential), r.published ?? '', r.note,
-      ];
-      if (o.csv) {
-        app.out.data(toCsv(headers, rows.map((r) => cells(r, (m) => valueName('method', m, 'zh'), yn))).replace(/\r\n$/, ''));
-        return;
-      }
-      if (!rows.length) return app.out.info(t('results.none'));
-      const method = (m: string) => valueName('method', m);
-      const yesNo = (b: boolean) => t(b ? 'results.yes' : 'results.no');
-      app.out.data(textTable(
-        ['task', 'object', 'objectId', 'region', 'date', 'method', 'outcome', 'fine', 'rectified', 'confidential', 'published', 'note'].map((h) => t(`results.h.${h}`)),
-        rows.map((r) => cells(r, method, yesNo)),
-      ));
-      app.out.info(t('results.listCount', { n: rows.length }));
-    });
+    .action((o: ListOpts) => resultsList(app, o));
   examples(list, ['sj results list --quarter 2023Q2', 'sj results list --quarter 2023Q2 --csv > 2023Q2-results.csv', 'sj results list --draw 2023Q2-county-01 --json']);
 
   const open = results.command('open').description(t('results.cmd.open'))
     .option('--region <r>', t('results.opt.region'), collect, [])
     .option('--json', t('results.opt.json'))
-    .action((o: { region: string[]; json?: boolean }) => {
-      const db = app.openDb();
-      const regions = Regions.load(db);
-      const codes = o.region.map((v) => {
-        const r = regions.find(v);
-        if (!r) throw new UsageError(t('region.unknown', { value: v }), t('region.unknownHint'));
-        return r.code;
-      });
-      const cal = loadCalendar(db);
-      const day = today();
-      const rows = openResults(db, cal, day, { regions: codes });
-      const gaps = cal.uncovered(...rows.map((r) => r.date), day);
-      if (gaps.length) app.out.warn(t('results.calendarGap', { years: gaps.join('、') }));
-      const names = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((x) => [x.id, x.name]));
-      if (o.json) {
-        app.out.data(JSON.stringify({ today: day, open: rows.map((r) => ({ ...resultJson(r, names, regions), age: r.age })) }, null, 2));
-        return;
-      }
-      if (!rows.length) return app.out.info(t('results.open.none'));
-      app.out.data(textTable(
-        ['task', 'object', 'region', 'date', 'outcome', 'fine', 'age'].map((h) => t(`results.h.${h}`)),
-        rows.map((r) => [r.taskNo, names.get(r.objectId) ?? r.objectId, regions.name(r.objectRegion), r.date, r.outcome, formatFen(r.fineFen), r.age]),
-      ));
-      app.out.info(t('results.open.count', { n: rows.length }));
-    });
+    .action((o: OpenOpts) => resultsOpen(app, o));
   examples(open, ['sj results open', 'sj results open --region 桃城区', 'sj results open --region 131102 --region 冀州区 --json']);
 }
-

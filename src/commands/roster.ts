@@ -2,11 +2,11 @@
 import { Argument, Option, type Command } from 'commander';
 import { dateOption, examples, type App } from './app.js';
 import type { DB } from '../io/db.js';
-import { rosterHistory, ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
+import { ROSTER_KINDS, type RosterKind, type RowOf, type ObjectRow } from '../io/roster-read.js';
+import { objectVersions, type ObjectVersion } from '../io/object-versions.js';
 import { Regions } from '../io/regions.js';
-import { dateCst, now } from '../io/clock.js';
+import { today } from '../io/clock.js';
 import { toCsv } from '../io/csv.js';
-import { COLUMNS } from '../io/roster-write.js';
 import { SjError, UsageError } from '../errors.js';
 import { getLang, t } from '../messages/index.js';
 import { FIELDS } from '../core/roster-fields.js';
@@ -14,8 +14,8 @@ import { CLASSES, type ObjClass } from '../core/types.js';
 import { category } from '../core/normalize.js';
 import { textTable, type Cell } from '../ui/table.js';
 import { OBJECT_SECTIONS, type SectionBuilder, type ShowSection } from './object-sections.js';
-import { importFiles, listRoster } from '../io/roster-query.js';
-import { EXPIRY_DAYS, rosterStats, type RosterStats } from '../io/roster-stats.js';
+import { listRoster } from '../io/roster-query.js';
+import { EXPIRY_DAYS, rosterStats as gatherRosterStats, type RosterStats } from '../io/roster-stats.js';
 import { addDays } from '../core/workdays.js';
 
 // ---- helpers -----------------------------------------------------------------------------
@@ -139,17 +139,6 @@ function printStats(app: App, s: RosterStats, regions: Regions): void {
 
 // ---- show ----------------------------------------------------------------------------------
 
-export interface ObjectVersion {
-  vid: number;
-  validFrom: string;
-  validTo: string | null;
-  importId: number;
-  file: string | null;
-  inRoster: boolean;
-  changed: string[];
-  data: ObjectRow;
-}
-
 export interface ObjectReport {
   id: string;
   current: ObjectRow | null;
@@ -157,22 +146,12 @@ export interface ObjectReport {
   sections: ShowSection[];
 }
 
-const DATA_FIELDS = [...COLUMNS.objects, 'extra'] as (keyof ObjectRow)[];
-
-/** An object's data, version history and the given sections (object-sections.ts by default). */
+/** An object's data, version history (io/object-versions.ts) and the given sections (object-sections.ts by default). */
 export function objectReport(db: DB, id: string, sections: readonly SectionBuilder[] = OBJECT_SECTIONS): ObjectReport | null {
-  const versions = rosterHistory(db, 'objects', id);
-  if (versions.length === 0) return null;
-  const files = importFiles(db);
-  const history: ObjectVersion[] = versions.map((v, i) => {
-    const prev = versions[i - 1];
-    const changed = prev ? DATA_FIELDS.filter((f) => JSON.stringify(prev[f]) !== JSON.stringify(v[f])) : [];
-    if (prev && prev.inRoster !== v.inRoster) changed.push('inRoster' as keyof ObjectRow);
-    return { vid: v.vid, validFrom: v.validFrom, validTo: v.validTo, importId: v.importId, file: files.get(v.importId) ?? null, inRoster: v.inRoster, changed: changed as string[], data: v };
-  });
-  const current = versions.find((v) => v.validTo === null) ?? null;
+  const v = objectVersions(db, id);
+  if (!v) return null;
   const shown = sections.map((f) => f(db, id)).filter((s): s is ShowSection => s !== null);
-  return { id, current, history, sections: shown };
+  return { id, current: v.current, history: v.history, sections: shown };
 }
 
 function printObject(app: App, r: ObjectReport, regions: Regions): void {
@@ -215,6 +194,65 @@ function printObject(app: App, r: ObjectReport, regions: Regions): void {
 
 // ---- commands ------------------------------------------------------------------------------
 
+export interface RosterListOpts {
+  kind: RosterKind;
+  region?: string;
+  class?: string;
+  asOf?: string;
+  all?: boolean;
+  json?: boolean;
+  csv?: boolean;
+}
+
+/** `sj roster list KIND`: a roster (in force, or --as-of a date; --all with the removed) as a table, CSV or JSON. */
+export function rosterList(app: App, opts: RosterListOpts): void {
+  const { kind } = opts;
+  const db = app.openDb();
+  const regions = Regions.load(db);
+  const asOf = dateOption('--as-of', opts.asOf);
+  const rows = listRoster(db, kind, { region: parseRegionFlag(regions, opts.region), cls: parseClassFlag(opts.class), asOf, includeRemoved: opts.all });
+  if (opts.json) return app.out.data(JSON.stringify(rows, null, 2));
+  const cols = listColumns(kind, regions) as [string, (r: unknown) => unknown][];
+  const header = cols.map(([h]) => heading(kind, h));
+  if (opts.csv) {
+    // with a BOM, so Excel on a Chinese Windows reads it as UTF-8 rather than GBK (as the other CSV files sj writes)
+    return app.out.data(toCsv(header, rows.map((r) => cols.map(([, g]) => g(r))), { bom: true }));
+  }
+  if (rows.length === 0) return app.out.info(t('roster.empty'));
+  app.out.data(table(header, rows.map((r) => cols.map(([, g]) => g(r) as Cell))));
+  app.out.info(t('roster.count', { n: rows.length }));
+}
+
+export interface RosterStatsOpts {
+  date?: string;
+  json?: boolean;
+}
+
+/** `sj roster stats`: the rosters counted as of a date (today by default). */
+export function rosterStats(app: App, opts: RosterStatsOpts): void {
+  const db = app.openDb();
+  const date = dateOption('--date', opts.date) ?? today();
+  const s = gatherRosterStats(db, date);
+  if (opts.json) app.out.data(JSON.stringify(s, null, 2));
+  else printStats(app, s, Regions.load(db));
+}
+
+export interface RosterShowOpts {
+  id: string;
+  json?: boolean;
+}
+
+/** `sj roster show ID`: one object's data, history, inspections and credit record. */
+export function rosterShow(app: App, opts: RosterShowOpts): void {
+  const db = app.openDb();
+  const r = objectReport(db, opts.id.trim());
+  if (!r || !r.current) throw new SjError(t('roster.notFound', { id: opts.id }), { hint: t('roster.notFoundHint') });
+  if (!opts.json) return printObject(app, r, Regions.load(db));
+  const doc: Record<string, unknown> = { id: r.id, current: r.current, history: r.history.map(({ data, ...v }) => ({ ...v, data })) };
+  for (const s of r.sections) doc[s.key] = s.json;
+  app.out.data(JSON.stringify(doc, null, 2));
+}
+
 export function register(program: Command, app: App): void {
   const roster = program.command('roster').description(t('roster.description'));
   examples(roster, [
@@ -234,28 +272,7 @@ export function register(program: Command, app: App): void {
     .option('--all', t('roster.opt.all'))
     .addOption(new Option('--json', t('import.opt.json')).conflicts('csv'))
     .option('--csv', t('roster.opt.csv'))
-    .action((kind: RosterKind, f: { region?: string; class?: string; asOf?: string; all?: boolean; json?: boolean; csv?: boolean }) => {
-      const db = app.openDb();
-      const regions = Regions.load(db);
-      const asOf = dateOption('--as-of', f.asOf);
-      const rows = listRoster(db, kind, { region: parseRegionFlag(regions, f.region), cls: parseClassFlag(f.class), asOf, includeRemoved: f.all });
-      if (f.json) {
-        app.out.data(JSON.stringify(rows, null, 2));
-        return;
-      }
-      const cols = listColumns(kind, regions) as [string, (r: unknown) => unknown][];
-      if (f.csv) {
-        // with a BOM, so Excel on a Chinese Windows reads it as UTF-8 rather than GBK (as the other CSV files sj writes)
-        app.out.data(toCsv(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => g(r))), { bom: true }));
-        return;
-      }
-      if (rows.length === 0) {
-        app.out.info(t('roster.empty'));
-        return;
-      }
-      app.out.data(table(cols.map(([h]) => heading(kind, h)), rows.map((r) => cols.map(([, g]) => g(r) as Cell))));
-      app.out.info(t('roster.count', { n: rows.length }));
-    });
+    .action((kind: RosterKind, f: Omit<RosterListOpts, 'kind'>) => rosterList(app, { ...f, kind }));
   examples(list, [
     'sj roster list objects --region 桃城区 --class key',
     'sj roster list inspectors --json',
@@ -267,13 +284,7 @@ export function register(program: Command, app: App): void {
     .description(t('roster.stats.description'))
     .option('--date <date>', t('roster.opt.date'))
     .option('--json', t('import.opt.json'))
-    .action((f: { date?: string; json?: boolean }) => {
-      const db = app.openDb();
-      const date = dateOption('--date', f.date) ?? dateCst(now());
-      const s = rosterStats(db, date);
-      if (f.json) app.out.data(JSON.stringify(s, null, 2));
-      else printStats(app, s, Regions.load(db));
-    });
+    .action((f: RosterStatsOpts) => rosterStats(app, f));
   examples(stats, ['sj roster stats', 'sj roster stats --date 2023-04-01 --json']);
 
   const show = roster
@@ -281,15 +292,6 @@ export function register(program: Command, app: App): void {
     .description(t('roster.show.description'))
     .argument('<object-id>')
     .option('--json', t('import.opt.json'))
-    .action((id: string, f: { json?: boolean }) => {
-      const db = app.openDb();
-      const r = objectReport(db, id.trim());
-      if (!r || !r.current) throw new SjError(t('roster.notFound', { id }), { hint: t('roster.notFoundHint') });
-      if (f.json) {
-        const doc: Record<string, unknown> = { id: r.id, current: r.current, history: r.history.map(({ data, ...v }) => ({ ...v, data })) };
-        for (const s of r.sections) doc[s.key] = s.json;
-        app.out.data(JSON.stringify(doc, null, 2));
-      } else printObject(app, r, Regions.load(db));
-    });
+    .action((id: string, f: { json?: boolean }) => rosterShow(app, { ...f, id }));
   examples(show, ['sj roster show 91131102507147431A', 'sj roster show 91131102507147431A --json']);
 }

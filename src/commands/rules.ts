@@ -8,23 +8,24 @@ import { compressDates } from '../core/workdays.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { calendarYears, importCalendar } from '../io/calendar-store.js';
-import { dateCst, now } from '../io/clock.js';
+import { today } from '../io/clock.js';
 import { listRules, readRulesFile, rulesForYear, useRules, type StoredRules } from '../io/rules-store.js';
+import { bpPercent } from '../core/arith.js';
 import { textTable } from '../ui/table.js';
 import { examples, intOption, type App } from './app.js';
 
-/** n / 10^d as a decimal string without floats, trailing zeros dropped: (250, 2) → "2.5". */
-export function decimal(n: number, d: number): string {
+/** n / 10^d as a decimal string without floats, trailing zeros dropped: (250, 2) → "2.5" (a tier's rate × multiplier). */
+function decimal(n: number, d: number): string {
   const neg = n < 0;
   const s = String(Math.abs(n)).padStart(d + 1, '0');
   const whole = s.slice(0, s.length - d);
   const frac = s.slice(s.length - d).replace(/0+$/, '');
   return `${neg ? '-' : ''}${whole}${frac ? '.' + frac : ''}`;
 }
-/** basis points as percent: 250 → "2.5%" */
-export const pct = (bp: number): string => `${decimal(bp, 2)}%`;
+/** basis points as percent: 250 → "2.5%" (core/arith.ts: one home for it) */
+const pct = bpPercent;
 
-const thisYear = (): number => Number(dateCst(now()).slice(0, 4));
+const thisYear = (): number => Number(today().slice(0, 4));
 const yearOption = (v: string | undefined): number | undefined => intOption('--year', v, 1900, 9999);
 
 const className = (c: string): string => t(`rules.class.${c}`);
@@ -133,6 +134,103 @@ export function rulesShowText(asked: number, s: StoredRules, cal: ReturnType<typ
   return out.join('\n');
 }
 
+export interface RulesShowOpts {
+  year?: string;
+  json?: boolean;
+}
+
+/** `sj rules show`: the rules in force for a year (this year by default) and its calendar's cover. */
+export function rulesShow(app: App, opts: RulesShowOpts): void {
+  const year = yearOption(opts.year) ?? thisYear();
+  const db = app.openDb();
+  const s = rulesForYear(db, year);
+  const cal = calendarYears(db);
+  if (opts.json) app.out.data(JSON.stringify(rulesShowJson(year, s, cal), null, 2));
+  else app.out.data(rulesShowText(year, s, cal));
+  if (s.year !== year) app.out.info(t('rules.carriedNote', { year, from: s.year }));
+  if (!cal.some((y) => y.year === year)) app.out.warn(t('calendar.notCovered', { year }));
+}
+
+export interface JsonOpt {
+  json?: boolean;
+}
+
+/** `sj rules list`: every stored rules version. */
+export function rulesList(app: App, opts: JsonOpt): void {
+  const db = app.openDb();
+  rulesForYear(db, thisYear()); // the bundled default is stored on first use
+  const rows = listRules(db);
+  if (opts.json) return app.out.data(JSON.stringify(rows, null, 2));
+  app.out.data(textTable(
+    [t('rules.h.id'), t('rules.h.year'), t('rules.h.hash'), t('rules.h.source'), t('rules.h.at')],
+    rows.map((r) => [r.id, r.year, r.hash.slice(0, 16), r.source, r.at]),
+  ));
+}
+
+export interface RulesFileOpts {
+  file: string;
+  json?: boolean;
+}
+
+/** `sj rules check FILE`: validate a rules file without storing it. */
+export function rulesCheck(app: App, opts: RulesFileOpts): void {
+  const { rules: r, warnings } = readRulesFile(opts.file);
+  if (opts.json) {
+    app.out.data(JSON.stringify({ ok: true, file: opts.file, year: r.year, hash: rulesHash(r), problems: [], warnings }, null, 2));
+    return;
+  }
+  for (const w of warnings) app.out.warn(`${t('rules.warning')}: ${w}`);
+  app.out.data(t('rules.valid', { file: opts.file, year: r.year, hash: rulesHash(r) }));
+}
+
+export interface RulesUseOpts extends RulesFileOpts {
+  year?: string;
+}
+
+/** `sj rules use FILE`: store a rules file as the rules of its year (or --year). */
+export function rulesUse(app: App, opts: RulesUseOpts): void {
+  const year = yearOption(opts.year);
+  const res = useRules(app.openDb(), opts.file, year);
+  if (opts.json) return app.out.data(JSON.stringify({ ok: true, ...res }, null, 2));
+  for (const w of res.warnings) app.out.warn(`${t('rules.warning')}: ${w}`);
+  app.out.data(`${res.id}\t${res.hash}`);
+  app.out.ok(t(res.unchanged ? 'rules.unchanged' : 'rules.stored', { id: res.id, year: res.year, hash: res.hash }));
+  if (!res.unchanged) app.out.info(t('rules.storedNote'));
+}
+
+export interface RulesCalendarOpts {
+  year?: string;
+  json?: boolean;
+}
+
+/** `sj rules calendar`: the stored working-day calendar, every year or one. */
+export function rulesCalendar(app: App, opts: RulesCalendarOpts): void {
+  const year = yearOption(opts.year);
+  let years = calendarYears(app.openDb());
+  if (year !== undefined) {
+    years = years.filter((y) => y.year === year);
+    if (!years.length) app.out.warn(t('calendar.notCovered', { year }));
+  }
+  if (opts.json) {
+    return app.out.data(JSON.stringify({ format: 'sj-calendar/1', years: years.map((y) => ({ year: y.year, source: y.source, off: y.off, work: y.work })) }, null, 2));
+  }
+  const rows: (string | number)[][] = [];
+  for (const y of years) {
+    for (const d of compressDates(y.off)) rows.push([y.year, t('calendar.off'), d.replace('..', ' – ')]);
+    for (const d of y.work) rows.push([y.year, t('calendar.work'), d]);
+    rows.push([y.year, t('calendar.source'), y.source]);
+  }
+  app.out.data(textTable([t('calendar.h.year'), t('calendar.h.kind'), t('calendar.h.dates')], rows));
+}
+
+/** `sj rules calendar import FILE`: add or replace years of the working-day calendar. */
+export function rulesCalendarImport(app: App, opts: RulesFileOpts): void {
+  if (!opts.file) throw new UsageError(t('usage.missingArgument', { arg: 'FILE' }));
+  const res = importCalendar(app.openDb(), opts.file);
+  if (opts.json) return app.out.data(JSON.stringify({ ok: true, ...res }, null, 2));
+  app.out.ok(t('calendar.imported', { added: res.added.join('、') || '—', replaced: res.replaced.join('、') || '—' }));
+}
+
 export function register(program: Command, app: App): void {
   const rules = program.command('rules').description(t('rules.cmd'));
   examples(rules, [
@@ -147,50 +245,21 @@ export function register(program: Command, app: App): void {
     .description(t('rules.cmd.show'))
     .option('--year <Y>', t('rules.opt.year'))
     .option('--json', t('rules.opt.json'))
-    .action((o: { year?: string; json?: boolean }) => {
-      const year = yearOption(o.year) ?? thisYear();
-      const db = app.openDb();
-      const s = rulesForYear(db, year);
-      const cal = calendarYears(db);
-      if (o.json) {
-        app.out.data(JSON.stringify(rulesShowJson(year, s, cal), null, 2));
-      } else {
-        app.out.data(rulesShowText(year, s, cal));
-      }
-      if (s.year !== year) app.out.info(t('rules.carriedNote', { year, from: s.year }));
-      if (!cal.some((y) => y.year === year)) app.out.warn(t('calendar.notCovered', { year }));
-    });
+    .action((o: RulesShowOpts) => rulesShow(app, o));
   examples(show, ['sj rules show', 'sj rules show --year 2023', 'sj rules show --year 2024 --json']);
 
   const list = rules
     .command('list')
     .description(t('rules.cmd.list'))
     .option('--json', t('rules.opt.json'))
-    .action((o: { json?: boolean }) => {
-      const db = app.openDb();
-      rulesForYear(db, thisYear()); // the bundled default is stored on first use
-      const rows = listRules(db);
-      if (o.json) return app.out.data(JSON.stringify(rows, null, 2));
-      app.out.data(textTable(
-        [t('rules.h.id'), t('rules.h.year'), t('rules.h.hash'), t('rules.h.source'), t('rules.h.at')],
-        rows.map((r) => [r.id, r.year, r.hash.slice(0, 16), r.source, r.at]),
-      ));
-    });
+    .action((o: JsonOpt) => rulesList(app, o));
   examples(list, ['sj rules list', 'sj rules list --json']);
 
   const check = rules
     .command('check <file>')
     .description(t('rules.cmd.check'))
     .option('--json', t('rules.opt.json'))
-    .action((file: string, o: { json?: boolean }) => {
-      const { rules: r, warnings } = readRulesFile(file);
-      if (o.json) {
-        app.out.data(JSON.stringify({ ok: true, file, year: r.year, hash: rulesHash(r), problems: [], warnings }, null, 2));
-      } else {
-        for (const w of warnings) app.out.warn(`${t('rules.warning')}: ${w}`);
-        app.out.data(t('rules.valid', { file, year: r.year, hash: rulesHash(r) }));
-      }
-    });
+    .action((file: string, o: JsonOpt) => rulesCheck(app, { ...o, file }));
   examples(check, ['sj rules check rules/hengshui-2023.json', 'sj rules check my-rules-2024.json --json']);
 
   const use = rules
@@ -198,16 +267,7 @@ export function register(program: Command, app: App): void {
     .description(t('rules.cmd.use'))
     .option('--year <Y>', t('rules.opt.useYear'))
     .option('--json', t('rules.opt.json'))
-    .action((file: string, o: { year?: string; json?: boolean }) => {
-      const year = yearOption(o.year);
-      const db = app.openDb();
-      const res = useRules(db, file, year);
-      if (o.json) return app.out.data(JSON.stringify({ ok: true, ...res }, null, 2));
-      for (const w of res.warnings) app.out.warn(`${t('rules.warning')}: ${w}`);
-      app.out.data(`${res.id}\t${res.hash}`);
-      app.out.ok(t(res.unchanged ? 'rules.unchanged' : 'rules.stored', { id: res.id, year: res.year, hash: res.hash }));
-      if (!res.unchanged) app.out.info(t('rules.storedNote'));
-    });
+    .action((file: string, o: Omit<RulesUseOpts, 'file'>) => rulesUse(app, { ...o, file }));
   examples(use, [
     'sj rules use my-rules-2024.json --year 2024',
     'sj rules use rules/hengshui-2023.json --year 2023 --json',
@@ -218,38 +278,14 @@ export function register(program: Command, app: App): void {
     .description(t('calendar.cmd'))
     .option('--year <Y>', t('calendar.opt.year'))
     .option('--json', t('rules.opt.json'))
-    .action((o: { year?: string; json?: boolean }) => {
-      const year = yearOption(o.year);
-      const db = app.openDb();
-      let years = calendarYears(db);
-      if (year !== undefined) {
-        years = years.filter((y) => y.year === year);
-        if (!years.length) app.out.warn(t('calendar.notCovered', { year }));
-      }
-      if (o.json) {
-        return app.out.data(JSON.stringify({ format: 'sj-calendar/1', years: years.map((y) => ({ year: y.year, source: y.source, off: y.off, work: y.work })) }, null, 2));
-      }
-      const rows: (string | number)[][] = [];
-      for (const y of years) {
-        for (const d of compressDates(y.off)) rows.push([y.year, t('calendar.off'), d.replace('..', ' – ')]);
-        for (const d of y.work) rows.push([y.year, t('calendar.work'), d]);
-        rows.push([y.year, t('calendar.source'), y.source]);
-      }
-      app.out.data(textTable([t('calendar.h.year'), t('calendar.h.kind'), t('calendar.h.dates')], rows));
-    });
+    .action((o: RulesCalendarOpts) => rulesCalendar(app, o));
   examples(calendar, ['sj rules calendar', 'sj rules calendar --year 2024', 'sj rules calendar --year 2023 --json']);
 
   const imp = calendar
     .command('import <file>')
     .description(t('calendar.cmd.import'))
     .option('--json', t('rules.opt.json'))
-    .action((file: string, o: { json?: boolean }) => {
-      if (!file) throw new UsageError(t('usage.missingArgument', { arg: 'FILE' }));
-      const db = app.openDb();
-      const res = importCalendar(db, file);
-      // `--json` after the file is taken by the parent `calendar` command: honour it either way
-      if (o.json || (calendar.opts() as { json?: boolean }).json) return app.out.data(JSON.stringify({ ok: true, ...res }, null, 2));
-      app.out.ok(t('calendar.imported', { added: res.added.join('、') || '—', replaced: res.replaced.join('、') || '—' }));
-    });
+    // `--json` after the file is taken by the parent `calendar` command: honour it either way
+    .action((file: string, o: JsonOpt) => rulesCalendarImport(app, { file, json: o.json || (calendar.opts() as JsonOpt).json }));
   examples(imp, ['sj rules calendar import calendar-2026.json', 'sj rules calendar import my-calendar.json --json']);
 }

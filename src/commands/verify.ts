@@ -1,36 +1,36 @@
 /** `sj verify` and `sj ledger`. */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { Evidence } from '../core/types.js';
-import { verifyEvidence } from '../core/verify.js';
 import { checkHeadAgainstLedger, type HeadCheck } from '../core/signed-head.js';
 import { SjError, UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { ledgerHead, readLedger } from '../io/ledger.js';
+import { ledgerHead as currentHead, readLedger } from '../io/ledger.js';
 import { verifyDatabase } from '../io/verify-db.js';
+import { verifyEvidenceFile } from '../io/evidence-check.js';
+import { readSignedHead, signCurrentHead } from '../io/signed-head.js';
 import { checkResultBatch } from '../io/results-store.js';
 import { progress } from '../ui/progress.js';
 import { textTable } from '../ui/table.js';
 import { verifyPageHtml } from '../verify-page/index.js';
 import { examples, type App } from './app.js';
-import { headProblem, isBareHash, readSignedHead, signCurrentHead } from './keys.js';
+import { headProblem, isBareHash } from './keys.js';
 
-export function verifyEvidenceFile(file: string): { evidence?: Evidence; problems: string[] } {
-  let ev: Evidence;
-  try {
-    ev = JSON.parse(readFileSync(file, 'utf8')) as Evidence;
-  } catch (e) {
-    throw new SjError(t('verify.badFile', { file, why: (e as Error).message }));
-  }
-  return { evidence: ev, problems: verifyEvidence(ev) };
-}
-
-interface VerifyOpts {
+export interface VerifyOpts {
+  /** draw ids to recompute (none: every draw) */
+  ids?: string[];
+  /** an exported evidence file, checked without the database */
   evidence?: string;
+  /** a published head: a bare hash, or a signed statement file (with --pubkey) */
   head?: string;
   pubkey?: string;
   json?: boolean;
+}
+
+/** `sj verify [IDS…]`, `sj verify --evidence FILE`: an evidence file, or else the database. */
+export function verify(app: App, opts: VerifyOpts): void {
+  if (opts.evidence) return verifyEvidenceAction(app, opts.evidence, opts.json);
+  verifyDbAction(app, opts.ids ?? [], opts);
 }
 
 function verifyEvidenceAction(app: App, file: string, json: boolean | undefined): void {
@@ -44,17 +44,25 @@ function verifyEvidenceAction(app: App, file: string, json: boolean | undefined)
   else app.out.ok(t('verify.evidenceOk', { id: evidence!.draw.id, tasks: evidence!.tasks.length, hash: evidence!.resultHash }));
 }
 
+/** A signed statement file given as --head is read (and its signature checked) only with --pubkey. */
+function signedHeadOf(o: VerifyOpts): ReturnType<typeof readSignedHead> | undefined {
+  const signedFile = o.head !== undefined && !isBareHash(o.head) ? o.head : undefined;
+  if (o.pubkey && !signedFile) throw new UsageError(t('head.pubkeyAlone'));
+  if (!signedFile) return undefined;
+  if (!o.pubkey) throw new UsageError(t('head.needsPubkey', { file: signedFile }));
+  return readSignedHead(signedFile, o.pubkey);
+}
+
 /**
  * The database: chain, draws, rows; and a published head. A bare hash must still be in the
  * chain; a signed statement's signature is checked first (before the database is opened), then
  * its seq and hash against the ledger, so deleted trailing entries are caught too.
  */
 function verifyDbAction(app: App, ids: string[], o: VerifyOpts): void {
-  const signedFile = o.head !== undefined && !isBareHash(o.head) ? o.head : undefined;
-  if (o.pubkey && !signedFile) throw new UsageError(t('head.pubkeyAlone'));
-  const signed = signedFile ? readSignedHead(signedFile, o.pubkey) : undefined;
+  const signed = signedHeadOf(o);
   const db = app.openDb({ create: false });
   const bar = progress(t('verify.progress'));
+  // the checks verify runs are passed in: the results batches' is results-store's
   const rep = verifyDatabase(db, { drawIds: ids.length ? ids : undefined, head: signed ? undefined : o.head?.toLowerCase(), progress: (d, n) => bar.update(d, n), checks: { resultBatch: checkResultBatch } });
   bar.done();
   let check: HeadCheck | undefined;
@@ -76,51 +84,70 @@ function verifyDbAction(app: App, ids: string[], o: VerifyOpts): void {
   if (signed && check?.ok) app.out.ok(t('head.ok', { fingerprint: signed.fingerprint, seq: signed.doc.statement.seq, at: signed.doc.statement.at, grown: check.grown }));
 }
 
+export interface VerifyPageOpts {
+  out: string;
+}
+
+/** `sj verify page --out FILE.html`: the self-contained page that checks an evidence file in a browser. */
+export function verifyPage(app: App, opts: VerifyPageOpts): void {
+  const html = verifyPageHtml();
+  writeFileSync(opts.out, html);
+  app.out.ok(t('verify.page.written', { file: opts.out, kb: Math.ceil(Buffer.byteLength(html) / 1024) }));
+}
+
+export interface LedgerHeadOpts {
+  json?: boolean;
+  /** a private key file: print the head as a signed statement */
+  sign?: string;
+}
+
+/** `sj ledger head`: the hash to publish (--json: seq, hash …; --sign KEY: a signed statement). */
+export function ledgerHead(app: App, opts: LedgerHeadOpts): void {
+  const db = app.openDb({ create: false });
+  // a signed head is a JSON document whatever --json says: it is meant to be published as a file
+  if (opts.sign) return app.out.data(JSON.stringify(signCurrentHead(db, opts.sign), null, 2));
+  const h = currentHead(db);
+  if (opts.json) app.out.data(JSON.stringify(h));
+  else app.out.data(h.hash);
+}
+
+export interface LedgerListOpts {
+  json?: boolean;
+}
+
+/** `sj ledger list`: every ledger entry. */
+export function ledgerList(app: App, opts: LedgerListOpts): void {
+  const entries = readLedger(app.openDb({ create: false }));
+  if (opts.json) return app.out.data(JSON.stringify({ entries }, null, 2));
+  if (!entries.length) return app.out.info(t('ledger.empty'));
+  app.out.data(textTable(['seq', 'type', 'ref', 'at', 'hash'].map((h) => t(`ledger.h.${h}`)), entries.map((e) => [e.seq, e.type, e.ref, e.at, e.hash])));
+}
+
 export function register(program: Command, app: App): void {
-  const verify = program
+  const verifyCmd = program
     .command('verify [ids...]')
     .description(t('verify.cmd'))
     .option('--evidence <file>', t('verify.opt.evidence'))
     .option('--head <hash|file>', t('verify.opt.headSigned'))
     .option('--pubkey <file>', t('verify.opt.pubkey'))
     .option('--json', t('draw.opt.jsonShort'))
-    .action((ids: string[], o: VerifyOpts) => {
-      if (o.evidence) return verifyEvidenceAction(app, o.evidence, o.json);
-      verifyDbAction(app, ids, o);
-    });
-  examples(verify, [
+    .action((ids: string[], o: VerifyOpts) => verify(app, { ...o, ids }));
+  examples(verifyCmd, [
     'sj verify', 'sj verify 2023Q2-county-01', 'sj verify --evidence 2023Q2-county-01.evidence.json',
     'sj verify --head 3f9c…(the hash published after the last draw)', 'sj verify --head 台账头.json --pubkey sj-ed25519.pub', 'sj verify page --out verify.html',
   ]);
-  const page = verify.command('page').description(t('verify.page.cmd'))
+  const page = verifyCmd.command('page').description(t('verify.page.cmd'))
     .option('--out <file.html>', t('verify.page.opt.out'), 'verify.html')
-    .action((o: { out: string }) => {
-      const html = verifyPageHtml();
-      writeFileSync(o.out, html);
-      app.out.ok(t('verify.page.written', { file: o.out, kb: Math.ceil(Buffer.byteLength(html) / 1024) }));
-    });
+    .action((o: VerifyPageOpts) => verifyPage(app, o));
   examples(page, ['sj verify page --out verify.html']);
 
   const ledger = program.command('ledger').description(t('ledger.cmd'));
   examples(ledger, ['sj ledger head', 'sj ledger head --json', 'sj ledger list', 'sj verify --head "$(sj ledger head)"']);
   const head = ledger.command('head').description(t('ledger.cmd.head')).option('--json', t('draw.opt.jsonShort'))
     .option('--sign <keyfile>', t('ledger.opt.sign'))
-    .action((o: { json?: boolean; sign?: string }) => {
-      const db = app.openDb({ create: false });
-      // a signed head is a JSON document whatever --json says: it is meant to be published as a file
-      if (o.sign) return app.out.data(JSON.stringify(signCurrentHead(db, o.sign), null, 2));
-      const h = ledgerHead(db);
-      if (o.json) app.out.data(JSON.stringify(h));
-      else app.out.data(h.hash);
-    });
+    .action((o: LedgerHeadOpts) => ledgerHead(app, o));
   examples(head, ['sj ledger head', 'sj ledger head --json', 'sj ledger head --sign 密钥/sj-ed25519.key > 台账头.json']);
   const list = ledger.command('list').description(t('ledger.cmd.list')).option('--json', t('draw.opt.jsonShort'))
-    .action((o: { json?: boolean }) => {
-      const db = app.openDb({ create: false });
-      const entries = readLedger(db);
-      if (o.json) return app.out.data(JSON.stringify({ entries }, null, 2));
-      if (!entries.length) return app.out.info(t('ledger.empty'));
-      app.out.data(textTable(['seq', 'type', 'ref', 'at', 'hash'].map((h) => t(`ledger.h.${h}`)), entries.map((e) => [e.seq, e.type, e.ref, e.at, e.hash])));
-    });
+    .action((o: LedgerListOpts) => ledgerList(app, o));
   examples(list, ['sj ledger list', 'sj ledger list --json']);
 }

@@ -15,7 +15,7 @@
 import { canonical } from './canonical.js';
 import { H } from './hash.js';
 import { ledgerHash } from './ledger.js';
-import type { Algorithm, DrawFilter, DrawHeader, DrawMethod, Evidence, Exclusion, Level, Snapshot } from './types.js';
+import type { Algorithm, DrawHeader, Evidence, Exclusion, Snapshot } from './types.js';
 
 export const COMMIT_FORMAT = 'sj-commit/1';
 

@@ -22,6 +22,11 @@ export function dateCst(d: Date): string {
   return isoCst(d).slice(0, 10);
 }
 
+/** Today's date in China (YYYY-MM-DD), by the clock above. */
+export function today(): string {
+  return dateCst(now());
+}
+
 /** UTC ISO string used for stored instants (sortable as text). */
 export function isoUtc(d: Date): string {
   return d.toISOString();

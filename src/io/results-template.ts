@@ -12,6 +12,7 @@ import type { DB } from './db.js';
 import type { EffectiveTask } from './draw-store.js';
 import { Regions } from './regions.js';
 import { currentResults } from './results-store.js';
+import { objectNames } from './object-names.js';
 import { readRoster } from './roster-read.js';
 import { valueName } from '../messages/names.js';
 import { bureauName, quarterLabel } from './titles.js';
@@ -39,7 +40,7 @@ export function templateTitle(db: DB, quarter: string | undefined, drawId: strin
 /** Write the results template: one row per effective task, current results pre-filled. */
 export async function writeResultsTemplate(db: DB, file: string, tasks: EffectiveTask[], title: string): Promise<void> {
   const regions = Regions.load(db);
-  const objects = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o.name]));
+  const objects = objectNames(db);
   const people = new Map<string, string>();
   for (const i of readRoster(db, 'inspectors', { includeRemoved: true })) people.set(i.id, i.name);
   const who = (id: string) => `${people.get(id) ?? ''}(${id})`;

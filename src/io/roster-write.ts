@@ -3,12 +3,15 @@
  * transaction, all rows or none.
  *
  * The file is read row by row (CSV and large xlsx stream) inside one IMMEDIATE transaction:
- * every row is validated; while no problem has been seen, it is written at once (prepared
- * statements, current hashes loaded into a Map first). When the file has any problem, every
- * row is still validated (all problems reported) and the transaction is ROLLED BACK, so the
- * database is left unchanged. A dry run validates and counts inside a transaction that is
- * always rolled back, and writes nothing. (writeTx() takes a synchronous function; reading the file is asynchronous,
- * so the transaction is opened and closed here explicitly, with the same IMMEDIATE lock.)
+ * io/import-rows.ts converts each row (in a worker thread, io/import-worker.ts, for files of
+ * WORKER_BYTES or more, noting repeated ids); this module checks it (avoidance targets) and
+ * decides its version; io/roster-versions.ts writes it. While no problem has been
+ * seen, rows are written at once (current hashes loaded into a Map first). When the file has any
+ * problem, every row is still validated (all problems reported) and the transaction is ROLLED
+ * BACK, so the database is left unchanged. A dry run validates and counts inside a transaction
+ * that is always rolled back, and writes nothing. (writeTx() takes a synchronous function;
+ * reading the file is asynchronous, so the transaction is opened and closed here explicitly,
+ * with the same IMMEDIATE lock.)
  *
  * Versioning: row hash = H(canonical(data fields incl. extra)). Same hash, current, in the
  * roster → nothing. Changed → close the current version (valid_to = now) and insert a new one.
@@ -21,7 +24,11 @@ import type { DB } from './db.js';
 import { Regions } from './regions.js';
 import { tierCodesInForce } from './rules-store.js';
 import { NoHeaderError, type Encoding } from './tabular.js';
-import { COLUMNS, VALS_AT, INSERT_AT, packedHasher, openSource, openWorkerSource, regionResolver, stride, workerAvailable, type ObjClass, type RowIssue, type Source, type SourceParams } from './import-worker.js';
+import { openSource, rowHasher, type Source, type SourceParams } from './import-rows.js';
+import { openWorkerSource, workerAvailable } from './import-worker.js';
+import { columnIndex } from './roster-columns.js';
+import { avoidanceTargets, currentVersions, dropIndexesIfEmpty, finishImport, startImport, VersionWriter } from './roster-versions.js';
+import type { ObjClass } from '../core/types.js';
 import { mapHeaders, fieldLabel, fieldNames, headerLabel, FIELDS, type ImportKind } from '../core/roster-fields.js';
 import { SjError, UsageError, type RowProblem } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -46,8 +53,6 @@ export interface ImportOptions {
 
 /** Files this large are read in a worker thread, overlapping with the inserts. */
 export const WORKER_BYTES = 1 << 20;
-/** rows per multi-row INSERT */
-const INSERT_BATCH = 50;
 
 export interface ImportSummary {
   kind: ImportKind;
@@ -76,8 +81,6 @@ export type TaggedProblem = RowProblem & { code: string; value?: string; firstRo
 /** Problems kept in memory (and reported); beyond this only counted. */
 export const MAX_PROBLEMS = 1000;
 
-export { COLUMNS, regionResolver };
-export const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 export function parseMap(kind: ImportKind, entries: string[] = []): Record<string, string> {
   const map: Record<string, string> = {};
@@ -110,21 +113,6 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
   const useWorker = workerAvailable && size >= (opts.workerBytes ?? WORKER_BYTES);
 
   const at = isoUtc(now());
-  const cols = COLUMNS[kind];
-  const dbCols = cols.map(snake);
-  // per row: id, hash, the data columns, extra (as the source lays them out from INSERT_AT on);
-  // the version's start and the import are the same on every row
-  const nVals = 2 + cols.length + 1;
-  const oneRow = `(?, ?, ${dbCols.map(() => '?').join(', ')}, ?, @at, NULL, @imp, 1)`;
-  const insertSql = (n: number) =>
-    `INSERT INTO ${kind} (id, hash, ${dbCols.join(', ')}, extra, valid_from, valid_to, import_id, in_roster) VALUES ${Array.from({ length: n }, () => oneRow).join(', ')}`;
-  const insert = db.prepare(insertSql(1));
-  let insertMany: ReturnType<DB['prepare']> | undefined;
-  const close = db.prepare(`UPDATE ${kind} SET valid_to = ? WHERE vid = ?`);
-  const copyRemoved = db.prepare(
-    `INSERT INTO ${kind} (id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra)
-     SELECT id, ?, NULL, ?, 0, hash, ${dbCols.join(', ')}, extra FROM ${kind} WHERE vid = ?`,
-  );
 
   // a dry run also runs in a transaction, always rolled back: whatever a helper writes on
   // first use (e.g. the bundled rules stored by tierCodesInForce) is undone with it
@@ -137,22 +125,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     try {
       source = useWorker ? await openWorkerSource(sourceParams, ctxData) : await openSource(sourceParams, ctxData);
     } catch (e) {
-      if (e instanceof NoHeaderError) {
-        const hm = mapHeaders(kind, e.found, map);
-        const missing = hm.missing.length ? hm.missing : FIELDS[kind].filter((f) => f.required).map((f) => f.field);
-        const problems: TaggedProblem[] = missing.map((f) => ({
-          file,
-          sheet: e.sheet,
-          column: map[f] ?? FIELDS[kind].find((s) => s.field === f)!.headers[0]!,
-          problem: t('import.p.missing-column', { missing: fieldLabel(kind, f), found: e.found.map(headerLabel).join('、') || '—' }),
-          code: 'missing-column',
-        }));
-        throw new SjError(t('import.noHeader', { file }), {
-          problems,
-          hint: t('import.noHeaderHint', { required: FIELDS[kind].filter((f) => f.required).map((f) => fieldLabel(kind, f.field)).join('，') }),
-        });
-      }
-      throw e;
+      throw e instanceof NoHeaderError ? noHeaderError(e, kind, map, file) : e;
     }
     const head = source.head;
     const hm = mapHeaders(kind, head.headers, map);
@@ -176,76 +149,33 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     };
 
     // persons and objects an avoidance pair may name
-    let persons: Set<string> | undefined;
-    let objectIds: Set<string> | undefined;
-    let objectColumn = '';
-    if (kind === 'avoidance') {
-      persons = new Set([
-        ...(db.prepare('SELECT id FROM inspectors WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]),
-        ...(db.prepare('SELECT id FROM experts WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]),
-      ]);
-      objectIds = new Set(db.prepare('SELECT id FROM objects WHERE valid_to IS NULL AND in_roster = 1').pluck().all() as string[]);
-      objectColumn = headerLabel(head.headers[hm.fields.get('object')!] ?? '');
-    }
-
-    // current versions, read under the write lock
-    const current = new Map<string, { vid: number; hash: string; inRoster: boolean; seen: boolean }>();
-    for (const r of db.prepare(`SELECT id, vid, hash, in_roster FROM ${kind} WHERE valid_to IS NULL`).raw().iterate() as Iterable<[string, number, string, number]>) {
-      current.set(r[0], { vid: r[1], hash: r[2], inRoster: r[3] === 1, seen: false });
-    }
-    // the first import into an empty table is a bulk load: its indexes are dropped and built
-    // again once the rows are in (sorting once is much cheaper than a random B-tree insert per
-    // row); inside the transaction, so a failed import gets them back with everything else
-    let rebuild: string[] = [];
-    if (!dryRun && db.prepare(`SELECT NOT EXISTS (SELECT 1 FROM ${kind})`).pluck().get() === 1) {
-      const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name").all(kind) as { name: string; sql: string }[];
-      for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
-      rebuild = indexes.map((i) => i.sql);
-    }
-    let importId: number | null = null;
-    if (!dryRun) {
-      importId = Number(
-        db
-          .prepare('INSERT INTO imports (kind, file, file_sha256, sheet, mode, at, summary) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(kind, file, '', sheet ?? null, mode, at, '{}').lastInsertRowid,
-      );
-    }
-
-    // rows to insert, INSERT_BATCH at a time (a replaced version is closed at once, before its
-    // successor is inserted; ids within the file are distinct, so the order is otherwise kept)
-    let pending: unknown[] = [];
-    let nPending = 0;
-    const constants = { at, imp: importId };
-    const flush = () => {
-      if (nPending === INSERT_BATCH) (insertMany ??= db.prepare(insertSql(INSERT_BATCH))).run(pending, constants);
-      else for (let i = 0; i < nPending; i++) insert.run(pending.slice(i * nVals, (i + 1) * nVals), constants);
-      pending = [];
-      nPending = 0;
-    };
+    const targets = kind === 'avoidance' ? avoidanceTargets(db) : undefined;
+    const objectColumn = kind === 'avoidance' ? headerLabel(head.headers[hm.fields.get('object')!] ?? '') : '';
+    const current = currentVersions(db, kind);
+    const rebuild = dryRun ? [] : dropIndexesIfEmpty(db, kind);
+    const importId = dryRun ? null : startImport(db, { kind, file, sheet: sheet ?? null, mode, at });
+    const writer = importId === null ? undefined : new VersionWriter(db, kind, at, importId);
 
     const s = { added: 0, updated: 0, unchanged: 0, deactivated: 0, byPrecedence: 0, rows: 0 };
     const byRegion: Record<string, Record<string, number> | number> = {};
     let nextProgress = 4096;
-    const width = stride(kind);
-    const rowHash = packedHasher(kind);
     const idColumn = head.idColumn;
+    const rowHash = rowHasher(kind);
+    const [PERSON, OBJECT] = kind === 'avoidance' ? [columnIndex(kind, 'person'), columnIndex(kind, 'object')] : [0, 0];
     for await (const batch of source.batches) {
-      for (let o = 0; o < batch.length; o += width) {
+      for (const row of batch) {
         s.rows++;
         if (opts.onProgress && s.rows >= nextProgress) {
           nextProgress += 4096;
           opts.onProgress(s.rows);
         }
-        const rowNumber = batch[o] as number;
-        const firstRow = batch[o + 1] as number;
-        const issues = batch[o + 2] as RowIssue[] | null;
-        const id = batch[o + INSERT_AT] as string;
+        const { rowNumber, firstRow, issues, id } = row;
         if (issues) for (const p of issues) problem({ row: rowNumber, column: p.column, code: p.tag, params: p.params });
         if (kind === 'avoidance' && id) {
-          const person = batch[o + VALS_AT] as string;
-          const object = batch[o + VALS_AT + 1] as string;
-          if (!persons!.has(person)) problem({ row: rowNumber, column: idColumn, code: 'unknown-person', params: { value: person } });
-          if (!objectIds!.has(object)) problem({ row: rowNumber, column: objectColumn, code: 'unknown-object', params: { value: object } });
+          const person = row.values[PERSON] as string;
+          const object = row.values[OBJECT] as string;
+          if (!targets!.persons.has(person)) problem({ row: rowNumber, column: idColumn, code: 'unknown-person', params: { value: person } });
+          if (!targets!.objects.has(object)) problem({ row: rowNumber, column: objectColumn, code: 'unknown-object', params: { value: object } });
         }
         if (!id) continue;
         if (firstRow) {
@@ -255,16 +185,14 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
         const cur = current.get(id);
         if (cur) cur.seen = true;
         if (issues) continue;
-        const region = batch[o + 3] as string | null;
-        if (region) {
+        if (row.region) {
           if (kind === 'objects') {
-            const cls = batch[o + 4] as ObjClass;
-            const r = (byRegion[region] ??= { special: 0, key: 0, positive: 0, general: 0 }) as Record<string, number>;
-            r[cls] = (r[cls] ?? 0) + 1;
-          } else byRegion[region] = ((byRegion[region] as number) ?? 0) + 1;
+            const r = (byRegion[row.region] ??= { special: 0, key: 0, positive: 0, general: 0 }) as Record<ObjClass, number>;
+            r[row.cls!] = (r[row.cls!] ?? 0) + 1;
+          } else byRegion[row.region] = ((byRegion[row.region] as number) ?? 0) + 1;
         }
-        if (batch[o + 5] === 'precedence') s.byPrecedence++;
-        const hash = (batch[o + INSERT_AT + 1] as string) || (batch[o + INSERT_AT + 1] = rowHash(batch, o));
+        if (row.classBy === 'precedence') s.byPrecedence++;
+        const hash = rowHash(row.values);
         let write = false;
         if (!cur) {
           s.added++;
@@ -276,11 +204,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           else s.added++;
           write = true;
         }
-        if (write && inTx && problemCount === 0) {
-          if (cur) close.run(at, cur.vid);
-          for (let i = o + INSERT_AT, end = o + width; i < end; i++) pending.push(batch[i]);
-          if (++nPending === INSERT_BATCH) flush();
-        }
+        if (write && inTx && problemCount === 0) writer!.add(id, hash, row.values, cur?.vid);
       }
     }
     if (s.rows === 0 && problemCount === 0) {
@@ -294,17 +218,14 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
       });
     }
     if (inTx) {
-      flush();
+      writer!.flush();
       for (const sql of rebuild) db.exec(sql);
     }
     if (mode === 'full') {
       for (const cur of current.values()) {
         if (!cur.inRoster || cur.seen) continue;
         s.deactivated++;
-        if (inTx) {
-          close.run(at, cur.vid);
-          copyRemoved.run(at, importId, cur.vid);
-        }
+        if (inTx) writer!.remove(cur.vid);
       }
     }
     opts.onProgress?.(s.rows);
@@ -323,7 +244,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     };
     if (inTx) {
       const { importId: _i, ...stored } = summary;
-      db.prepare('UPDATE imports SET file_sha256 = ?, summary = ? WHERE id = ?').run(source.sha256(), JSON.stringify(stored), importId);
+      finishImport(db, importId!, source.sha256(), stored);
       db.exec('COMMIT');
       inTx = false;
     }
@@ -332,6 +253,23 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     source?.close();
     if ((inTx || dryRun) && db.inTransaction) db.exec('ROLLBACK');
   }
+}
+
+/** A file without the header the roster needs: which required columns are missing, and where it looked. */
+function noHeaderError(e: NoHeaderError, kind: ImportKind, map: Record<string, string>, file: string): SjError {
+  const hm = mapHeaders(kind, e.found, map);
+  const missing = hm.missing.length ? hm.missing : FIELDS[kind].filter((f) => f.required).map((f) => f.field);
+  const problems: TaggedProblem[] = missing.map((f) => ({
+    file,
+    sheet: e.sheet,
+    column: map[f] ?? FIELDS[kind].find((s) => s.field === f)!.headers[0]!,
+    problem: t('import.p.missing-column', { missing: fieldLabel(kind, f), found: e.found.map(headerLabel).join('、') || '—' }),
+    code: 'missing-column',
+  }));
+  return new SjError(t('import.noHeader', { file }), {
+    problems,
+    hint: t('import.noHeaderHint', { required: FIELDS[kind].filter((f) => f.required).map((f) => fieldLabel(kind, f.field)).join('，') }),
+  });
 }
 
 function sortKeys<T>(o: Record<string, T>): Record<string, T> {

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { rulesHash, validateRules, type SjRules } from '../core/rules.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { dateCst, isoUtc, now } from './clock.js';
+import { isoUtc, now, today } from './clock.js';
 import { writeTx, type DB } from './db.js';
 import { RULES_DIR } from './paths.js';
 
@@ -150,6 +150,6 @@ export function useRules(db: DB, file: string, year?: number): UseResult {
 
 /** Tier codes of the rules in force for a year (default: this year in China); import validates tiers against them. */
 export function tierCodesInForce(db: DB, year?: number): string[] {
-  const y = year ?? Number(dateCst(now()).slice(0, 4));
+  const y = year ?? Number(today().slice(0, 4));
   return rulesForYear(db, y).rules.tiers.map((t) => t.code);
 }

@@ -9,7 +9,7 @@ import { nextInspector, nextObject, teamForNewObject } from '../core/substitute.
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { isoUtc, now } from './clock.js';
-import type { DB } from './db.js';
+import { writeTx, type DB } from './db.js';
 import { effectiveTasks, getEvidence, requireDraw } from './draw-store.js';
 import { appendLedger } from './ledger.js';
 import { readRoster } from './roster-read.js';
@@ -75,4 +75,9 @@ export function substitute(db: DB, drawId: string, o: SubstitutionRequest) {
   if (!next) throw new SjError(t('draw.subst.noCandidate', { task: tk.taskNo }));
   const payload = { draw: drawId, task: tk.taskNo, kind: 'inspector', original: o.inspector!, replacement: next, reason, at };
   return { ...payload, ledger: record(db, drawId, tk.taskNo, payload) };
+}
+
+/** One substitution in its own write transaction (`sj draw substitute`): recorded whole, or nothing. */
+export function recordSubstitution(db: DB, drawId: string, o: SubstitutionRequest) {
+  return writeTx(db, () => substitute(db, drawId, o));
 }

@@ -6,8 +6,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 
 export interface Output {
-  /** write data (tables, JSON, CSV) to stdout */
+  /** write data (tables, JSON, CSV) to stdout, ending its line */
   data(text: string): void;
+  /** write one piece of a long document to stdout as it is (a document too big to hold as one string) */
+  dataPart(text: string): void;
   /** informational message to stderr */
   info(text: string): void;
   /** success message to stderr */
@@ -40,6 +42,7 @@ export function makeOutput(opts: { noColor?: boolean } = {}): Output {
   const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
   return {
     data: (s) => process.stdout.write(s.endsWith('\n') || s === '' ? s : s + '\n'),
+    dataPart: (s) => process.stdout.write(s),
     info: (s) => err(s),
     ok: (s) => err(color.green(s)),
     warn: (s) => err(color.yellow(s)),

@@ -13,8 +13,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileSha, sj, tempDir } from './db-helpers.js';
-import { BIN, FIXTURES, ROOT } from './helpers.js';
+import { fileSha, sj, tempDir } from '../db-helpers.js';
+import { BIN, FIXTURES, ROOT } from '../helpers.js';
 
 const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 const SOCKET = `sj-menu-test-${process.pid}`;
