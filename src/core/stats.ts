@@ -108,7 +108,8 @@ export interface StatsInput {
   publicationDue: (date: string) => string;
 }
 
-export interface StatsRow {
+/** One row of the statistics table: a region (or the city's own draws, or the total). */
+export interface StatsRow extends TaskCounts {
   region: string;
   name: string;
   kind: 'city' | 'county' | 'total';
@@ -122,33 +123,12 @@ export interface StatsRow {
   /** drawn + credited ≥ required in every quarter of the period, per class */
   met: ClassFlags;
   inspections: number;
-  onsite: number;
-  offsite: number;
-  jointInternal: number;
   /** basis points of inspections, floored; null when there are none */
   jointInternalShare: number | null;
   /** inter-department joint draws of this row's level that include the region */
   jointDepartment: number;
-  creditBased: number;
-  /** the credit-based share's denominator (sampled inspections, or all with scope "all") */
-  creditBasis: number;
   creditBasedShare: number | null;
-  /** tasks with a result in force */
-  inspected: number;
-  problems: number;
-  rectifyOrdered: number;
-  rectified: number;
-  cases: number;
-  fineFen: number;
   fineYuan: string;
-  referrals: number;
-  criminalReferrals: number;
-  published: number;
-  publishable: number;
-  /** publishable, not published, past the due date */
-  overdue: number;
-  /** published after the due date (逾期公示): stays late */
-  publishedLate: number;
 }
 
 export const zeroClasses = (): ClassCounts => ({ special: 0, key: 0, positive: 0, general: 0 });
@@ -237,7 +217,9 @@ export interface TaskCounts {
   offsite: number;
   jointInternal: number;
   creditBased: number;
+  /** the credit-based share's denominator (sampled inspections, or all with scope "all") */
   creditBasis: number;
+  /** tasks with a result in force */
   inspected: number;
   problems: number;
   rectifyOrdered: number;
@@ -248,7 +230,9 @@ export interface TaskCounts {
   criminalReferrals: number;
   published: number;
   publishable: number;
+  /** publishable, not published, past the due date */
   overdue: number;
+  /** published after the due date (逾期公示): stays late */
   publishedLate: number;
 }
 
