@@ -167,7 +167,7 @@ describe.skipIf(!have)('plan action', () => {
 });
 
 describe('keys, ledger head and verify actions: a signed head round trip', () => {
-  it('generates a key pair, signs the head, and verifies the database against the signed statement', () => {
+  it('generates a key pair, signs the head, and verifies the database against the signed statement', async () => {
     const dir = tempDir();
     const path = join(dir, 'sj.db');
     const { app, seen: { stdout, stderr } } = appOn(path);
@@ -188,14 +188,14 @@ describe('keys, ledger head and verify actions: a signed head round trip', () =>
     writeFileSync(file, stdout.join(''));
 
     stderr.length = 0;
-    verify(app, { head: file, pubkey: keys.publicKey });
+    await verify(app, { head: file, pubkey: keys.publicKey });
     expect(stderr.join('')).toContain(keys.fingerprint);
     // a statement file needs the auditor's public key; a public key needs a statement file
-    expect(() => verify(app, { head: file })).toThrow(UsageError);
-    expect(() => verify(app, { pubkey: keys.publicKey })).toThrow(UsageError);
+    await expect(verify(app, { head: file })).rejects.toThrow(UsageError);
+    await expect(verify(app, { pubkey: keys.publicKey })).rejects.toThrow(UsageError);
     // a statement whose hash was changed no longer carries a valid signature
     writeFileSync(file, stdout.join('').replace(signed.statement.hash, 'f'.repeat(64)));
-    expect(() => verify(app, { head: file, pubkey: keys.publicKey })).toThrow(SjError);
+    await expect(verify(app, { head: file, pubkey: keys.publicKey })).rejects.toThrow(SjError);
     app.close();
   });
 });

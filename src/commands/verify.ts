@@ -28,13 +28,13 @@ export interface VerifyOpts {
 }
 
 /** `sj verify [IDS…]`, `sj verify --evidence FILE`: an evidence file, or else the database. */
-export function verify(app: App, opts: VerifyOpts): void {
+export async function verify(app: App, opts: VerifyOpts): Promise<void> {
   if (opts.evidence) return verifyEvidenceAction(app, opts.evidence, opts.json);
   verifyDbAction(app, opts.ids ?? [], opts);
 }
 
-function verifyEvidenceAction(app: App, file: string, json: boolean | undefined): void {
-  const { evidence, problems } = verifyEvidenceFile(file);
+async function verifyEvidenceAction(app: App, file: string, json: boolean | undefined): Promise<void> {
+  const { evidence, problems } = await verifyEvidenceFile(file);
   const summary = { file: basename(file), draw: evidence?.draw?.id ?? null, resultHash: evidence?.resultHash ?? null };
   // a failure is one JSON document too: the error's, carrying the summary
   if (problems.length) {

@@ -168,41 +168,71 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** The hashes of an evidence's canonical text: the payload (all but "ledger") and its snapshot. */
+export interface PayloadHashes {
+  whole: string;
+  member: string;
+}
+
+/** Both hashes in one pass over the snapshot's text. */
+export function payloadHashes(ev: Evidence): PayloadHashes {
+  const { ledger: _l, ...body } = ev;
+  return hashCanonicalWithMember(body, 'snapshot');
+}
+
 /** Everything wrong with an evidence document: structure, then the recomputed draw. */
 export function verifyEvidence(ev: Evidence): string[] {
+  const r = recheckEvidence(ev);
+  return r.problems ?? r.finish(payloadHashes(ev));
+}
+
+/** recheckEvidence's answer: the problems already (the hashes are not needed), or what finishes with the hashes. */
+export type Recheck = { problems: string[]; finish?: undefined } | { problems?: undefined; finish: (hashes: PayloadHashes) => string[] };
+
+/**
+ * verifyEvidence in two steps, so that the hashes of the text can be taken elsewhere (another
+ * thread) while the draw is recomputed here: the structure checked and the draw recomputed
+ * now; `finish` takes the payload hashes and gives the problems, in verifyEvidence's order. A
+ * document whose structure is wrong (which may not even serialise) gets its problems at once.
+ */
+export function recheckEvidence(ev: Evidence): Recheck {
   const p = checkStructure(ev);
-  if (p.length) return p;
+  if (p.length) return { problems: p };
   const algorithm = algorithmOf(ev)!;
   const seed = seedOf(ev.draw.id, ev.draw.entropy, algorithm);
   if (seed !== ev.draw.seed) p.push(`draw.seed: recomputed ${seed}, file says ${ev.draw.seed}`);
   const { seed: _s, ...header } = ev.draw;
-  // with a ledger member, the payload hash and the snapshot hash in one pass over the snapshot's text
-  const { ledger: _l, ...body } = ev;
-  const hashes = ev.ledger ? hashCanonicalWithMember(body, 'snapshot') : undefined;
   let re: Evidence;
   try {
-    re = runDraw({ algorithm, draw: header, snapshot: ev.snapshot, snapshotHash: hashes?.member, keepText: false }).evidence;
+    // the snapshot's hash is one of the payload hashes, given to the step that returns
+    re = runDraw({ algorithm, draw: header, snapshot: ev.snapshot, snapshotHash: '', keepText: false }).evidence;
   } catch (e) {
-    if (e instanceof DrawFailure || e instanceof ArithmeticRangeError) return [...p, `the draw cannot be recomputed: ${e.message}`];
+    if (e instanceof DrawFailure || e instanceof ArithmeticRangeError) return { problems: [...p, `the draw cannot be recomputed: ${e.message}`] };
     throw e;
   }
-  if (re.snapshotHash !== ev.snapshotHash) p.push(`snapshotHash: recomputed ${re.snapshotHash}, file says ${ev.snapshotHash}`);
+  const drawn: string[] = [];
   if (!sameCanonical(re.strata, ev.strata)) {
     const i = re.strata.findIndex((s, k) => !sameCanonical(s, ev.strata[k]));
-    p.push(`strata differ from the recomputed draw (first at index ${i < 0 ? re.strata.length : i})`);
+    drawn.push(`strata differ from the recomputed draw (first at index ${i < 0 ? re.strata.length : i})`);
   }
-  if (re.tasks.length !== ev.tasks.length) p.push(`tasks: recomputed ${re.tasks.length}, file has ${ev.tasks.length}`);
+  if (re.tasks.length !== ev.tasks.length) drawn.push(`tasks: recomputed ${re.tasks.length}, file has ${ev.tasks.length}`);
   for (let k = 0; k < Math.max(re.tasks.length, ev.tasks.length); k++) {
     if (!sameCanonical(re.tasks[k] ?? null, ev.tasks[k] ?? null)) {
-      p.push(`tasks[${k}] (${ev.tasks[k]?.objectId ?? re.tasks[k]?.objectId}): differs from the recomputed draw`);
-      if (p.length > 20) break;
+      drawn.push(`tasks[${k}] (${ev.tasks[k]?.objectId ?? re.tasks[k]?.objectId}): differs from the recomputed draw`);
+      if (p.length + drawn.length > 20) break;
     }
   }
-  if (re.resultHash !== ev.resultHash) p.push(`resultHash: recomputed ${re.resultHash}, file says ${ev.resultHash}`);
-  if (ev.ledger) {
-    const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, hashes!.whole);
-    if (h !== ev.ledger.hash) p.push(`ledger.hash: recomputed ${h}, file says ${ev.ledger.hash}`);
-  }
-  p.push(...commitmentProblems(ev));
-  return p;
+  if (re.resultHash !== ev.resultHash) drawn.push(`resultHash: recomputed ${re.resultHash}, file says ${ev.resultHash}`);
+  const finish = (hashes: PayloadHashes): string[] => {
+    const out = [...p];
+    if (hashes.member !== ev.snapshotHash) out.push(`snapshotHash: recomputed ${hashes.member}, file says ${ev.snapshotHash}`);
+    out.push(...drawn);
+    if (ev.ledger) {
+      const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, hashes.whole);
+      if (h !== ev.ledger.hash) out.push(`ledger.hash: recomputed ${h}, file says ${ev.ledger.hash}`);
+    }
+    out.push(...commitmentProblems(ev));
+    return out;
+  };
+  return { finish };
 }

@@ -5,7 +5,7 @@
  * downstream, and two processes racing for one database.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,35 @@ describe('stdout carries the data, stderr the messages', () => {
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/EPIPE/);
     expect(r.stderr).not.toMatch(STACK);
+  });
+});
+
+describe('sj verify --evidence, as the built CLI runs it', () => {
+  // a county's evidence (over 1 MB) is hashed on a worker thread while the draw is recomputed;
+  // the city's (smaller) in one thread: both ways must find the same things
+  it('passes the exported files, and names the snapshot or the ledger entry edited in them', () => {
+    const dir = tempDir();
+    for (const id of ['2023Q2-county-01', '2023Q2-city-01']) {
+      const file = join(dir, `${id}.json`);
+      expect(sj(['--db', drawn, 'draw', 'export', id, '--out', file]).status).toBe(0);
+      const ok = sj(['verify', '--evidence', file, '--json']);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, draw: id });
+      const ev = JSON.parse(readFileSync(file, 'utf8'));
+      ev.snapshot.objects[7].name += '（改）';
+      writeFileSync(file, JSON.stringify(ev));
+      const edited = sj(['verify', '--evidence', file]);
+      expect(edited.status).toBe(1);
+      expect(edited.stderr).toContain('snapshotHash');
+      expect(edited.stderr).toContain('ledger.hash');
+      ev.snapshot.objects[7].name = ev.snapshot.objects[7].name.replace('（改）', '');
+      ev.ledger.prevHash = 'f'.repeat(64);
+      writeFileSync(file, JSON.stringify(ev));
+      const relinked = sj(['verify', '--evidence', file]);
+      expect(relinked.status).toBe(1);
+      expect(relinked.stderr).not.toContain('snapshotHash');
+      expect(relinked.stderr).toContain('ledger.hash');
+    }
   });
 });
 
