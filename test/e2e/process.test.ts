@@ -5,7 +5,7 @@
  * downstream, and two processes racing for one database.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -131,5 +131,40 @@ describe('two processes, one database', () => {
     expect(db.prepare('SELECT COUNT(*) FROM ledger').pluck().get()).toBe(1);
     db.close();
     expect(sj(['--db', path, 'verify']).status).toBe(0);
+  });
+});
+
+describe('a signal', () => {
+  it('a killed import leaves the database as it was', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'sj.db');
+    // a large CSV, so the import is still running when it is killed
+    const rows = ['统一社会信用代码,单位名称,所属区县,监管类别,信用等级'];
+    for (let k = 0; k < 60000; k++) rows.push(`91131102KILL${String(k).padStart(6, '0')},企业${k},桃城区,一般,B`);
+    const csv = join(dir, 'big.csv');
+    writeFileSync(csv, rows.join('\n'));
+    expect(sj(['--db', path, 'regions', 'list']).status).toBe(0);
+    const p = spawn(process.execPath, [BIN, '--db', path, 'import', 'objects', csv], { cwd: ROOT, stdio: 'ignore' });
+    // wait until the import has written into the WAL, then kill it mid-transaction
+    const started = Date.now();
+    await new Promise<void>((resolve) => {
+      const tick = () => {
+        let size = 0;
+        try {
+          size = existsSync(path + '-wal') ? statSync(path + '-wal').size : 0;
+        } catch { /* not yet */ }
+        if (size > 200_000 || Date.now() - started > 60_000) resolve();
+        else setTimeout(tick, 20);
+      };
+      tick();
+    });
+    const exited = p.exitCode !== null;
+    p.kill('SIGKILL');
+    await new Promise((r) => p.on('close', r));
+    expect(exited).toBe(false); // it was killed mid-import, not finished
+    const db = new Database(path, { readonly: true });
+    expect((db.prepare('SELECT COUNT(*) n FROM objects').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT COUNT(*) n FROM imports').get() as { n: number }).n).toBe(0);
+    db.close();
   });
 });
