@@ -400,6 +400,11 @@ CREATE TRIGGER draws_no_update BEFORE UPDATE ON draws BEGIN SELECT RAISE(ABORT, 
 CREATE INDEX objects_active ON objects(region, class, valid_to, valid_from) WHERE in_roster = 1 AND status = 'active';
 CREATE INDEX draw_tasks_joint ON draw_tasks(draw_id, region) WHERE joint = 1;
 `,
+  // 7: report and check count the live tasks per draw and region from one covering index, in its
+  // order (issue 13: grouping them by quarter and row sorted every task; io/report-figures.ts)
+  `
+CREATE INDEX draw_tasks_figures ON draw_tasks(draw_id, region, class, tier, method, joint, object_region, object_id, task_no);
+`,
 ];
 
 /** The SQL functions migrations call, registered on the connection before they run. */
