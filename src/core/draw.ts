@@ -346,17 +346,18 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
     }
     for (const id of team) loads.set(id, (loads.get(id) ?? 0) + 1);
     const expert = expertFor(keys, snapshot, ctx.avoid, draw.withExperts, p.o);
+    // members in canonical (code point) order, so that hashing the tasks copies none of them
     tasks.push({
-      objectId: p.o.id,
-      region: p.s.region,
       class: p.s.class,
-      tier: p.s.tier,
-      rank: p.rank,
+      expert,
+      inspectors: team,
+      joint,
       key: p.h,
       method: methodFor(draw.method, rules.method.preferOffsite, p.s.class, p.o),
-      joint,
-      inspectors: team,
-      expert,
+      objectId: p.o.id,
+      rank: p.rank,
+      region: p.s.region,
+      tier: p.s.tier,
     });
     if (progress && ++n % 256 === 0) progress(n, picked.length);
   }

@@ -13,7 +13,7 @@ export const ZERO_HASH = '0'.repeat(64);
 
 /**
  * H(canonical(x)) fed to SHA-256 in chunks, so evidence of any size is hashed without one
- * string holding all of its canonical JSON. With `keep`, the UTF-8 pieces hashed are kept for
+ * string holding all of its canonical JSON. With `keep`, the pieces hashed are kept (as strings) for
  * takeCanonicalText(x) (a draw's snapshot: hashed by runDraw, then stored by the caller).
  */
 export function hashCanonical(x: unknown, opts: { keep?: boolean } = {}): string {
@@ -25,19 +25,20 @@ export function hashCanonical(x: unknown, opts: { keep?: boolean } = {}): string
   let pieces: CanonicalPiece[] | null = [];
   let size = 0;
   canonicalParts(x, (s, part) => {
-    const bytes = Buffer.from(s, 'utf8');
-    h.update(bytes);
-    size += bytes.length;
+    // hashed as a string and kept as one: a UTF-8 copy per piece (a fresh allocation each) cost
+    // more than the hashing itself; the store encodes the pieces into one reused buffer
+    h.update(s, 'utf8');
+    size += 2 * s.length;
     if (size > KEEP_BYTES) pieces = null; // too large to keep: let go of what was kept so far at once
-    else pieces?.push({ bytes, part });
+    else pieces?.push({ text: s, part });
   }, 1 << 18);
   if (pieces) kept.set(x, pieces);
   return h.digest('hex');
 }
 
-/** canonical(x) as canonicalParts cut it, in UTF-8. */
+/** canonical(x) as canonicalParts cut it. */
 export interface CanonicalPiece {
-  bytes: Uint8Array;
+  text: string;
   part: CanonicalPart;
 }
 
@@ -54,8 +55,9 @@ export function takeCanonicalText(x: object): CanonicalPiece[] | undefined {
 }
 
 /**
- * Kept text above this size (a snapshot of some 700k objects) is hashed and dropped: at 1M
- * objects the peak memory (about 280 MB more) mattered more than a second serialisation.
+ * Kept text above this size (bytes of JS string, two per UTF-16 unit: a snapshot of some 350k
+ * objects) is hashed and dropped: at 1M objects the peak memory mattered more than a second
+ * serialisation.
  */
 const KEEP_BYTES = 192 * 1024 * 1024;
 const kept = new WeakMap<object, CanonicalPiece[]>();
@@ -74,9 +76,8 @@ export function hashCanonicalWithMember(o: Record<string, unknown>, key: string)
   keys.forEach((k, i) => {
     whole.update(`${i ? ',' : ''}${JSON.stringify(k)}:`, 'utf8');
     canonicalChunks(o[k], k === key ? (s) => {
-      const bytes = Buffer.from(s, 'utf8');
-      whole.update(bytes);
-      member.update(bytes);
+      whole.update(s, 'utf8');
+      member.update(s, 'utf8');
     } : (s) => whole.update(s, 'utf8'));
   });
   whole.update('}');

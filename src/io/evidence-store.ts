@@ -25,7 +25,7 @@ export type EvidenceBody = Omit<Evidence, 'ledger'>;
 const PART_CHARS = 1 << 18;
 
 /** Brotli at quality 1: about as small as deflate's best here, several times faster than either's default. */
-export function compressText(text: string | Buffer): Buffer {
+export function compressText(text: string | Uint8Array): Buffer {
   const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   return brotliCompressSync(bytes, {
     params: {
@@ -62,8 +62,8 @@ export function storeEvidence(db: DB, drawId: string, body: EvidenceBody): strin
     out.text(`${i ? ',' : ''}${JSON.stringify(k)}:`);
     const v = b[k];
     const kept = typeof v === 'object' && v !== null ? takeCanonicalText(v) : undefined;
-    if (kept) for (const p of kept) out.add(p.bytes, under(k, p.part));
-    else canonicalParts(v, (s, part) => out.add(Buffer.from(s, 'utf8'), under(k, part)), PART_CHARS);
+    if (kept) for (const p of kept) out.add(p.text, under(k, p.part));
+    else canonicalParts(v, (s, part) => out.add(s, under(k, part)), PART_CHARS);
   });
   out.text('}');
   out.flush();
@@ -73,28 +73,40 @@ export function storeEvidence(db: DB, drawId: string, body: EvidenceBody): strin
 /** A part of member k's text as a part of the body's. */
 const under = (k: string, part: CanonicalPart): CanonicalPart => (part.kind === 'items' ? { kind: 'items', path: [k, ...part.path] } : part);
 
-/** Gathers consecutive pieces of one kind (and path) into parts of about PART_CHARS bytes or more. */
+const encoder = new TextEncoder();
+
+/**
+ * Gathers consecutive pieces of one kind (and path) into parts of about PART_CHARS bytes or
+ * more, encoding them into one buffer reused for every part: a fresh UTF-8 buffer per piece
+ * (Buffer.from, TextEncoder.encode), then a concatenation, cost several times the encoding.
+ * A part is handed to `write` only until the next piece comes.
+ */
 class PartWriter {
-  private pieces: Uint8Array[] = [];
+  private buf = Buffer.allocUnsafe(2 * PART_CHARS);
   private size = 0;
   private part: CanonicalPart = { kind: 'text' };
   constructor(private readonly write: (bytes: Buffer, part: CanonicalPart) => void) {}
   text(s: string): void {
-    this.add(Buffer.from(s, 'utf8'), { kind: 'text' });
+    this.add(s, { kind: 'text' });
   }
-  add(bytes: Uint8Array, part: CanonicalPart): void {
+  add(s: string, part: CanonicalPart): void {
     if (!samePart(part, this.part)) {
       this.flush();
       this.part = part;
     }
-    this.pieces.push(bytes);
-    this.size += bytes.length;
+    this.reserve(3 * s.length); // a UTF-16 unit is at most 3 UTF-8 bytes
+    this.size += encoder.encodeInto(s, this.buf.subarray(this.size)).written;
     if (this.size >= PART_CHARS) this.flush();
   }
   flush(): void {
-    if (this.size) this.write(Buffer.concat(this.pieces, this.size), this.part);
-    this.pieces = [];
+    if (this.size) this.write(this.buf.subarray(0, this.size), this.part);
     this.size = 0;
+  }
+  private reserve(n: number): void {
+    if (this.size + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.size + n));
+    this.buf.copy(grown, 0, 0, this.size);
+    this.buf = grown;
   }
 }
 

@@ -168,9 +168,10 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
       const c = (excludedCounts[r] ??= { 'same-quarter': 0, 'drawn-by-county': 0, 'annual-cap': 0, season: 0 });
       c[excluded]++;
     }
+    // members in canonical (code point) order: canonical() then writes the object as it is,
+    // not a key-sorted copy of each of 100k objects (issue 13)
     objects.push({
-      id: o.id, name: o.name, region: o.region, class: o.class, tier: o.tier,
-      industry: o.industry, offsite: o.offsite, excluded,
+      class: o.class, excluded, id: o.id, industry: o.industry, name: o.name, offsite: o.offsite, region: o.region, tier: o.tier,
     });
   }
 
