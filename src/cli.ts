@@ -58,6 +58,11 @@ function describe(text: string, choices: readonly string[] | undefined, value: u
 }
 
 export function buildProgram(app: App, modules: readonly CommandModule[]): Command {
+  return addCommands(rootProgram(app), app, modules);
+}
+
+/** The root command alone: the global options, help in the user's language, the pre-action hook. */
+function rootProgram(app: App): Command {
   const program = new Command('sj');
   program
     .description(t('cli.description'))
@@ -84,6 +89,11 @@ export function buildProgram(app: App, modules: readonly CommandModule[]): Comma
       if (lang) setLang(lang);
       app.configure({ db: g.db, color: g.color });
     });
+  return program;
+}
+
+/** The modules' commands on the root; every command's usage errors exit 2. */
+function addCommands(program: Command, app: App, modules: readonly CommandModule[]): Command {
   // the menu runs its jobs through a fresh program (this one is still parsing when it starts)
   for (const m of modules) m.register(program, app, () => buildProgram(app, modules));
   // usage errors exit 2, and every subcommand behaves the same
@@ -160,8 +170,8 @@ export function nestedHelp(program: Command, argv: string[]): string[] {
  * The command modules a run needs: the one of the top-level command it names; none for a bare
  * `sj --version`; all of them otherwise (`sj`, `sj --help`, `sj help …`, an unknown name).
  */
-function modulesFor(argv: string[]): Promise<CommandModule[]> {
-  const i = commandIndex(buildProgram(new App(), []), argv);
+function modulesFor(root: Command, argv: string[]): Promise<CommandModule[]> {
+  const i = commandIndex(root, argv);
   const name = i < 0 ? undefined : argv[i];
   if (name && COMMAND_NAMES.includes(name)) return loadCommands(name);
   if (i < 0 && argv.slice(2).some((a) => a === '-V' || a === '--version')) return Promise.resolve([]);
@@ -176,7 +186,8 @@ export async function main(argv: string[]): Promise<number> {
   // Chinese unless asked otherwise (also for a second run in the same process, as the tests do)
   setLang(lang ?? 'zh');
   const app = new App();
-  const program = buildProgram(app, await modulesFor(argv));
+  const root = rootProgram(app);
+  const program = addCommands(root, app, await modulesFor(root, argv));
   let status: number;
   try {
     status = await run(program, app, argv);
