@@ -6,7 +6,7 @@ import { ArithmeticRangeError } from './arith.js';
 import { canonical, compareBytes } from './canonical.js';
 import { commitmentProblems } from './commitment.js';
 import { DrawFailure, runDraw, seedOf } from './draw.js';
-import { hashCanonicalWithMember } from './hash.js';
+import { hashCanonical, hashCanonicalWithMember } from './hash.js';
 import { ledgerHash } from './ledger.js';
 import { isCensus } from './quotas.js';
 import { ALGORITHMS, CLASSES, evidenceFormatOf, exclusionsOf, type Algorithm, type DrawRules, type Evidence, type ObjClass } from './types.js';
@@ -168,14 +168,18 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** The hashes of an evidence's canonical text: the payload (all but "ledger") and its snapshot. */
+/**
+ * The hashes of an evidence's canonical text: its snapshot's, and the payload's (all but
+ * "ledger"), which only a ledger member is checked against (a stored evidence has none).
+ */
 export interface PayloadHashes {
-  whole: string;
+  whole?: string;
   member: string;
 }
 
-/** Both hashes in one pass over the snapshot's text. */
+/** The hashes verifyEvidence needs; with a ledger member, both in one pass over the snapshot's text. */
 export function payloadHashes(ev: Evidence): PayloadHashes {
+  if (!ev.ledger) return { member: hashCanonical(ev.snapshot) };
   const { ledger: _l, ...body } = ev;
   return hashCanonicalWithMember(body, 'snapshot');
 }
@@ -228,7 +232,7 @@ export function recheckEvidence(ev: Evidence): Recheck {
     if (hashes.member !== ev.snapshotHash) out.push(`snapshotHash: recomputed ${hashes.member}, file says ${ev.snapshotHash}`);
     out.push(...drawn);
     if (ev.ledger) {
-      const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, hashes.whole);
+      const h = ledgerHash(ev.ledger.seq, 'draw', ev.ledger.prevHash, hashes.whole ?? payloadHashes(ev).whole!);
       if (h !== ev.ledger.hash) out.push(`ledger.hash: recomputed ${h}, file says ${ev.ledger.hash}`);
     }
     out.push(...commitmentProblems(ev));
