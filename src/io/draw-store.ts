@@ -8,7 +8,7 @@ import type { Evidence, Level, Method, ObjClass } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { DB } from './db.js';
-import { readEvidence, storeEvidence } from './evidence-store.js';
+import { beginEvidence, readEvidence } from './evidence-store.js';
 import { appendLedger } from './ledger.js';
 
 export const taskNo = (drawId: string, ord: number): string => `${drawId}-${String(ord).padStart(4, '0')}`;
@@ -60,9 +60,10 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     if (c) throw conflictError(c, meta.regionName(c.region));
   }
   const { ledger: _l, ...body } = evidence;
-  // serialised once, part by part: the stored evidence, and its hash is the ledger's payloadHash (§8)
-  const payloadHash = storeEvidence(db, d.id, body);
-  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, payloadHash);
+  // serialised once, part by part: the stored evidence, and its hash is the ledger's payloadHash
+  // (§8); its parts are written last, compressed meanwhile while the tasks are written
+  const stored = beginEvidence(db, d.id, body);
+  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, stored.payloadHash);
   db.prepare(
     "INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
   ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt);
@@ -79,6 +80,7 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
     for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
   }
+  stored.finish();
   return entry;
 }
 

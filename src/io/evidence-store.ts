@@ -12,33 +12,19 @@
  * read-only without that migration is still read from there.
  */
 import { createHash } from 'node:crypto';
-import { brotliCompressSync, brotliDecompressSync, constants } from 'node:zlib';
 import { canonicalParts, compareCodePoints, type CanonicalPart } from '../core/canonical.js';
 import { takeCanonicalText } from '../core/hash.js';
 import type { Evidence } from '../core/types.js';
+import { decompressText, partCompressor } from './compress.js';
 import type { DB } from './db.js';
+
+export { compressText, decompressText } from './compress.js';
 
 /** The stored body: the evidence without its `ledger` member (the ledger entry holds that). */
 export type EvidenceBody = Omit<Evidence, 'ledger'>;
 
 /** Bytes (about) of canonical text per part: big enough to compress well, small enough to be cheap. */
 const PART_CHARS = 1 << 18;
-
-/** Brotli at quality 1: about as small as deflate's best here, several times faster than either's default. */
-export function compressText(text: string | Uint8Array): Buffer {
-  const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-  return brotliCompressSync(bytes, {
-    params: {
-      [constants.BROTLI_PARAM_QUALITY]: 1,
-      [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
-      [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-    },
-  });
-}
-
-export function decompressText(data: Buffer): Buffer {
-  return brotliDecompressSync(data);
-}
 
 /**
  * Store canonical(body) for draw `drawId` (inside the caller's transaction), serialised once:
@@ -47,12 +33,24 @@ export function decompressText(data: Buffer): Buffer {
  * H(canonical(body)), the ledger's payloadHash (§8).
  */
 export function storeEvidence(db: DB, drawId: string, body: EvidenceBody): string {
-  const ins = db.prepare('INSERT INTO draw_evidence(draw_id, part, kind, path, data) VALUES (?, ?, ?, ?, ?)');
+  const stored = beginEvidence(db, drawId, body, { thread: false });
+  stored.finish();
+  return stored.payloadHash;
+}
+
+/**
+ * storeEvidence in two steps: the payload hash at once, the parts written by finish() (in the
+ * same transaction). A big evidence is compressed on a second thread meanwhile (io/compress.ts),
+ * so the caller writes its other rows between the two (a draw: its tasks).
+ */
+export function beginEvidence(db: DB, drawId: string, body: EvidenceBody, opts: { thread?: boolean } = {}): { payloadHash: string; finish(): void } {
   const h = createHash('sha256');
-  let n = 0;
+  const compressor = partCompressor(opts);
+  const parts: { kind: string; path: string | null }[] = [];
   const out = new PartWriter((bytes, part) => {
     h.update(bytes);
-    ins.run(drawId, n++, part.kind, part.kind === 'items' ? JSON.stringify(part.path) : null, compressText(bytes));
+    compressor.add(bytes);
+    parts.push({ kind: part.kind, path: part.kind === 'items' ? JSON.stringify(part.path) : null });
   });
   // canonical(body) member by member, as canonical() writes a plain object's members
   const b = body as unknown as Record<string, unknown>;
@@ -67,7 +65,14 @@ export function storeEvidence(db: DB, drawId: string, body: EvidenceBody): strin
   });
   out.text('}');
   out.flush();
-  return h.digest('hex');
+  return {
+    payloadHash: h.digest('hex'),
+    finish() {
+      const data = compressor.finish();
+      const ins = db.prepare('INSERT INTO draw_evidence(draw_id, part, kind, path, data) VALUES (?, ?, ?, ?, ?)');
+      parts.forEach((p, n) => ins.run(drawId, n, p.kind, p.path, data[n]));
+    },
+  };
 }
 
 /** A part of member k's text as a part of the body's. */

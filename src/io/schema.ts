@@ -14,7 +14,7 @@
  *   refuse UPDATE and DELETE by trigger; `sj verify` detects edits made with the triggers dropped.
  */
 import type { DB } from './db.js';
-import { compressText } from './evidence-store.js';
+import { compressText } from './compress.js';
 
 const roster = (name: string, cols: string) => `
 CREATE TABLE ${name} (

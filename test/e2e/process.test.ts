@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sj, sjAsync, tempDir } from '../db-helpers.js';
 import { hengshuiDb, hengshuiTemplate } from '../fixture-db.js';
+import { run } from '../cli.js';
 import { BIN, ROOT } from '../helpers.js';
 
 const SEED = '3 1 4 1 5 9 2 6 5 3 5 8 9 7 9 3 2 3 8 4';
@@ -96,6 +97,54 @@ describe('sj verify --evidence, as the built CLI runs it', () => {
       expect(relinked.stderr).not.toContain('snapshotHash');
       expect(relinked.stderr).toContain('ledger.hash');
     }
+  });
+});
+
+describe('a draw\'s evidence compressed on a second thread, as the built CLI draws', () => {
+  // the county evidence (over 1 MB) is compressed on a worker thread by the built CLI
+  // (io/compress.ts) and inline when the draw runs from the TypeScript source: the stored parts,
+  // compressed bytes included, must be the same either way
+  it('stores the same parts, byte for byte, as the same draw made on one thread', async () => {
+    // one instant for both (the draw's createdAt holds its time of day), after the rosters' import
+    const env = { SJ_NOW: '2030-01-02T03:04:05.000Z' };
+    const args = (db: string) => ['--db', db, 'draw', ...Q, '--level', 'county', '--seed', SEED, '--yes'];
+    const built = (await hengshuiDb()).path;
+    const r = sj(args(built), { env });
+    expect(r.status, r.stderr).toBe(0);
+    const inline = (await hengshuiDb()).path;
+    const r2 = await run(args(inline), { env });
+    expect(r2.status, r2.stderr).toBe(0);
+    const parts = (path: string) => {
+      const db = new Database(path, { readonly: true });
+      const rows = db.prepare('SELECT draw_id, part, kind, path, hex(data) AS data FROM draw_evidence ORDER BY draw_id, part').all() as { data: string }[];
+      db.close();
+      return rows;
+    };
+    const a = parts(built);
+    expect(a.length).toBeGreaterThan(4); // more than 1 MB: the thread was used
+    expect(a.reduce((n, p) => n + p.data.length / 2, 0)).toBeGreaterThan(100_000);
+    expect(parts(inline)).toEqual(a);
+    expect(sj(['--db', built, 'verify'], { env }).status).toBe(0);
+  });
+
+  it('compresses any parts as compressText does, on the thread or not, in their order', () => {
+    const script = `
+      import { compressText, decompressText, partCompressor } from ${JSON.stringify(join(ROOT, 'dist', 'io', 'compress.js'))};
+      import { createHash } from 'node:crypto';
+      const parts = Array.from({ length: 40 }, (_, i) => Buffer.from(('衡水' + i + ' ').repeat(1000 + 997 * i) + createHash('sha256').update(String(i)).digest('hex')));
+      const reused = Buffer.alloc(1 << 21);
+      const c = partCompressor({ thread: true });
+      for (const p of parts) { p.copy(reused); c.add(reused.subarray(0, p.length)); reused.fill(0); }
+      const got = c.finish();
+      const same = got.length === parts.length && got.every((d, i) => d.equals(compressText(parts[i])) && decompressText(d).equals(parts[i]));
+      process.stdout.write(JSON.stringify({ same, n: got.length, threaded: c.threaded, bytes: parts.reduce((n, p) => n + p.length, 0) }));
+    `;
+    const p = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', cwd: ROOT });
+    expect(p.status, p.stderr).toBe(0);
+    const out = JSON.parse(p.stdout) as { same: boolean; n: number; threaded: number; bytes: number };
+    expect(out.bytes).toBeGreaterThan(4 << 20);
+    expect(out).toMatchObject({ same: true, n: 40 });
+    expect(out.threaded).toBeGreaterThan(20); // those after the first 1 MB
   });
 });
 
