@@ -220,6 +220,7 @@ describe('results import: template round trip', () => {
     expect(JSON.parse(list.stdout).results).toHaveLength(5);
     const csvOut = (await run(db, ['results', 'list', '--quarter', '2023Q2', '--csv']));
     expect(csvOut.stdout.trim().split(/\r?\n/)).toHaveLength(6);
+    expect(csvOut.stdout.startsWith('\ufeff')).toBe(true); // Excel reads it as UTF-8
     expect(csvOut.stdout).toContain('20,000.00');
 
     // objectHistory for the sj roster show wiring

@@ -93,6 +93,22 @@ describe.skipIf(!have)('roster list / stats / show', () => {
     expect(objectReport(db, 'NOPE')).toBeNull();
   });
 
+  it('a listed roster imports back: roster list inspectors --csv into a new database gives the same list', async () => {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    const dir = tempDir();
+    const file = join(dir, 'inspectors.csv');
+    const listed = await sj(['--db', dbPath, 'roster', 'list', 'inspectors', '--csv']);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toContain(',不在岗'); // the fixture's inactive inspectors, in words
+    writeFileSync(file, listed.stdout);
+    const other = join(dir, 'other.db');
+    const imp = await sj(['--db', other, 'import', 'inspectors', file]);
+    expect(imp.status, imp.stderr).toBe(0);
+    const json = async (path: string) => JSON.parse((await sj(['--db', path, 'roster', 'list', 'inspectors', '--json'])).stdout) as Record<string, unknown>[];
+    const strip = (rows: Record<string, unknown>[]) => rows.map(({ vid: _v, validFrom: _f, validTo: _t, rowHash: _h, source: _s, importId: _i, ...r }) => r);
+    expect(strip(await json(other))).toEqual(strip(await json(dbPath)));
+  });
+
   it('CLI: list table/--csv/--json, stats --json, show, errors', async () => {
     db.pragma('wal_checkpoint(TRUNCATE)');
     const table = (await sj(['--db', dbPath, 'roster', 'list', 'inspectors', '--region', '市局']));

@@ -111,7 +111,8 @@ export function resultsList(app: App, o: ListOpts): void {
   }
   if (o.csv) {
     const zh = (b: boolean) => (b ? '是' : '否');
-    app.out.data(toCsv(FORM_HEADERS, rows.map((r) => formCells(r, names, regions, (m) => valueName('method', m, 'zh'), zh))).replace(/\r\n$/, ''));
+    // with a BOM, as every CSV sj writes: Excel on a Chinese Windows reads it as UTF-8
+    app.out.data(toCsv(FORM_HEADERS, rows.map((r) => formCells(r, names, regions, (m) => valueName('method', m, 'zh'), zh)), { bom: true }).replace(/\r\n$/, ''));
     return;
   }
   if (!rows.length) return app.out.info(t('results.none'));

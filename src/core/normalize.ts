@@ -289,7 +289,8 @@ export function objectStatus(v: Cell): 'active' | 'suspended' | 'closed' | Bad {
 export function personStatus(v: Cell): 'active' | 'inactive' | Bad {
   const s = squash(v).toLowerCase();
   if (['', '在岗', '正常', '在职', '有效', 'active'].includes(s)) return 'active';
-  if (['离岗', '退休', '调离', '借调', '离职', '停用', '无效', '病休', '休假', 'inactive'].includes(s)) return 'inactive';
+  // 不在岗 is what `sj roster list … --csv` writes: a listed roster imports back
+  if (['不在岗', '离岗', '退休', '调离', '借调', '离职', '停用', '无效', '病休', '休假', 'inactive'].includes(s)) return 'inactive';
   return { bad: 'unknown-status', params: { value: printable(cellText(v)) } };
 }
 
