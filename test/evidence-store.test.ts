@@ -11,7 +11,7 @@ import { canonical, canonicalParts, type CanonicalPart } from '../src/core/canon
 import { H, hashCanonical, takeCanonicalText } from '../src/core/hash.js';
 import { openDb } from '../src/io/db.js';
 import { partCompressor } from '../src/io/compress.js';
-import { compressText, decompressText, evidenceParts, readEvidence, storeEvidence, type EvidenceBody } from '../src/io/evidence-store.js';
+import { compressText, decompressText, evidenceParts, MemberHasher, readEvidence, storeEvidence, type EvidenceBody } from '../src/io/evidence-store.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 import { toLegacyEvidence } from './legacy-evidence.js';
@@ -106,6 +106,46 @@ describe('storeEvidence with the text runDraw kept', () => {
     const parts = (id: string) => db.prepare('SELECT part, kind, path, data FROM draw_evidence WHERE draw_id = ? ORDER BY part').all(id)
       .map((r) => { const x = r as { part: number; kind: string; path: string | null; data: Buffer }; return { ...x, data: decompressText(x.data).toString('utf8') }; });
     expect(parts('kept')).toEqual(parts('made'));
+  });
+});
+
+describe('the snapshot\'s hash from the stored text (MemberHasher)', () => {
+  it('equals H(canonical(snapshot)) for stored evidence, and names no member it cannot be sure of', () => {
+    const db = openDb(':memory:');
+    const doc = bigDocument(9000) as unknown as EvidenceBody & { snapshot: { rules: Record<string, unknown> } };
+    // a member named "snapshot" deeper down, and strings that look like structure
+    doc.snapshot.rules.snapshot = { '"snapshot":': '},{"snapshot":[' };
+    (doc as unknown as { zz: string }).zz = '"snapshot":{}';
+    storeEvidence(db, 'x', doc);
+    const back = readEvidence(db, 'x')!;
+    expect(back.snapshotTextHash).toBe(H(canonical(doc.snapshot)));
+    expect(back.snapshotTextHash).not.toBe(H(canonical(doc.snapshot.objects)));
+  });
+
+  it('gives the same hash however the text is cut into parts, and undefined when the member is missing, twice or escaped', () => {
+    const snapshot = { a: [1, '}', '"\\'], b: { snapshot: '{[' }, c: '𠀀' };
+    const text = `{"algorithm":"sj-draw/2","snapshot":${canonical(snapshot)},"snapshotHash":"x"}`;
+    const bytes = Buffer.from(text, 'utf8');
+    const want = H(canonical(snapshot));
+    for (const cuts of [[], [1], [20, 21, 22], [5, 40, 41, 77], Array.from({ length: bytes.length }, (_, i) => i)]) {
+      const m = new MemberHasher('snapshot');
+      let from = 0;
+      for (const at of [...cuts, bytes.length]) {
+        m.add(bytes.subarray(from, at), true);
+        from = at;
+      }
+      expect(m.digest()).toBe(want);
+    }
+    const hashOf = (t: string) => {
+      const m = new MemberHasher('snapshot');
+      m.add(Buffer.from(t, 'utf8'), true);
+      return m.digest();
+    };
+    expect(hashOf('{"snapshot":{"a":1}}')).toBe(H('{"a":1}')); // the last member
+    expect(hashOf('{"snapshots":{"a":1}}')).toBeUndefined();
+    expect(hashOf('{"snapshot":{"a":1},"snapshot":{"a":2}}')).toBeUndefined();
+    expect(hashOf('{"snap\\u0073hot":{"a":1}}')).toBeUndefined();
+    expect(hashOf('{"x":{"snapshot":{"a":1}}}')).toBeUndefined();
   });
 });
 

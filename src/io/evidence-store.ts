@@ -149,14 +149,16 @@ export function* evidenceParts(db: DB, drawId: string): Generator<StoredPart> {
  * the ledger's payloadHash must equal). undefined when the draw has none. Throws SyntaxError
  * when the stored text is not JSON, Error when its parts do not fit together.
  */
-export function readEvidence(db: DB, drawId: string): { body: EvidenceBody; textHash: string } | undefined {
+export function readEvidence(db: DB, drawId: string): { body: EvidenceBody; textHash: string; snapshotTextHash?: string } | undefined {
   const h = createHash('sha256');
+  const snapshot = new MemberHasher('snapshot');
   let skeleton = '';
   let any = false;
   const items = new Map<string, { path: readonly string[]; lists: unknown[][] }>();
   for (const { part, bytes } of evidenceParts(db, drawId)) {
     any = true;
     h.update(bytes);
+    snapshot.add(bytes, part.kind === 'text');
     const text = bytes.toString('utf8');
     if (part.kind === 'text') {
       skeleton += text;
@@ -174,7 +176,104 @@ export function readEvidence(db: DB, drawId: string): { body: EvidenceBody; text
     if (!Array.isArray(target) || target.length) throw new Error(`evidence parts: no empty list at ${path.join('.')} for its elements`);
     for (const l of lists) for (const x of l) target.push(x);
   }
-  return { body, textHash: h.digest('hex') };
+  return { body, textHash: h.digest('hex'), snapshotTextHash: snapshot.digest() };
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const OPENERS = new Set([0x5b, 0x7b]); // [ {
+const CLOSERS = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * The SHA-256 of one top-level member's value as the stored text writes it: for the snapshot,
+ * the hash its snapshotHash must equal when the text is canonical, as the text the ledger
+ * hashed is (sj verify then needs no second serialisation of the snapshot: issue 13). The text
+ * parts are followed byte by byte (strings, escapes, nesting: they are the small skeleton);
+ * the items parts, whole elements of long arrays, change no nesting and are hashed whole when
+ * inside the member. undefined when the member is not there exactly once at the top level, or
+ * a key is written with escapes: the caller then serialises.
+ */
+export class MemberHasher {
+  private readonly key: Buffer;
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** the bytes of the top-level key being read, or null */
+  private keyBytes: number[] | null = null;
+  private keyEscaped = false;
+  private lastKey: number[] | null = null;
+  private state: 'before' | 'in' | 'done' | 'unclear' = 'before';
+  private readonly h = createHash('sha256');
+
+  constructor(key: string) {
+    this.key = Buffer.from(key, 'utf8');
+  }
+
+  add(bytes: Uint8Array, text: boolean): void {
+    if (this.state === 'unclear') return;
+    if (!text) {
+      if (this.state === 'in') this.h.update(bytes);
+      return;
+    }
+    let from = this.state === 'in' ? 0 : -1;
+    for (let i = 0; i < bytes.length; i++) {
+      const c = bytes[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) {
+          this.escaped = true;
+          if (this.keyBytes) this.keyEscaped = true;
+        } else if (c === QUOTE) {
+          this.inString = false;
+          if (this.keyBytes) {
+            this.lastKey = this.keyEscaped ? null : this.keyBytes;
+            this.keyBytes = null;
+          }
+        } else this.keyBytes?.push(c);
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+        // a string at the top level right after { or , is a member's key
+        if (this.depth === 1 && this.state !== 'in') {
+          this.keyBytes = [];
+          this.keyEscaped = false;
+        }
+      } else if (OPENERS.has(c)) this.depth++;
+      else if (CLOSERS.has(c)) {
+        if (this.depth === 1 && this.state === 'in') this.end(bytes, from, i);
+        this.depth--;
+      } else if (c === COMMA && this.depth === 1 && this.state === 'in') this.end(bytes, from, i);
+      else if (c === COLON && this.depth === 1 && this.state !== 'in' && this.lastKey) {
+        if (this.isKey(this.lastKey)) {
+          if (this.state === 'done') return this.unclear(); // the member twice
+          this.state = 'in';
+          from = i + 1;
+        }
+        this.lastKey = null;
+      }
+    }
+    if (this.state === 'in' && from >= 0) this.h.update(bytes.subarray(from));
+  }
+
+  digest(): string | undefined {
+    return this.state === 'done' ? this.h.digest('hex') : undefined;
+  }
+
+  private end(bytes: Uint8Array, from: number, i: number): void {
+    this.h.update(bytes.subarray(from, i));
+    this.state = 'done';
+  }
+
+  private unclear(): void {
+    this.state = 'unclear';
+  }
+
+  private isKey(k: number[]): boolean {
+    return k.length === this.key.length && k.every((b, j) => b === this.key[j]);
+  }
 }
 
 function hasPartsTable(db: DB): boolean {

@@ -8,7 +8,7 @@ import { H, hashCanonical } from '../core/hash.js';
 import { checkChain } from '../core/ledger.js';
 import { parseQuarter } from '../core/quarter.js';
 import type { Evidence, Level } from '../core/types.js';
-import { algorithmOf, sameJson, verifyEvidence } from '../core/verify.js';
+import { algorithmOf, payloadHashes, recheckEvidence, sameJson } from '../core/verify.js';
 import type { DB } from './db.js';
 import { excludedCounts, taskNo, type ExcludedCount } from './draw-store.js';
 import { readEvidence } from './evidence-store.js';
@@ -91,7 +91,12 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     if (ev.draw?.id !== d.id || ev.draw?.quarter !== d.quarter || ev.draw?.level !== d.level || ev.draw?.kind !== d.kind || canonical(ev.draw?.regions ?? null) !== canonical(JSON.parse(d.regions))) {
       problems.push({ entry: where, problem: 'draw row does not match its evidence (id, quarter, level, kind or regions)' });
     }
-    for (const p of verifyEvidence(ev)) problems.push({ entry: where, problem: p });
+    // the stored text is the one the ledger hashed, canonical as recordDraw wrote it: the snapshot's
+    // hash is then taken from that text as it was read, not by serialising the snapshot again
+    const textIsLedgers = le !== undefined && le.payloadHash === stored.textHash && stored.snapshotTextHash !== undefined;
+    const recheck = recheckEvidence(ev);
+    const found = recheck.problems ?? recheck.finish(textIsLedgers ? { member: stored.snapshotTextHash! } : payloadHashes(ev));
+    for (const p of found) problems.push({ entry: where, problem: p });
     // tasks as stored
     const rows = db.prepare('SELECT * FROM draw_tasks WHERE draw_id = ? ORDER BY ord').all(d.id) as Record<string, unknown>[];
     if (rows.length !== (ev.tasks?.length ?? 0)) problems.push({ entry: where, problem: `${rows.length} task rows, evidence has ${ev.tasks?.length ?? 0}` });
