@@ -7,7 +7,7 @@
  * core/stats.ts and core/checks.ts.
  */
 import { classMinimum } from '../core/arith.js';
-import { publicationDue } from '../core/deadlines.js';
+import { publicationDueOf } from '../core/deadlines.js';
 import { ineligibility } from '../core/eligibility.js';
 import { checkTargets, type CheckReport, type MissCause } from '../core/checks.js';
 import { quarterOf, type Quarter } from '../core/quarter.js';
@@ -91,7 +91,7 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   // the live tasks of the period and their results, counted by SQL (report-figures.ts)
   const tally = { year, cityCode: city.code, creditScope: creditBasedScopeOf(rules) };
   const figures = taskFiguresOf(db, {
-    ...tally, quarters: quarters.map((q) => q.id), today, publicationDue: (d) => publicationDue(calendar, d, rules.deadlines.publicationWorkingDays),
+    ...tally, quarters: quarters.map((q) => q.id), today, publicationDue: publicationDueOf(calendar, rules.deadlines.publicationWorkingDays),
   });
   // the annual targets' scope adds the year's other quarters (to the period's last); only check asks for it
   const earlier = all.filter((q) => q.q <= lastQ && !quarterIds.has(q.id)).map((q) => q.id);
@@ -219,7 +219,7 @@ export function reportRows(ctx: ReportContext): StatsRow[] {
     inspectors: ctx.inspectors,
     required: ctx.required,
     today: ctx.today,
-    publicationDue: (d) => publicationDue(ctx.calendar, d, days),
+    publicationDue: publicationDueOf(ctx.calendar, days),
   });
 }
 

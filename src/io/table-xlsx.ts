@@ -34,7 +34,7 @@ export function cellValue(v: unknown): Cell {
 // ---- xlsx ------------------------------------------------------------------------------
 
 export async function loadSheets(path: string): Promise<AsyncIterator<SheetSource>> {
-  const wb = new (await loadExcel()).Workbook();
+  const wb = new (await loadExcel('Workbook'))();
   try {
     await wb.xlsx.readFile(path);
   } catch (e) {
@@ -98,7 +98,7 @@ type ReaderClass = new (input: string, options: object) => any;
 let Utf8SafeWorkbookReader: ReaderClass | undefined;
 async function workbookReaderClass(): Promise<ReaderClass> {
   if (Utf8SafeWorkbookReader) return Utf8SafeWorkbookReader;
-  const BaseReader = (await loadExcel()).stream.xlsx.WorkbookReader as unknown as ReaderClass;
+  const BaseReader = (await loadExcel('WorkbookReader')) as unknown as ReaderClass;
   Utf8SafeWorkbookReader = class extends BaseReader {
     *_parseWorksheet(iterator: AsyncIterable<Buffer>, sheetNo: string): Generator<unknown> {
       yield* super._parseWorksheet(decodeChunks(iterator), sheetNo);

@@ -18,15 +18,32 @@ export type CellValue = string | number | boolean | null | undefined;
 /** Display width (CJK characters count double): one home, core/text-width.ts. */
 export { displayWidth };
 
-/** exceljs, loaded on first use: it takes about a second, and only commands that read or write xlsx pay for it */
-export async function loadExcel(): Promise<typeof ExcelJS> {
-  return (await import('exceljs')).default;
+/** The exceljs classes sj uses: the workbook (read and write whole) and the streaming reader. */
+export interface ExcelClasses {
+  Workbook: typeof ExcelJS.Workbook;
+  WorkbookReader: typeof ExcelJS.stream.xlsx.WorkbookReader;
+}
+
+/**
+ * Each class from its own module in the package: the package's main module loads every part of
+ * exceljs (about 0.3 s, the streaming writer and CSV too), the workbook's module about half of
+ * that. They are the very classes the main module exports (test/report-fast-paths.test.ts), so
+ * files are read and written as before. exceljs has no "exports" map: its files import by path.
+ */
+const EXCEL_MODULES: Record<keyof ExcelClasses, string> = {
+  Workbook: 'exceljs/lib/doc/workbook.js',
+  WorkbookReader: 'exceljs/lib/stream/xlsx/workbook-reader.js',
+};
+
+/** An exceljs class, loaded on first use: only commands that read or write xlsx pay for it. */
+export async function loadExcel<K extends keyof ExcelClasses>(name: K): Promise<ExcelClasses[K]> {
+  const specifier = EXCEL_MODULES[name]; // a variable: the deep paths have no type declarations
+  return ((await import(specifier)) as { default: ExcelClasses[K] }).default;
 }
 
 /** A new workbook; a fixed date keeps the file the same from one run to the next. */
 export async function newWorkbook(fixedDate?: Date): Promise<ExcelJS.Workbook> {
-  const Excel = await loadExcel();
-  const wb = new Excel.Workbook();
+  const wb = new (await loadExcel('Workbook'))();
   wb.creator = 'sj';
   if (fixedDate && !Number.isNaN(fixedDate.getTime())) {
     wb.created = fixedDate;
