@@ -216,6 +216,9 @@ async function main() {
       baseline: baseline.name,
       'baseline s': median(bases.map((r) => r.secs)).toFixed(2),
       'baseline CPU s': median(bases.map((r) => r.cpuSecs)).toFixed(2),
+      // the work itself, paired as the ratio is: on a loaded machine the import's two threads
+      // lose more wall time than the one-thread baseline, their CPU seconds do not
+      'CPU ratio': median(imps.map((r, k) => r.cpuSecs / bases[k].cpuSecs)).toFixed(2),
       ratio: ratio.toFixed(2),
       // every paired ratio: the spread shows how much the machine drifted
       ratios: ratios.map((x) => x.toFixed(2)).join(' '),

@@ -68,7 +68,7 @@ export class VersionWriter {
   private readonly copyStmt;
   /** per row: id, hash, the data columns, extra */
   private readonly width: number;
-  private pending: SqlValue[] = [];
+  private readonly pending: SqlValue[];
   private nPending = 0;
   private readonly constants: { at: string; imp: number };
 
@@ -80,6 +80,7 @@ export class VersionWriter {
   ) {
     const dbCols = COLUMNS[kind].map(snake);
     this.width = 2 + dbCols.length + 1;
+    this.pending = Array.from({ length: INSERT_BATCH * this.width }, () => null); // packed: bound element by element
     // the version's start and the import are the same on every row
     const oneRow = `(?, ?, ${dbCols.map(() => '?').join(', ')}, ?, @at, NULL, @imp, 1)`;
     this.insertSql = (n) =>
@@ -93,11 +94,14 @@ export class VersionWriter {
     this.constants = { at, imp: importId };
   }
 
-  /** A new current version (replacing `replaced`, the vid of the current one, if any). */
-  add(id: string, hash: string, values: readonly SqlValue[], replaced?: number): void {
+  /**
+   * A new current version (replacing `replaced`, the vid of the current one, if any): its id,
+   * hash, data columns and extra, in this order, at row[from..] (a RowBatch of io/import-rows.ts).
+   */
+  add(row: readonly unknown[], from: number, replaced?: number): void {
     if (replaced !== undefined) this.close(replaced);
-    this.pending.push(id, hash);
-    for (const v of values) this.pending.push(v);
+    const { pending, width } = this;
+    for (let i = 0, o = this.nPending * width; i < width; i++) pending[o + i] = row[from + i] as SqlValue;
     if (++this.nPending === INSERT_BATCH) this.flush();
   }
 
@@ -108,10 +112,10 @@ export class VersionWriter {
   }
 
   flush(): void {
-    const { pending, nPending } = this;
+    const { pending, nPending, width } = this;
+    // pending is reused: INSERT_BATCH rows fill it exactly, a last shorter run is inserted row by row
     if (nPending === INSERT_BATCH) (this.insertMany ??= this.db.prepare(this.insertSql(INSERT_BATCH))).run(pending, this.constants);
-    else for (let i = 0; i < nPending; i++) this.insertOne.run(pending.slice(i * this.width, (i + 1) * this.width), this.constants);
-    this.pending = [];
+    else for (let i = 0; i < nPending; i++) this.insertOne.run(pending.slice(i * width, (i + 1) * width), this.constants);
     this.nPending = 0;
   }
 

@@ -4,7 +4,8 @@
  *
  * The file is read row by row (CSV and large xlsx stream) inside one IMMEDIATE transaction:
  * io/import-rows.ts converts each row (in a worker thread, io/import-worker.ts, for files of
- * WORKER_BYTES or more, noting repeated ids); this module checks it (avoidance targets) and
+ * WORKER_BYTES or more, noting repeated ids, and hashing the rows when this thread is the slower
+ * one); this module checks it (avoidance targets), hashes it when the reader did not, and
  * decides its version; io/roster-versions.ts writes it. While no problem has been
  * seen, rows are written at once (current hashes loaded into a Map first). When the file has any
  * problem, every row is still validated (all problems reported) and the transaction is ROLLED
@@ -24,9 +25,9 @@ import type { DB } from './db.js';
 import { Regions } from './regions.js';
 import { tierCodesInForce } from './rules-store.js';
 import { NoHeaderError, type Encoding } from './tabular.js';
-import { openSource, rowHasher, type Source, type SourceParams } from './import-rows.js';
+import { openSource, ROW, rowHasher, rowStride, type RowIssue, type Source, type SourceParams } from './import-rows.js';
 import { openWorkerSource, workerAvailable } from './import-worker.js';
-import { columnIndex } from './roster-columns.js';
+import { COLUMNS, columnIndex } from './roster-columns.js';
 import { avoidanceTargets, currentVersions, dropIndexesIfEmpty, finishImport, startImport, VersionWriter } from './roster-versions.js';
 import type { ObjClass } from '../core/types.js';
 import { mapHeaders, fieldLabel, fieldNames, headerLabel, FIELDS, type ImportKind } from '../core/roster-fields.js';
@@ -127,6 +128,8 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     } catch (e) {
       throw e instanceof NoHeaderError ? noHeaderError(e, kind, map, file) : e;
     }
+    // read in this thread, the rows are hashed below as they would be when a worker leaves them
+    if (!useWorker) source.hashing?.(false);
     const head = source.head;
     const hm = mapHeaders(kind, head.headers, map);
     for (const [field, header] of Object.entries(map)) {
@@ -160,20 +163,28 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
     const byRegion: Record<string, Record<string, number> | number> = {};
     let nextProgress = 4096;
     const idColumn = head.idColumn;
+    const stride = rowStride(kind);
     const rowHash = rowHasher(kind);
+    // the stored values the summary counts by (-1: the roster has no such column)
+    const REGION = COLUMNS[kind].indexOf('region');
+    const [CLASS, CLASS_BY] = kind === 'objects' ? [columnIndex(kind, 'class'), columnIndex(kind, 'classBy')] : [-1, -1];
     const [PERSON, OBJECT] = kind === 'avoidance' ? [columnIndex(kind, 'person'), columnIndex(kind, 'object')] : [0, 0];
     for await (const batch of source.batches) {
-      for (const row of batch) {
+      for (let at = 0; at < batch.length; at += stride) {
         s.rows++;
         if (opts.onProgress && s.rows >= nextProgress) {
           nextProgress += 4096;
           opts.onProgress(s.rows);
         }
-        const { rowNumber, firstRow, issues, id } = row;
+        const rowNumber = batch[at + ROW.rowNumber] as number;
+        const firstRow = batch[at + ROW.firstRow] as number;
+        const issues = batch[at + ROW.issues] as RowIssue[] | null;
+        const id = batch[at + ROW.id] as string;
+        const values = at + ROW.values;
         if (issues) for (const p of issues) problem({ row: rowNumber, column: p.column, code: p.tag, params: p.params });
         if (kind === 'avoidance' && id) {
-          const person = row.values[PERSON] as string;
-          const object = row.values[OBJECT] as string;
+          const person = batch[values + PERSON] as string;
+          const object = batch[values + OBJECT] as string;
           if (!targets!.persons.has(person)) problem({ row: rowNumber, column: idColumn, code: 'unknown-person', params: { value: person } });
           if (!targets!.objects.has(object)) problem({ row: rowNumber, column: objectColumn, code: 'unknown-object', params: { value: object } });
         }
@@ -185,14 +196,18 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
         const cur = current.get(id);
         if (cur) cur.seen = true;
         if (issues) continue;
-        if (row.region) {
+        const region = REGION < 0 ? '' : (batch[values + REGION] as string);
+        if (region) {
           if (kind === 'objects') {
-            const r = (byRegion[row.region] ??= { special: 0, key: 0, positive: 0, general: 0 }) as Record<ObjClass, number>;
-            r[row.cls!] = (r[row.cls!] ?? 0) + 1;
-          } else byRegion[row.region] = ((byRegion[row.region] as number) ?? 0) + 1;
+            const cls = batch[values + CLASS] as ObjClass;
+            const r = (byRegion[region] ??= { special: 0, key: 0, positive: 0, general: 0 }) as Record<ObjClass, number>;
+            r[cls] = (r[cls] ?? 0) + 1;
+          } else byRegion[region] = ((byRegion[region] as number) ?? 0) + 1;
         }
-        if (row.classBy === 'precedence') s.byPrecedence++;
-        const hash = rowHash(row.values);
+        if (CLASS_BY >= 0 && batch[values + CLASS_BY] === 'precedence') s.byPrecedence++;
+        // hashed by the reader (io/import-rows.ts) when it had the time; else here, and put in
+        // its place in the row (VersionWriter stores the row from there)
+        const hash = (batch[at + ROW.hash] as string) || (batch[at + ROW.hash] = rowHash(batch, values));
         let write = false;
         if (!cur) {
           s.added++;
@@ -204,7 +219,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           else s.added++;
           write = true;
         }
-        if (write && inTx && problemCount === 0) writer!.add(id, hash, row.values, cur?.vid);
+        if (write && inTx && problemCount === 0) writer!.add(batch, at + ROW.id, cur?.vid);
       }
     }
     if (s.rows === 0 && problemCount === 0) {
