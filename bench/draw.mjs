@@ -75,7 +75,8 @@ function bareHashes(counts, seed) {
 
 const rows = [];
 let algorithm = 'sj-draw/1';
-const rss = () => Math.round(process.memoryUsage().rss / 1048576);
+/** the process's peak resident memory so far, MB (memoryUsage().rss is only the current one) */
+const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const [snap, tGen] = time(snapshot);
 console.error(`generated ${N} objects, ${NI} inspectors in ${tGen.toFixed(1)} s`);
 for (const level of ['county', 'city']) {

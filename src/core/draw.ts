@@ -77,21 +77,44 @@ export const shortfallOf = (s: Pick<Stratum, 'quota' | 'credited' | 'selected'>)
 
 export interface StratumResult {
   stratum: Stratum;
-  /** pool (not excluded), in key order; the first `selected` were drawn, the rest are substitutes in order */
-  pool: { o: SnapObject; h: string }[];
+  /** the first `selected` of the pool: the objects drawn, in key order */
+  drawn: { o: SnapObject; h: string }[];
+  /**
+   * pool (not excluded), in key order; the first `selected` were drawn, the rest are substitutes
+   * in order. Ordered again when first read: a draw needs only `drawn`, and the whole pool with
+   * its keys (130 MB at 1M objects) held for the rest of the draw raised its peak memory.
+   */
+  readonly pool: { o: SnapObject; h: string }[];
 }
+
+/** A selected stratum: the drawn kept, the pool ordered again if asked for. */
+class SelectedStratum implements StratumResult {
+  private ordered: { o: SnapObject; h: string }[] | undefined;
+  constructor(
+    readonly stratum: Stratum,
+    readonly drawn: { o: SnapObject; h: string }[],
+    private readonly keys: DrawKeys,
+    private readonly objects: readonly SnapObject[],
+  ) {}
+  get pool(): { o: SnapObject; h: string }[] {
+    return (this.ordered ??= poolOrder(this.keys, this.objects));
+  }
+}
+
+/** A stratum's objects not excluded, in key order. */
+const poolOrder = (keys: DrawKeys, objects: readonly SnapObject[]) => keyOrder(keys, objects.filter((o) => o.excluded === null)); // as keyOrder made it: a copy without `id` cost 100k objects
 
 /** §5: select per stratum. A v1 stratum has no `credited` member (its evidence has exactly seven). */
 export function selectStrata(keys: DrawKeys, planned: PlannedStratum[]): StratumResult[] {
   const v1 = keys.algorithm === 'sj-draw/1';
   return planned.map((p) => {
-    const pool = keyOrder(keys, p.objects.filter((o) => o.excluded === null)); // as keyOrder made it: a copy without `id` cost 100k objects
+    const pool = poolOrder(keys, p.objects);
     const credited = creditedIn(keys.algorithm, p.objects);
     const selected = Math.min(dueOf({ quota: p.quota, credited }), pool.length);
     const stratum: Stratum = v1
       ? { region: p.region, class: p.class, tier: p.tier, population: p.population, quota: p.quota, pool: pool.length, selected }
       : { region: p.region, class: p.class, tier: p.tier, population: p.population, quota: p.quota, credited, pool: pool.length, selected };
-    return { stratum, pool };
+    return new SelectedStratum(stratum, pool.slice(0, selected), keys, p.objects);
   });
 }
 
@@ -263,8 +286,8 @@ export interface DrawInput {
   snapshotHash?: string;
   /**
    * Keep the canonical text of the snapshot and the tasks, hashed here, for the evidence store
-   * (core/hash.ts takeCanonicalText), which then need not serialise them again; default true.
-   * Verification, which stores nothing, says false.
+   * (core/hash.ts takeCanonicalText), which then need not serialise them again; default true,
+   * and never above KEEP_TEXT_OBJECTS objects. Verification, which stores nothing, says false.
    */
   keepText?: boolean;
 }
@@ -306,6 +329,15 @@ export function jointTasks(keys: DrawKeys, tasks: readonly { id: string; region:
   return { joint, hashed };
 }
 
+/**
+ * A draw of a snapshot of more objects keeps no text: the evidence store serialises the snapshot
+ * and the tasks again (a few seconds at 1M objects, where the draw takes a minute). Kept, a
+ * 1M-object draw's texts (300 MB of JS strings for the snapshot, two bytes a character for the
+ * Chinese names, 90 MB for the tasks) were live through the whole store, and V8 grew its heap
+ * to two or three times what was live (issue 13). At 250k objects they are about 75 + 25 MB.
+ */
+export const KEEP_TEXT_OBJECTS = 250_000;
+
 /** Run a complete draw: seed, strata, selection, methods, joint tasks, teams, experts, hashes. */
 export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome {
   const { snapshot } = input;
@@ -317,11 +349,11 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   const planned = planStrata(draw.level, draw.regions, snapshot.objects, rules);
   const strata = selectStrata(keys, planned);
   const hashes = { object: 0, joint: 0, inspector: 0, expert: 0 };
-  hashes.object = strata.reduce((n, s) => n + s.pool.length, 0);
+  hashes.object = strata.reduce((n, s) => n + s.stratum.pool, 0);
 
   const picked: { o: SnapObject; h: string; s: Stratum; rank: number }[] = [];
   for (const s of strata) {
-    for (let k = 0; k < s.stratum.selected; k++) picked.push({ o: s.pool[k]!.o, h: s.pool[k]!.h, s: s.stratum, rank: k + 1 });
+    for (let k = 0; k < s.drawn.length; k++) picked.push({ o: s.drawn[k]!.o, h: s.drawn[k]!.h, s: s.stratum, rank: k + 1 });
   }
   picked.sort((a, b) => (a.h < b.h ? -1 : a.h > b.h ? 1 : compareBytes(a.o.id, b.o.id)));
 
@@ -363,8 +395,9 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   }
   progress?.(picked.length, picked.length);
 
-  // the texts hashed here are kept for the evidence store, which then writes them as they are
-  const keep = input.keepText ?? true;
+  // the texts hashed here are kept for the evidence store, which then writes them as they are;
+  // a large draw's are not (KEEP_TEXT_OBJECTS)
+  const keep = (input.keepText ?? true) && snapshot.objects.length <= KEEP_TEXT_OBJECTS;
   const evidence: Evidence = {
     format: evidenceFormatOf(algorithm),
     algorithm,

@@ -62,6 +62,24 @@ export function openDb(path: string, opts: OpenOptions = {}): DB {
   return db;
 }
 
+/**
+ * Run fn with the connection's memory mapping off, then map again (nothing resident). A scan
+ * that reads a large table once gains nothing from the mapping (measured: the same CPU time at
+ * 1M objects), and every page it touched would stay mapped into this process, counted in its
+ * resident memory, until the connection closed. SQLite applies the size at once when no mapped
+ * page is in use, which is so between statements, inside a transaction too.
+ */
+export function withoutMmap<T>(db: DB, fn: () => T): T {
+  const size = db.pragma('mmap_size', { simple: true }) as number;
+  if (size === 0) return fn();
+  db.pragma('mmap_size = 0');
+  try {
+    return fn();
+  } finally {
+    db.pragma(`mmap_size = ${size}`);
+  }
+}
+
 export function migrate(db: DB): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current >= SCHEMA_VERSION) return;

@@ -10,7 +10,7 @@ import { ineligibility } from '../core/eligibility.js';
 import { isCensus } from '../core/quotas.js';
 import { CURRENT_ALGORITHM, type Algorithm, type DrawFilter, type DrawRules, type Exclusion, type Level, type SnapExpert, type SnapInspector, type SnapObject, type Snapshot } from '../core/types.js';
 import type { DB } from './db.js';
-import { readRoster, readSnapshotObjects, type ObjectRow } from './roster-read.js';
+import { eachSnapshotObject, readRoster, type ObjectRow } from './roster-read.js';
 import { Regions } from './regions.js';
 
 export type SnapshotRules = DrawRules & {
@@ -156,12 +156,12 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   const sel = liveSelections(db, req.quarter, req.beforeSeq);
   const qMonths = req.quarter.months;
 
-  // only the columns a snapshot needs, as raw rows (the full read was most of a large draw's time)
-  const objectRows = readSnapshotObjects(db, { asOf: req.asOf, where: "status = 'active'" });
+  // only the columns a snapshot needs, as raw rows (the full read was most of a large draw's time),
+  // one at a time: a row is garbage as soon as its snapshot object is made
   const objects: SnapObject[] = [];
   const excludedCounts: SnapshotResult['excludedCounts'] = {};
-  for (const o of objectRows) {
-    if (!scope.has(o.region) || !matchesFilter(o, req.filter)) continue;
+  eachSnapshotObject(db, { asOf: req.asOf, where: "status = 'active'" }, (o) => {
+    if (!scope.has(o.region) || !matchesFilter(o, req.filter)) return;
     const excluded = exclusionOf(algorithm, req.level, o, sel.quarter.get(o.id), sel.year.get(o.id) ?? 0, req.rules, qMonths);
     if (excluded) {
       const r = req.level === 'city' ? cityCode : o.region;
@@ -173,7 +173,7 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
     objects.push({
       class: o.class, excluded, id: o.id, industry: o.industry, name: o.name, offsite: o.offsite, region: o.region, tier: o.tier,
     });
-  }
+  });
 
   const inspectors: SnapInspector[] = [];
   const ineligibleInspectors: SnapshotResult['ineligibleInspectors'] = [];
