@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalParts, compareCodePoints, type CanonicalPart } from '../core/canonical.js';
 import { takeCanonicalText } from '../core/hash.js';
+import { buildJson, scanJson } from '../core/json-scan.js';
 import type { Evidence } from '../core/types.js';
 import { decompressText, partCompressor } from './compress.js';
 import type { DB } from './db.js';
@@ -159,15 +160,14 @@ export function readEvidence(db: DB, drawId: string): { body: EvidenceBody; text
     any = true;
     h.update(bytes);
     snapshot.add(bytes, part.kind === 'text');
-    const text = bytes.toString('utf8');
     if (part.kind === 'text') {
-      skeleton += text;
+      skeleton += bytes.toString('utf8');
       continue;
     }
     const key = JSON.stringify(part.path);
     let l = items.get(key);
     if (!l) items.set(key, (l = { path: part.path, lists: [] }));
-    l.lists.push(JSON.parse(`[${text.startsWith(',') ? text.slice(1) : text}]`) as unknown[]);
+    l.lists.push(parseItems(bytes));
   }
   if (!any) return undefined;
   const body = JSON.parse(skeleton) as EvidenceBody;
@@ -177,6 +177,19 @@ export function readEvidence(db: DB, drawId: string): { body: EvidenceBody; text
     for (const l of lists) for (const x of l) target.push(x);
   }
   return { body, textHash: h.digest('hex'), snapshotTextHash: snapshot.digest() };
+}
+
+const OPEN_BRACKET = Buffer.from('[');
+const CLOSE_BRACKET = Buffer.from(']');
+
+/**
+ * An items part's elements: `[` + the part without the comma before its first element + `]`,
+ * parsed a byte range at a time (core/json-scan.ts: the same values as JSON.parse, in half its
+ * time for a 256 KB part of a 100k-object snapshot, and no string of the whole part).
+ */
+function parseItems(bytes: Buffer): unknown[] {
+  const list = Buffer.concat([OPEN_BRACKET, bytes[0] === COMMA ? bytes.subarray(1) : bytes, CLOSE_BRACKET]);
+  return buildJson(list, scanJson(list)) as unknown[];
 }
 
 const QUOTE = 0x22;
