@@ -37,6 +37,8 @@ export interface PartCompressor {
   finish(): Buffer[];
   /** how many of them the thread compressed */
   readonly threaded: number;
+  /** the parts are not wanted after all (the transaction failed): the thread, if any, ends now */
+  abandon(): void;
 }
 
 /** Below this many bytes in all, a thread costs more than it saves: the parts so far are compressed inline. */
@@ -73,6 +75,9 @@ export function partCompressor(opts: { thread?: boolean } = {}): PartCompressor 
     },
     get threaded() {
       return thread?.done ?? 0;
+    },
+    abandon() {
+      thread?.stop();
     },
   };
 }
@@ -155,7 +160,7 @@ class CompressThread {
     this.stop();
   }
 
-  private stop(): void {
+  stop(): void {
     this.port.close();
     void this.worker.terminate();
   }

@@ -63,25 +63,30 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
   // serialised once, part by part: the stored evidence, and its hash is the ledger's payloadHash
   // (§8); its parts are written last, compressed meanwhile while the tasks are written
   const stored = beginEvidence(db, d.id, body);
-  const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, stored.payloadHash);
-  db.prepare(
-    "INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
-  ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt);
-  insertTasks(db, d.id, evidence);
-  // the facts reports and checks read (sj verify holds them equal to the evidence)
-  db.prepare('INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, ?, ?, ?, ?, ?)').run(
-    d.id, evidence.algorithm, d.joint, d.createdAt.slice(0, 10), canonical(evidence.snapshot.rules.rates[d.level] ?? {}), canonical(evidence.snapshot.rules.tiered),
-  );
-  const st = db.prepare('INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-  evidence.strata.forEach((s, i) => st.run(d.id, i + 1, s.region, s.class, s.tier, s.population, s.quota, s.credited ?? 0, s.pool, s.selected));
-  const ex = db.prepare('INSERT INTO draw_exclusions(draw_id, region, class, reason, n) VALUES (?, ?, ?, ?, ?)');
-  for (const e of excludedCounts(evidence.snapshot.objects)) ex.run(d.id, e.region, e.class, e.reason, e.n);
-  if (d.kind === 'routine') {
-    const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
-    for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
+  try {
+    const entry = appendLedger(db, 'draw', d.id, meta.recordedAt, { draw: d.id }, stored.payloadHash);
+    db.prepare(
+      "INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
+    ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt);
+    insertTasks(db, d.id, evidence);
+    // the facts reports and checks read (sj verify holds them equal to the evidence)
+    db.prepare('INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, ?, ?, ?, ?, ?)').run(
+      d.id, evidence.algorithm, d.joint, d.createdAt.slice(0, 10), canonical(evidence.snapshot.rules.rates[d.level] ?? {}), canonical(evidence.snapshot.rules.tiered),
+    );
+    const st = db.prepare('INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    evidence.strata.forEach((s, i) => st.run(d.id, i + 1, s.region, s.class, s.tier, s.population, s.quota, s.credited ?? 0, s.pool, s.selected));
+    const ex = db.prepare('INSERT INTO draw_exclusions(draw_id, region, class, reason, n) VALUES (?, ?, ?, ?, ?)');
+    for (const e of excludedCounts(evidence.snapshot.objects)) ex.run(d.id, e.region, e.class, e.reason, e.n);
+    if (d.kind === 'routine') {
+      const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
+      for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
+    }
+    stored.finish();
+    return entry;
+  } catch (e) {
+    stored.abandon(); // the transaction rolls back: the parts are not wanted
+    throw e;
   }
-  stored.finish();
-  return entry;
 }
 
 /** The draw's tasks as draw_tasks rows; the object's own region read from the snapshot for the task objects only. */

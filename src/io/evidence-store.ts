@@ -44,7 +44,7 @@ export function storeEvidence(db: DB, drawId: string, body: EvidenceBody): strin
  * same transaction). A big evidence is compressed on a second thread meanwhile (io/compress.ts),
  * so the caller writes its other rows between the two (a draw: its tasks).
  */
-export function beginEvidence(db: DB, drawId: string, body: EvidenceBody, opts: { thread?: boolean } = {}): { payloadHash: string; finish(): void } {
+export function beginEvidence(db: DB, drawId: string, body: EvidenceBody, opts: { thread?: boolean } = {}): { payloadHash: string; finish(): void; abandon(): void } {
   const h = createHash('sha256');
   const compressor = partCompressor(opts);
   const parts: { kind: string; path: string | null }[] = [];
@@ -73,6 +73,7 @@ export function beginEvidence(db: DB, drawId: string, body: EvidenceBody, opts: 
       const ins = db.prepare('INSERT INTO draw_evidence(draw_id, part, kind, path, data) VALUES (?, ?, ?, ?, ?)');
       parts.forEach((p, n) => ins.run(drawId, n, p.kind, p.path, data[n]));
     },
+    abandon: () => compressor.abandon(),
   };
 }
 
