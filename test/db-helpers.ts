@@ -11,6 +11,7 @@ import { canonical } from '../src/core/canonical.js';
 import { H } from '../src/core/hash.js';
 import type { Snapshot } from '../src/core/types.js';
 import { openDb, type DB } from '../src/io/db.js';
+import { eachSnapshotObject, type ReadOptions, type SnapshotObjectRow } from '../src/io/roster-read.js';
 import { BIN, ROOT } from './helpers.js';
 
 export function tempDir(prefix = 'sj-test-'): string {
@@ -81,4 +82,11 @@ export function vector(name: string): { draw: Record<string, unknown>; snapshot:
 export function freshDb(dir: string, name = 'sj.db'): { path: string; db: DB } {
   const path = join(dir, name);
   return { path, db: openDb(path) };
+}
+
+/** The rows eachSnapshotObject hands over (a draw's snapshot read), collected in their order. */
+export function snapshotObjectRows(db: DB, opts: ReadOptions = {}): SnapshotObjectRow[] {
+  const out: SnapshotObjectRow[] = [];
+  eachSnapshotObject(db, opts, (o) => out.push(o));
+  return out;
 }

@@ -13,8 +13,8 @@ import { H, takeCanonicalText } from '../src/core/hash.js';
 import type { DrawHeader, DrawRules, SnapObject, Snapshot } from '../src/core/types.js';
 import { openDb, withoutMmap, writeTx } from '../src/io/db.js';
 import { storeEvidence } from '../src/io/evidence-store.js';
-import { eachSnapshotObject, readSnapshotObjects } from '../src/io/roster-read.js';
-import { seedRostersFromSnapshot, tempDir } from './db-helpers.js';
+import { eachSnapshotObject, readRoster } from '../src/io/roster-read.js';
+import { seedRostersFromSnapshot, snapshotObjectRows, tempDir } from './db-helpers.js';
 import { SPEC_VECTORS_V2_DIR } from './helpers.js';
 
 const vector = (name: string) => JSON.parse(readFileSync(join(SPEC_VECTORS_V2_DIR, name), 'utf8'));
@@ -128,7 +128,7 @@ describe('reading the snapshot rows without the memory mapping', () => {
         expect(withoutMmap(db, () => db.pragma('mmap_size', { simple: true }))).toBe(0);
         const rows: string[] = [];
         eachSnapshotObject(db, {}, (o) => rows.push(o.id));
-        expect(rows).toEqual(readSnapshotObjects(db).map((o) => o.id));
+        expect(rows).toEqual(readRoster(db, 'objects').map((o) => o.id));
         expect(rows.length).toBe(3000);
         expect(db.pragma('mmap_size', { simple: true })).toBe(mapped);
       });
@@ -147,7 +147,7 @@ describe('reading the snapshot rows without the memory mapping', () => {
     try {
       const snap = snapshotOf(600);
       seedRostersFromSnapshot(db, snap);
-      const rows = readSnapshotObjects(db);
+      const rows = snapshotObjectRows(db);
       expect(rows.map((o) => [o.id, o.name, o.region, o.class, o.tier, o.industry, o.offsite])).toEqual(
         snap.objects.map((o) => [o.id, o.name, o.region, o.class, o.tier, o.industry, o.offsite]),
       );

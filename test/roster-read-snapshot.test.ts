@@ -1,5 +1,5 @@
 /**
- * readSnapshotObjects (the raw, few-column read a draw's snapshot uses) gives the same objects,
+ * eachSnapshotObject (the raw, few-column read a draw's snapshot uses) gives the same objects,
  * fields and order as readRoster, on the real Hengshui roster: current, as of an earlier
  * instant after a re-import, with removed rows, with a WHERE clause.
  */
@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withClock } from '../src/io/clock.js';
 import { openDb, type DB } from '../src/io/db.js';
-import { readRoster, readSnapshotObjects, type ObjectRow, type ReadOptions, type SnapshotObjectRow } from '../src/io/roster-read.js';
+import { readRoster, type ObjectRow, type ReadOptions, type SnapshotObjectRow } from '../src/io/roster-read.js';
 import { importRoster } from '../src/io/roster-write.js';
-import { tempDir } from './db-helpers.js';
+import { snapshotObjectRows, tempDir } from './db-helpers.js';
 import { FIXTURES } from './helpers.js';
 
 const HS = join(FIXTURES, 'hengshui');
@@ -28,7 +28,7 @@ function fromReadRoster(opts: ReadOptions): SnapshotObjectRow[] {
   }));
 }
 
-describe('readSnapshotObjects', () => {
+describe('eachSnapshotObject', () => {
   const cases: [string, ReadOptions][] = [
     ['current', {}],
     ['current, active only', { where: "status = 'active'" }],
@@ -39,12 +39,12 @@ describe('readSnapshotObjects', () => {
   it.each(cases)('equals readRoster: %s', (_name, opts) => {
     const want = fromReadRoster(opts);
     expect(want.length).toBeGreaterThan(100);
-    expect(readSnapshotObjects(db, opts)).toEqual(want);
+    expect(snapshotObjectRows(db, opts)).toEqual(want);
   });
 
   it('sees the re-import: rows differ between Q2 and now, and the fields are decoded', () => {
-    const q2 = readSnapshotObjects(db, { asOf: '2023-05-01T00:00:00.000Z' });
-    const now = readSnapshotObjects(db);
+    const q2 = snapshotObjectRows(db, { asOf: '2023-05-01T00:00:00.000Z' });
+    const now = snapshotObjectRows(db);
     expect(q2.map((o) => o.id)).not.toEqual(now.map((o) => o.id));
     expect(now.some((o) => o.offsite === true) && now.some((o) => o.offsite === false)).toBe(true);
     expect(now.some((o) => o.tags.length > 0)).toBe(true);

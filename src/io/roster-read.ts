@@ -132,23 +132,14 @@ export function readRoster<K extends RosterKind>(db: DB, kind: K, opts: ReadOpti
 export type SnapshotObjectRow = Pick<ObjectRow, 'id' | 'name' | 'region' | 'class' | 'tier' | 'industry' | 'offsite' | 'status' | 'months' | 'tags'>;
 
 /**
- * The objects readRoster(db, 'objects', opts) gives, with only the columns a snapshot needs,
- * read as raw rows: no object per row keyed by column name, no decoding of every column by
- * name. At province scale (1M objects) the full read was most of a draw's time.
- */
-export function readSnapshotObjects(db: DB, opts: ReadOptions = {}): SnapshotObjectRow[] {
-  const out: SnapshotObjectRow[] = [];
-  eachSnapshotObject(db, opts, (o) => out.push(o));
-  return out;
-}
-
-/**
- * readSnapshotObjects one row at a time, in the same order, for a caller that keeps less than
- * the rows (a draw's snapshot): a million rows held until the last is read were a million
- * objects of garbage in the old generation, which the heap then grew to hold (issue 13).
- * The values of region, class, tier and industry are one string per distinct value: read
- * from SQLite, each row would bring its own copy of "131102", and a snapshot keeps them.
- * fn must not use the connection: the scan is still reading it.
+ * The objects readRoster(db, 'objects', opts) gives, in the same order, with only the columns a
+ * snapshot needs, read as raw rows (no object per row keyed by column name, no decoding of every
+ * column by name: at 1M objects the full read was most of a draw's time), handed to fn one at a
+ * time: a million rows held until the last is read were a million objects of garbage in the old
+ * generation, which the heap then grew to hold (issue 13). The values of region, class, tier and
+ * industry are one string per distinct value: read from SQLite, each row would bring its own
+ * copy of "131102", and a snapshot keeps them. fn must not use the connection: the scan is
+ * still reading it.
  */
 export function eachSnapshotObject(db: DB, opts: ReadOptions, fn: (o: SnapshotObjectRow) => void): void {
   const { where, params } = rosterWhere(opts);
