@@ -285,14 +285,14 @@ describe('a tampered commitment', () => {
 
 describe('migration 3', () => {
   it('rebuilds the ledger of a version-2 database with every entry and hash kept, still append-only, now taking commits', async () => {
-    const { MIGRATIONS } = await import('../src/io/schema.js');
+    const { MIGRATIONS, runMigration } = await import('../src/io/schema.js');
     const { openDb } = await import('../src/io/db.js');
     const { checkChain } = await import('../src/core/ledger.js');
     const { readLedger } = await import('../src/io/ledger.js');
     const p = join(tempDir('sj-mig3-'), 'sj.db');
     const old = new Database(p);
-    old.exec(MIGRATIONS[0]!);
-    old.exec(MIGRATIONS[1]!);
+    runMigration(old, 0);
+    runMigration(old, 1);
     old.pragma('user_version = 2');
     // a chain of two entries as an older sj wrote them
     let prev = '0'.repeat(64);

@@ -219,6 +219,9 @@ describe('evidence and audit', () => {
   const tamper: [string, string | ((db: Database.Database) => void), RegExp][] = [
     ['a task row changed', "UPDATE draw_tasks SET inspectors = '[\"X\",\"Y\"]' WHERE ord = 3 AND draw_id = '2023Q2-county-01'", /draw_tasks 2023Q2-county-01-0003/],
     ['a task row deleted', "DELETE FROM draw_tasks WHERE ord = 7 AND draw_id = '2023Q2-city-01'", /task rows/],
+    // the object's own county, which coverage is counted by (a city task's region is the city's)
+    ['a city task\'s object county changed', "UPDATE draw_tasks SET object_region = CASE object_region WHEN '131102' THEN '131121' ELSE '131102' END WHERE ord = 2 AND draw_id = '2023Q2-city-01'", /draw_tasks 2023Q2-city-01-0002/],
+    ['a county task\'s object county changed', "UPDATE draw_tasks SET object_region = '131100' WHERE ord = 5 AND draw_id = '2023Q2-county-01'", /draw_tasks 2023Q2-county-01-0005/],
     ['the evidence rewritten', rewriteEvidence('2023Q2-city-01', '"entropySource":"user"', '"entropySource":"generated"'), /2023Q2-city-01/],
     ['a ledger entry rewritten', "UPDATE ledger SET payload_hash = '" + '0'.repeat(64) + "' WHERE seq = 1", /ledger #1/],
     ['a draw inserted', "INSERT INTO draws SELECT '2023Q2-county-99', 99, quarter, level, kind, regions, rules_id, recorded_at, evidence FROM draws WHERE id = '2023Q2-county-01'", /2023Q2-county-99/],

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  fairnessFromPlan, inspectorLoad, neverInspected, quarterFairness, tierRatios, type FairnessDraw, type FairnessObject,
+  fairnessDraw, fairnessFromPlan, fairnessReport, inspectorLoad, neverInspected, objectChance, quarterFairness, tierRatios, type DrawWithObjects, type FairnessDraw, type FairnessObject,
 } from '../src/core/fairness.js';
 import { decimalText, fracText } from '../src/core/fraction.js';
 import { parseQuarter } from '../src/core/quarter.js';
@@ -100,8 +100,8 @@ const RULES: Pick<DrawRules, 'rates' | 'tiers' | 'tiered'> = {
 const obj = (id: string, region: string, cls: FairnessObject['class'] = 'key', excluded: FairnessObject['excluded'] = null): FairnessObject =>
   ({ id, name: id, region, class: cls, tier: null, excluded });
 
-function draw(d: Partial<FairnessDraw> & Pick<FairnessDraw, 'id' | 'level' | 'regions' | 'objects' | 'strata'>): FairnessDraw {
-  return { quarter: '2023Q2', kind: 'routine', algorithm: 'sj-draw/2', order: 0, createdAt: '', rules: RULES, inspectors: [], tasks: [], ...d };
+function draw(d: Partial<DrawWithObjects> & Pick<DrawWithObjects, 'id' | 'level' | 'regions' | 'objects' | 'strata'>): FairnessDraw {
+  return fairnessDraw({ quarter: '2023Q2', kind: 'routine', algorithm: 'sj-draw/2', order: 0, createdAt: '', rules: RULES, inspectors: [], tasks: [], ...d });
 }
 
 const CITY_POOL = ['a', 'b', 'c', 'd', 'e', 'f'];
@@ -121,7 +121,7 @@ const countyDraw = (q1: number, q2: number, order = 2, algorithm: FairnessDraw['
   ],
 });
 
-const chance = (draws: FairnessDraw[], id: string) => fracText(quarterFairness('2023Q2', draws).objects.get(id)!.p);
+const chance = (draws: FairnessDraw[], id: string) => fracText(objectChance(quarterFairness('2023Q2', draws), id)!.p);
 
 describe('exact probabilities, counted by hand', () => {
   it('city pick credited toward the county quota (sj-draw/2)', () => {
@@ -161,8 +161,10 @@ describe('exact probabilities, counted by hand', () => {
 
   it('a county-only class is quota/pool; an excluded object has no chance', () => {
     const q = quarterFairness('2023Q2', [cityDraw(1), countyDraw(1, 1)]);
-    expect(fracText(q.objects.get('g')!.p)).toBe('1/2');
-    expect(fracText(q.objects.get('x')!.p)).toBe('0');
+    expect(fracText(objectChance(q, 'g')!.p)).toBe('1/2');
+    expect(fracText(objectChance(q, 'x')!.p)).toBe('0');
+    expect(objectChance(q, 'x')!.eligible).toBe(false);
+    expect(objectChance(q, 'nobody')).toBeUndefined();
     const general = q.groups.find((g) => g.region === 'R1' && g.class === 'general')!;
     expect([general.population, general.eligible, fracText(general.probability!)]).toEqual([3, 2, '1/2']);
   });
@@ -182,13 +184,78 @@ describe('exact probabilities, counted by hand', () => {
   });
 });
 
+describe('directional draws and moves between quarters, counted by hand', () => {
+  // R1 key {a, b, c}: the routine county draw takes 1 (c); a directional draw before it took a
+  // from its pool {a, b} (c suspended there) and d (R1 general, county-only in this draw) from {d}
+  const routine = draw({
+    id: 'county', level: 'county', regions: ['R1'], order: 2,
+    objects: [obj('a', 'R1'), obj('b', 'R1'), obj('c', 'R1')],
+    strata: [{ region: 'R1', class: 'key', tier: null, population: 3, quota: 1, credited: 0, pool: 3, selected: 1 }],
+    tasks: [{ objectId: 'c', inspectors: [] }],
+  });
+  const directional = draw({
+    id: 'dir', level: 'county', regions: ['R1'], order: 1, kind: 'directional',
+    objects: [obj('a', 'R1'), obj('b', 'R1'), obj('c', 'R1', 'key', 'suspended'), obj('d', 'R1', 'general')],
+    strata: [
+      { region: 'R1', class: 'key', tier: null, population: 3, quota: 1, credited: 0, pool: 2, selected: 1 },
+      { region: 'R1', class: 'general', tier: null, population: 1, quota: 1, credited: 0, pool: 1, selected: 1 },
+    ],
+    tasks: [{ objectId: 'a', inspectors: [] }, { objectId: 'd', inspectors: [] }],
+  });
+
+  it('adds a directional draw\'s selected/pool to the expected count of its pool only', () => {
+    const q = quarterFairness('2023Q2', [routine, directional]);
+    // a, b: 1/3 + 1/2 = 5/6 expected, stay (2/3)(1/2) = 1/3; c (not in the directional pool): 1/3, stay 2/3
+    const f = (id: string) => { const o = objectChance(q, id)!; return [fracText(o.p), fracText(o.expected), fracText(o.stay), o.selected]; };
+    expect([f('a'), f('b'), f('c')]).toEqual([['1/3', '5/6', '1/3', 1], ['1/3', '5/6', '1/3', 0], ['1/3', '1/3', '2/3', 1]]);
+    // d is in no routine population: no group row, but picked (stay 0)
+    expect(objectChance(q, 'd')!.routine).toBe(false);
+    expect([fracText(objectChance(q, 'd')!.stay), objectChance(q, 'd')!.selected]).toEqual(['0', 1]);
+    const key = q.groups.find((g) => g.class === 'key')!;
+    expect([key.population, key.eligible, fracText(key.probability!), fracText(key.expected), key.selected]).toEqual([3, 3, '1/3', '2', 2]);
+    expect(q.groups.some((g) => g.class === 'general')).toBe(false);
+    // never inspected: only b; expected never = 1/3 + 1/3 + 2/3; d (general) was picked
+    const never = neverInspected([q]);
+    expect(never.rows!.map((x) => x.id)).toEqual(['b']);
+    expect(never.summary.map((x) => [x.class, x.population, x.never, fracText(x.expectedNever)])).toEqual([['key', 3, 1, '4/3'], ['general', 1, 0, '0']]);
+  });
+
+  it('counts an enterprise that moved county in its last quarter\'s group', () => {
+    // Q2: e is in R1 (after g, the first group seen); Q3: e has moved to R2
+    const q2 = draw({
+      id: 'q2', level: 'county', regions: ['R1'], order: 1,
+      objects: [obj('g', 'R1', 'general'), obj('e', 'R1'), obj('k', 'R1')],
+      strata: [
+        { region: 'R1', class: 'general', tier: null, population: 1, quota: 1, credited: 0, pool: 1, selected: 1 },
+        { region: 'R1', class: 'key', tier: null, population: 2, quota: 1, credited: 0, pool: 2, selected: 1 },
+      ],
+      tasks: [{ objectId: 'g', inspectors: [] }, { objectId: 'k', inspectors: [] }],
+    });
+    const q3 = { ...draw({
+      id: 'q3', level: 'county', regions: ['R2'], order: 2,
+      objects: [obj('e', 'R2'), obj('m', 'R2')],
+      strata: [{ region: 'R2', class: 'key', tier: null, population: 2, quota: 1, credited: 0, pool: 2, selected: 1 }],
+      tasks: [{ objectId: 'm', inspectors: [] }],
+    }), quarter: '2023Q3' };
+    const year = fairnessReport({ period: { kind: 'year', year: 2023 }, draws: [q2, q3] });
+    // e: 1/2 + 1/2 expected over the year, counted in R2; k stays in R1
+    expect(year.year!.rows.map((y) => [y.region, y.class, y.population, fracText(y.expected), y.selected]))
+      .toEqual([['R1', 'key', 1, '1/2', 1], ['R1', 'general', 1, '1', 1], ['R2', 'key', 2, '3/2', 1]]);
+    expect(year.never.summary.map((x) => [x.region, x.class, x.population, x.never, fracText(x.expectedNever)]))
+      .toEqual([['R1', 'key', 1, 0, '1/2'], ['R1', 'general', 1, 0, '0'], ['R2', 'key', 2, 1, '3/4']]);
+    // quarters computed apart are linked by id: the same
+    const apart = neverInspected([quarterFairness('2023Q2', [q2]), quarterFairness('2023Q3', [q3])]);
+    expect(apart.rows!.map((x) => [x.id, x.region, x.quarters, fracText(x.chance)])).toEqual([['e', 'R2', 2, '1/4']]);
+  });
+});
+
 describe('never inspected and inspector load', () => {
   it('multiplies the chances of staying unselected over the quarters, and flags below 1 %', () => {
     // R1 general: 1 of {g, h} each quarter; g is selected in neither (h both times): (1/2)·(1/2) = 1/4
     const q2 = countyDraw(1, 1);
     q2.tasks = [{ objectId: 'h', inspectors: ['i1', 'i2'] }];
     const q3 = { ...countyDraw(1, 1), id: 'county-q3', quarter: '2023Q3', tasks: [{ objectId: 'h', inspectors: ['i2', 'i1'] }] };
-    const { rows } = neverInspected([quarterFairness('2023Q2', [q2]), quarterFairness('2023Q3', [q3])]);
+    const rows = neverInspected([quarterFairness('2023Q2', [q2]), quarterFairness('2023Q3', [q3])]).rows!;
     const g = rows.find((x) => x.id === 'g')!;
     expect([fracText(g.chance), g.quarters, g.flagged]).toEqual(['1/4', 2, false]);
     expect(rows.find((x) => x.id === 'h')).toBeUndefined();
@@ -202,7 +269,7 @@ describe('never inspected and inspector load', () => {
       tasks: Array.from({ length: 100 }, (_, i) => ({ objectId: `o${i}`, inspectors: ['i1', 'i2'] })),
     });
     const two = neverInspected([quarterFairness('2023Q2', [big]), quarterFairness('2023Q3', [{ ...big, quarter: '2023Q3' }])]);
-    expect(two.rows.map((x) => [x.id, fracText(x.chance), x.flagged])).toEqual([['o100', '1/10201', true]]);
+    expect(two.rows!.map((x) => [x.id, fracText(x.chance), x.flagged])).toEqual([['o100', '1/10201', true]]);
   });
 
   it('counts leader and member tasks, city cross-region tasks apart, min/median/max and idle inspectors', () => {
@@ -386,8 +453,14 @@ describe('sj fairness on the fixtures', () => {
     expect(existsSync(out.replace(/\.xlsx$/, '.fairness.svg'))).toBe(true);
     const j = (await sj(['--db', path, 'report', '--year', '2023', '--json'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } }));
     const doc = JSON.parse(j.stdout);
-    // the same figures as sj fairness --year
-    expect(doc.fairness).toEqual((await json(['--year', '2023'])).doc);
+    // the same figures as sj fairness --year (which reads the evidence; the report reads the facts
+    // stored at draw time), without the list of enterprises and the inspectors' load (issue 18 §5)
+    const full = (await json(['--year', '2023'])).doc;
+    expect(full.neverInspected.enterprises.length).toBeGreaterThan(0);
+    expect(full.inspectorLoad.inspectors.length).toBeGreaterThan(0);
+    const { inspectorLoad: _load, neverInspected: { enterprises: _list, ...never }, ...rest } = full;
+    expect(doc.fairness).toEqual({ ...rest, neverInspected: never });
+    expect(Object.keys(doc.fairness.neverInspected)).not.toContain('enterprises');
     const text = (await sj(['--db', path, 'report', '--year', '2023'], { env: { SJ_NOW: '2024-01-05T10:00:00+08:00' } }));
     expect(text.stdout).toContain('信用等级倍数');
   });

@@ -98,7 +98,7 @@ export function fairnessText(r: FairnessReport, name: Namer): string {
         r.never.summary.map((s) => [name(s.region), className(s.class), s.population, s.never, decimalText(s.expectedNever, 1), s.flagged]),
       )
     : t('fairness.noRows') + '\n');
-  const flagged = r.never.rows.filter((x) => x.flagged);
+  const flagged = (r.never.rows ?? []).filter((x) => x.flagged);
   if (flagged.length) {
     out.push(t('fairness.title.flagged'));
     out.push(textTable(
@@ -107,30 +107,37 @@ export function fairnessText(r: FairnessReport, name: Namer): string {
     ));
   }
 
+  if (r.load) out.push(loadText(r, r.load, name));
+  if (r.simulation) out.push(simulationText(r, r.simulation, name));
+  return out.join('\n');
+}
+
+function loadText(r: FairnessReport, load: NonNullable<FairnessReport['load']>, name: Namer): string {
+  const out: string[] = [];
   const period = r.period.kind === 'quarter' ? r.period.quarter : 'year';
   out.push(t('fairness.title.load', { period: r.period.kind === 'quarter' ? r.period.quarter : String(r.period.year) }));
-  const stats = r.load.stats.filter((s) => s.period === period);
+  const stats = load.stats.filter((s) => s.period === period);
   out.push(stats.length
     ? textTable(
         [t('fairness.h.region'), t('fairness.h.inspectors'), t('fairness.h.own'), t('fairness.h.city'), t('fairness.h.idle')],
         stats.map((s) => [name(s.region), s.inspectors, minMedMax(s.min, s.median, s.max), minMedMax(s.cityMin, s.cityMedian, s.cityMax), s.idle]),
       )
     : t('fairness.noRows') + '\n');
-  if (r.load.idle.length) {
-    out.push(t('fairness.title.idle', { n: r.load.idle.length, list: r.load.idle.map((i) => `${i.name}（${name(i.region)}）`).join('、') }) + '\n');
-  }
-
-  if (r.simulation) {
-    out.push(t('fairness.title.sim', { runs: r.simulation.runs, conf: r.simulation.confidence }));
-    out.push(textTable(
-      [t('fairness.h.quarter'), t('fairness.h.region'), t('fairness.h.class'), t('fairness.h.tier'), t('fairness.h.exact'), t('fairness.h.observed'), t('fairness.h.interval'), t('fairness.h.inside')],
-      r.simulation.rows.map((s) => [
-        s.quarter, name(s.region), className(s.class), tierLabel(s.tier, s.class, r.tiered), percentText(s.exact, 2),
-        `${(s.observed * 100).toFixed(2)}%`, `${(s.low * 100).toFixed(2)}% – ${(s.high * 100).toFixed(2)}%`, s.inside ? '✓' : '✗',
-      ]),
-    ));
+  if (load.idle.length) {
+    out.push(t('fairness.title.idle', { n: load.idle.length, list: load.idle.map((i) => `${i.name}（${name(i.region)}）`).join('、') }) + '\n');
   }
   return out.join('\n');
+}
+
+function simulationText(r: FairnessReport, sim: NonNullable<FairnessReport['simulation']>, name: Namer): string {
+  const table = textTable(
+    [t('fairness.h.quarter'), t('fairness.h.region'), t('fairness.h.class'), t('fairness.h.tier'), t('fairness.h.exact'), t('fairness.h.observed'), t('fairness.h.interval'), t('fairness.h.inside')],
+    sim.rows.map((s) => [
+      s.quarter, name(s.region), className(s.class), tierLabel(s.tier, s.class, r.tiered), percentText(s.exact, 2),
+      `${(s.observed * 100).toFixed(2)}%`, `${(s.low * 100).toFixed(2)}% – ${(s.high * 100).toFixed(2)}%`, s.inside ? '✓' : '✗',
+    ]),
+  );
+  return [t('fairness.title.sim', { runs: sim.runs, conf: sim.confidence }), table].join('\n');
 }
 
 /** An exact figure in JSON: the fraction (as text: it may exceed 2^53), a percentage and a double. */
@@ -170,13 +177,15 @@ export function fairnessJson(r: FairnessReport, name: Namer) {
     neverInspected: {
       from: r.span[0], to: r.span[r.span.length - 1], reviewBelow: '1/100',
       summary: r.never.summary.map((s) => ({ ...s, regionName: name(s.region), expectedNever: fracJson(s.expectedNever) })),
-      enterprises: r.never.rows.map((x) => ({ ...x, regionName: name(x.region), chance: fracJson(x.chance) })),
+      ...(r.never.rows ? { enterprises: r.never.rows.map((x) => ({ ...x, regionName: name(x.region), chance: fracJson(x.chance) })) } : {}),
     },
-    inspectorLoad: {
-      stats: r.load.stats.map((s) => ({ ...s, regionName: name(s.region), median: fracJson(s.median), cityMedian: fracJson(s.cityMedian) })),
-      inspectors: r.load.inspectors.map((i) => ({ ...i, regionName: name(i.region) })),
-      idle: r.load.idle.map((i) => i.id),
-    },
+    ...(r.load ? {
+      inspectorLoad: {
+        stats: r.load.stats.map((s) => ({ ...s, regionName: name(s.region), median: fracJson(s.median), cityMedian: fracJson(s.cityMedian) })),
+        inspectors: r.load.inspectors.map((i) => ({ ...i, regionName: name(i.region) })),
+        idle: r.load.idle.map((i) => i.id),
+      },
+    } : {}),
     simulation: r.simulation && {
       note: 'in memory only: nothing stored',
       runs: r.simulation.runs, confidence: r.simulation.confidence,

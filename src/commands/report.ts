@@ -1,14 +1,15 @@
 /** sj report --quarter Q | --year Y [--format xlsx|csv|json|text] [--out FILE] */
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { fairnessReport, type FairnessReport } from '../core/fairness.js';
+import { fairnessReport, quartersOfYear, type FairnessReport } from '../core/fairness.js';
 import type { StatsRow } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import type { DB } from '../io/db.js';
-import { drawsFromDb } from '../io/fairness-data.js';
+import { drawsFromFacts } from '../io/draw-members.js';
 import { addFairnessSheets, fairnessChartPath } from '../io/fairness-xlsx.js';
+import { Regions } from '../io/regions.js';
 import { gatherReport, reportJson, reportRows, type ReportContext } from '../io/report-data.js';
 import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
 import { examples, type App } from './app.js';
@@ -36,10 +37,15 @@ interface AnnualFairness {
   name: (code: string) => string;
 }
 
-/** The year's fairness figures from its live draws (the same as `sj fairness --year Y`). */
+/**
+ * The year's fairness section (issue 18 §5: the chances, tier ratios and never-inspected counts;
+ * the list of enterprises and the inspectors' load are `sj fairness --year Y`'s), from the facts
+ * stored at draw time: the same figures as `sj fairness` computes from the evidence.
+ */
 function annualFairness(db: DB, year: number): AnnualFairness {
-  const src = drawsFromDb(db, [1, 2, 3, 4].map((q) => `${year}Q${q}`));
-  return { report: fairnessReport({ period: { kind: 'year', year }, draws: src.draws }), name: (c) => src.regions.name(c) };
+  const regions = Regions.load(db);
+  const draws = drawsFromFacts(db, quartersOfYear(year));
+  return { report: fairnessReport({ period: { kind: 'year', year }, draws, summary: true }), name: (c) => regions.name(c) };
 }
 
 /** The report in one format, with the annual fairness section when there is one; an xlsx's chart is written beside `out`. */

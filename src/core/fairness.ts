@@ -28,12 +28,17 @@
  */
 import { compareBytes } from './canonical.js';
 import { drawKeys, keyOrder, seedOf } from './draw.js';
-import { add, cmp, div, eq, frac, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
+import { add, cmp, countedSum, countIn, div, eq, frac, memoised, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
 import { planStrata } from './quotas.js';
 import { CLASSES, type Algorithm, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapObject, type Stratum } from './types.js';
 
+// the figures' per-object arithmetic: objects share few distinct values, each pair computed once
+const addM = memoised(add);
+const subM = memoised(sub);
+const mulM = memoised(mul);
+
 // ---------------------------------------------------------------------------------------------
-// input: a draw as the fairness figures need it (from evidence, or from a plan)
+// input: a draw as the fairness figures need it (from evidence, a plan, or the facts stored at draw time)
 
 export interface FairnessObject {
   id: string;
@@ -64,12 +69,31 @@ export interface FairnessDraw {
   createdAt: string;
   /** draw.regions: [city code] at city level */
   regions: string[];
-  rules: Pick<DrawRules, 'rates' | 'tiers' | 'tiered'>;
-  objects: FairnessObject[];
+  /** the draw's rules as far as the figures read them: rates, the tier codes in order, the tiered classes */
+  rules: FairnessRules;
+  /** its population: the snapshot objects that fall in one of its strata */
+  members: DrawMembers;
+  /** their names, in members order (null where not stored: the facts the annual report reads) */
+  names: string[] | null;
   inspectors: FairnessInspector[];
   strata: FairnessStratum[];
   /** the draw's selections, the team leader first */
   tasks: { objectId: string; inspectors: string[] }[];
+}
+
+export interface FairnessRules {
+  rates: DrawRules['rates'];
+  tiers: readonly { code: string }[];
+  tiered: readonly ObjClass[];
+}
+
+/** A draw given by its snapshot objects (evidence, a plan): fairnessDraw keeps its members. */
+export type DrawWithObjects = Omit<FairnessDraw, 'members' | 'names'> & { objects: readonly FairnessObject[] };
+
+export function fairnessDraw(d: DrawWithObjects): FairnessDraw {
+  const { objects: _objects, ...rest } = d;
+  const { members, names } = membersOf(d, true);
+  return { ...rest, members, names };
 }
 
 /** The members of an evidence file (sj-evidence/1 or /2) the figures read. */
@@ -95,15 +119,15 @@ export function drawFromEvidence(ev: EvidenceLike): FairnessDraw {
   }
   if (ev.algorithm !== 'sj-draw/1' && ev.algorithm !== 'sj-draw/2') throw new FairnessInputError('algorithm', String(ev.algorithm));
   const d = ev.draw;
-  return {
+  return fairnessDraw({
     id: d.id, quarter: d.quarter, level: d.level, kind: d.kind, algorithm: ev.algorithm,
     order: ev.ledger?.seq ?? Number.MAX_SAFE_INTEGER, createdAt: d.createdAt ?? '', regions: d.regions,
     rules: ev.snapshot.rules,
-    objects: ev.snapshot.objects.map((o) => ({ id: o.id, name: o.name, region: o.region, class: o.class, tier: o.tier, excluded: o.excluded })),
+    objects: ev.snapshot.objects,
     inspectors: ev.snapshot.inspectors.map((i) => ({ id: i.id, name: i.name, region: i.region })),
     strata: ev.strata,
     tasks: ev.tasks.map((t) => ({ objectId: t.objectId, inspectors: t.inspectors })),
-  };
+  });
 }
 
 export const byDrawOrder = (a: FairnessDraw, b: FairnessDraw): number =>
@@ -131,53 +155,289 @@ export function fairnessFromPlan(quarter: string, levels: PlanLevelInput[]): Qua
       const selected = Math.min(Math.max(0, s.quota - credited), pool);
       return { region: s.region, class: s.class, tier: s.tier, population: s.population, quota: s.quota, credited, pool, selected };
     });
-    return {
+    return fairnessDraw({
       id: `plan-${l.level}`, quarter, level: l.level, kind: 'routine', algorithm: l.algorithm, order: i, createdAt: '',
       regions: l.drawRegions, rules: l.rules, objects: l.objects, inspectors: l.inspectors, strata, tasks: [],
-    };
+    });
   });
   return quarterFairness(quarter, draws);
 }
 
 // ---------------------------------------------------------------------------------------------
-// per draw: strata with their members and pools
+// members: the objects of a draw's strata, stored at draw time (issue 13: the annual report
+// reads them instead of every draw's evidence) and the form every figure is computed from
 
-const skey = (region: string, cls: ObjClass, tier: string | null): string => JSON.stringify([region, cls, tier]);
+/** A stratum's key (internal: region codes and class names hold no NUL; an unrated stratum has one separator fewer). */
+const skey = (region: string, cls: ObjClass, tier: string | null): string => (tier === null ? `${region}\u0000${cls}` : `${region}\u0000${cls}\u0000${tier}`);
+
+/** A draw's members: the snapshot objects that fall in one of its strata, in snapshot order. */
+export interface DrawMembers {
+  ids: string[];
+  /**
+   * Per member three numbers: its stratum (an index into the draw's strata), its own county (an
+   * index into `regions`), and 0 when it is in the pool, else 1 + an index into `reasons`.
+   */
+  places: Uint16Array;
+  regions: string[];
+  reasons: string[];
+}
+
+type Placeable = Pick<FairnessObject, 'region' | 'class' | 'tier'>;
+
+export type MemberSource = Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 'strata'> & {
+  objects: Iterable<Placeable & Pick<FairnessObject, 'id' | 'excluded'> & { name?: string }>;
+};
+
+/**
+ * The stratum an object of the population belongs to (§4) as an index into d.strata, or
+ * undefined when its class is not drawn at that level (or the draw has no such stratum; a
+ * repeated stratum: the last). Found through region → class → tier maps: no key built per object.
+ */
+function stratumFinder(d: Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 'strata'>): (o: Placeable) => number | undefined {
+  const lookup = new Map<string, Map<ObjClass, Map<string | null, number>>>();
+  d.strata.forEach((s, i) => {
+    let byClass = lookup.get(s.region);
+    if (!byClass) lookup.set(s.region, (byClass = new Map()));
+    let byTier = byClass.get(s.class);
+    if (!byTier) byClass.set(s.class, (byTier = new Map()));
+    byTier.set(s.tier, i);
+  });
+  const rates = d.rules.rates[d.level] ?? {};
+  const tiered = new Set(d.rules.tiered);
+  const city = d.level === 'city' ? d.regions[0]! : undefined;
+  return (o) => {
+    if ((rates[o.class] ?? 0) <= 0) return undefined;
+    return lookup.get(city ?? o.region)?.get(o.class)?.get(tiered.has(o.class) ? o.tier : null);
+  };
+}
+
+/** Index of `v` in `list`, appended when new (first-seen order). */
+function indexIn(list: string[], ix: Map<string, number>, v: string): number {
+  let i = ix.get(v);
+  if (i === undefined) {
+    ix.set(v, (i = list.length));
+    list.push(v);
+  }
+  return i;
+}
+
+function membersOf(d: MemberSource, withNames: boolean): { members: DrawMembers; names: string[] | null } {
+  const find = stratumFinder(d);
+  const regions: string[] = [];
+  const reasons: string[] = [];
+  const regionIx = new Map<string, number>();
+  const reasonIx = new Map<string, number>();
+  const ids: string[] = [];
+  const names: string[] | null = withNames ? [] : null;
+  let places = new Uint16Array(3 * 4096);
+  let j = 0;
+  for (const o of d.objects) {
+    const s = find(o);
+    if (s === undefined) continue;
+    ids.push(o.id);
+    names?.push(o.name ?? '');
+    if (j === places.length) {
+      const grown = new Uint16Array(places.length * 2);
+      grown.set(places);
+      places = grown;
+    }
+    places[j++] = s;
+    places[j++] = indexIn(regions, regionIx, o.region);
+    places[j++] = o.excluded === null ? 0 : 1 + indexIn(reasons, reasonIx, o.excluded);
+  }
+  // 16 bits each: far above a province's strata (regions × classes × tiers), counties and reasons
+  if (d.strata.length > 0x10000 || regions.length > 0x10000 || reasons.length >= 0xffff) throw new RangeError('draw members: more strata, regions or reasons than 16 bits hold');
+  return { members: { ids, places: places.subarray(0, j), regions, reasons }, names };
+}
+
+export const drawMembers = (d: MemberSource): DrawMembers => membersOf(d, false).members;
+
+// ---------------------------------------------------------------------------------------------
+// the objects of one computation, numbered: every per-object figure is an array indexed by number
+
+export interface GroupKey {
+  region: string;
+  class: ObjClass;
+  tier: string | null;
+}
+
+/**
+ * The objects (by id) and groups (own county, class, stratum tier) of the draws one report
+ * reads, each numbered once, so that quarters and years link them by number.
+ */
+export class Universe {
+  readonly ids: string[] = [];
+  readonly groups: GroupKey[] = [];
+  /** the ids in ascending (UTF-16) order and their numbers: a sorted list is numbered by one merge */
+  private sorted: string[] = [];
+  private sortedNums: number[] = [];
+  private readonly groupIx = new Map<string, number>();
+
+  /**
+   * The numbers of these ids, new ones added. A snapshot's ids come sorted (spec §7) and the
+   * quarters' rosters are nearly the same, so a draw's members are numbered by walking them
+   * beside the ids seen so far, mostly by equality: no hash of 100k strings per draw. A list in
+   * another order is numbered in sorted order (`ordered` false: the numbers come back in that
+   * order, for callers that do not need the list's own, such as a draw's picks).
+   */
+  numbers(list: readonly string[], ordered = true): Int32Array {
+    let sortedList = list;
+    let order: Int32Array | null = null;
+    for (let i = 1; i < list.length; i++) {
+      if (list[i - 1]! < list[i]!) continue;
+      if (ordered) order = Int32Array.from(list.keys()).sort((a, b) => (list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : a - b));
+      else sortedList = [...list].sort();
+      break;
+    }
+    const n = list.length;
+    const out = new Int32Array(n);
+    if (!this.ids.length && sortedList === list && !order) {
+      // the first list, ascending without repeats: numbered in its own order
+      const nums = new Array<number>(n);
+      for (let i = 0; i < n; i++) {
+        this.ids.push(list[i]!);
+        nums[i] = out[i] = i;
+      }
+      this.sorted = this.ids.slice();
+      this.sortedNums = nums;
+      return out;
+    }
+    const S = this.sorted;
+    const SN = this.sortedNums;
+    // ids not seen before, with where they go in the sorted list
+    const added: { at: number; id: string; num: number }[] = [];
+    let j = 0;
+    let lastId: string | undefined;
+    let lastNum = -1;
+    for (let x = 0; x < n; x++) {
+      const i = order ? order[x]! : x;
+      const id = order ? list[i]! : sortedList[i]!;
+      if (id !== lastId) {
+        if (j < S.length && S[j] === id) {
+          lastNum = SN[j++]!;
+        } else {
+          while (j < S.length && S[j]! < id) j++;
+          if (j < S.length && S[j] === id) {
+            lastNum = SN[j++]!;
+          } else {
+            lastNum = this.ids.length;
+            this.ids.push(id);
+            added.push({ at: j, id, num: lastNum });
+          }
+        }
+        lastId = id;
+      }
+      out[i] = lastNum;
+    }
+    if (added.length) {
+      const ids: string[] = [];
+      const nums: number[] = [];
+      let from = 0;
+      for (const a of added) {
+        for (; from < a.at; from++) {
+          ids.push(S[from]!);
+          nums.push(SN[from]!);
+        }
+        ids.push(a.id);
+        nums.push(a.num);
+      }
+      for (; from < S.length; from++) {
+        ids.push(S[from]!);
+        nums.push(SN[from]!);
+      }
+      this.sorted = ids;
+      this.sortedNums = nums;
+    }
+    return out;
+  }
+
+  numberOf(id: string): number | undefined {
+    let lo = 0;
+    let hi = this.sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.sorted[mid]!;
+      if (v === id) return this.sortedNums[mid];
+      if (v < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  group(region: string, cls: ObjClass, tier: string | null): number {
+    const k = skey(region, cls, tier);
+    let g = this.groupIx.get(k);
+    if (g === undefined) {
+      this.groupIx.set(k, (g = this.groups.length));
+      this.groups.push({ region, class: cls, tier });
+    }
+    return g;
+  }
+}
 
 export interface StratumIx {
   key: string;
   s: FairnessStratum;
-  members: FairnessObject[];
-  pool: Set<string>;
 }
 
 export interface DrawIx {
   d: FairnessDraw;
-  strata: Map<string, StratumIx>;
-  keyOf: Map<string, string>;
-  picks: Set<string>;
+  /** the strata by key in first-seen order (a repeated key holds the last such stratum) */
+  strata: StratumIx[];
+  /** per member (DrawMembers order): its object number, its stratum (index into strata), whether in the pool */
+  u: Int32Array;
+  stratum: Int32Array;
+  pooled: Uint8Array;
+  /** object numbers of the draw's selections */
+  picks: Int32Array;
+  /** the group number of a member by stratum × county (index into members.regions), −1 until met */
+  groupOf: Int32Array;
 }
 
-/** The stratum an object of the population belongs to (§4), or undefined when its class is not drawn at that level. */
-function stratumKeyOf(d: FairnessDraw, o: FairnessObject): string | undefined {
-  if ((d.rules.rates[d.level]?.[o.class] ?? 0) <= 0) return undefined;
-  const region = d.level === 'city' ? d.regions[0]! : o.region;
-  return skey(region, o.class, d.rules.tiered.includes(o.class) ? o.tier : null);
-}
-
-function indexDraw(d: FairnessDraw): DrawIx {
-  const strata = new Map<string, StratumIx>();
-  for (const s of d.strata) strata.set(skey(s.region, s.class, s.tier), { key: skey(s.region, s.class, s.tier), s, members: [], pool: new Set() });
-  const keyOf = new Map<string, string>();
-  for (const o of d.objects) {
-    const k = stratumKeyOf(d, o);
-    const st = k === undefined ? undefined : strata.get(k);
-    if (!st) continue;
-    keyOf.set(o.id, st.key);
-    st.members.push(o);
-    if (o.excluded === null) st.pool.add(o.id);
+function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
+  const byKey = new Map<string, StratumIx>();
+  for (const s of d.strata) {
+    const key = skey(s.region, s.class, s.tier);
+    const had = byKey.get(key);
+    if (had) had.s = s;
+    else byKey.set(key, { key, s });
   }
-  return { d, strata, keyOf, picks: new Set(d.tasks.map((t) => t.objectId)) };
+  const strata = [...byKey.values()];
+  const pos = new Map(strata.map((st, i) => [st.key, i]));
+  const posOf = d.strata.map((s) => pos.get(skey(s.region, s.class, s.tier))!);
+  const m = d.members;
+  const n = m.ids.length;
+  const stratum = new Int32Array(n);
+  const pooled = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const k = posOf[m.places[j]!];
+    if (k === undefined || m.regions[m.places[j + 1]!] === undefined || (m.places[j + 2]! > 0 && m.reasons[m.places[j + 2]! - 1] === undefined)) {
+      throw new RangeError(`draw members: member ${i} of ${d.id} points outside the draw`);
+    }
+    stratum[i] = k;
+    pooled[i] = m.places[j + 2] === 0 ? 1 : 0;
+  }
+  return {
+    d, strata, u: uni.numbers(m.ids), stratum, pooled, picks: uni.numbers(d.tasks.map((t) => t.objectId), false),
+    groupOf: new Int32Array(strata.length * m.regions.length).fill(-1),
+  };
+}
+
+/** The group number of member i of ix: its own county, its stratum's class and tier. */
+function memberGroup(ix: DrawIx, i: number, uni: Universe): number {
+  const k = ix.stratum[i]!;
+  const r = ix.d.members.places[i * 3 + 1]!;
+  const at = k * ix.d.members.regions.length + r;
+  let g = ix.groupOf[at]!;
+  if (g < 0) {
+    const st = ix.strata[k]!.s;
+    ix.groupOf[at] = g = uni.group(ix.d.members.regions[r]!, st.class, st.tier);
+  }
+  return g;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,38 +447,45 @@ export interface Stage {
   ix: DrawIx;
   /** picks of the earlier routine draws count toward this draw's quotas (sj-draw/2, county level) */
   credits: boolean;
-  /** per stratum: the pool before the earlier routine draws of the quarter (recorded pool + their picks) */
-  pre: Map<string, Set<string>>;
+  /** per object number: the stratum (index into ix.strata) whose pool before the earlier routine draws of the quarter holds it (recorded pool + their picks), or −1 */
+  pre: Int32Array;
+  /** per stratum: the size of that pool */
+  preSize: Int32Array;
   /** per stratum: credit from draws other than the earlier routine ones (C0) */
-  otherCredit: Map<string, number>;
+  otherCredit: Int32Array;
 }
 
-function buildStages(routine: DrawIx[]): Stage[] {
-  const earlier = new Set<string>();
+function buildStages(routine: DrawIx[], size: number): Stage[] {
+  const earlier = new Uint8Array(size);
   return routine.map((ix) => {
     const v2 = ix.d.algorithm !== 'sj-draw/1';
     const credits = v2 && ix.d.level === 'county';
-    const pre = new Map<string, Set<string>>();
-    const otherCredit = new Map<string, number>();
-    for (const st of ix.strata.values()) {
-      const p = new Set(st.pool);
-      let fromEarlier = 0;
-      for (const m of st.members) {
-        if (earlier.has(m.id)) {
-          p.add(m.id);
-          fromEarlier++;
-        }
+    const S = ix.strata.length;
+    const pre = new Int32Array(size).fill(-1);
+    const preSize = new Int32Array(S);
+    const fromEarlier = new Int32Array(S);
+    for (let i = 0; i < ix.u.length; i++) {
+      const u = ix.u[i]!;
+      const k = ix.stratum[i]!;
+      const before = earlier[u] === 1;
+      if (before) fromEarlier[k]!++;
+      // ids are unique in a snapshot (spec §7): one member per object
+      if ((ix.pooled[i] || before) && pre[u] === -1) {
+        pre[u] = k;
+        preSize[k]!++;
       }
-      pre.set(st.key, p);
-      otherCredit.set(st.key, v2 ? Math.max(0, (st.s.credited ?? 0) - (credits ? fromEarlier : 0)) : 0);
     }
-    for (const id of ix.picks) earlier.add(id);
-    return { ix, credits, pre, otherCredit };
+    const otherCredit = new Int32Array(S);
+    ix.strata.forEach((st, k) => {
+      otherCredit[k] = v2 ? Math.max(0, (st.s.credited ?? 0) - (credits ? fromEarlier[k]! : 0)) : 0;
+    });
+    for (const u of ix.picks) earlier[u] = 1;
+    return { ix, credits, pre, preSize, otherCredit };
   });
 }
 
 /** The number the stratum selects from its pre-pool when nothing earlier lands in it (as recorded). */
-const selectedOf = (st: Stage, key: string): number => Math.min(st.ix.strata.get(key)!.s.selected, st.pre.get(key)!.size);
+const selectedOf = (st: Stage, k: number): number => Math.min(st.ix.strata[k]!.s.selected, st.preSize[k]!);
 
 // hypergeometric distributions, exactly: numerators over one common denominator
 interface Dist {
@@ -256,53 +523,91 @@ function convolve(a: Dist, b: Dist): Dist {
   return { nums, den: a.den * b.den };
 }
 
-interface Placement {
-  stage: number;
-  key: string;
+
+/** How many objects the pre-pools of stratum a of stage e and stratum b of stage g share: counted once per pair of stages. */
+class Overlaps {
+  private readonly pairs = new Map<number, Map<number, number>>();
+  constructor(private readonly stages: Stage[]) {}
+
+  get(e: number, a: number, g: number, b: number): number {
+    const pk = e * this.stages.length + g;
+    let m = this.pairs.get(pk);
+    if (!m) {
+      m = new Map();
+      const pe = this.stages[e]!.pre;
+      const pg = this.stages[g]!.pre;
+      const Sg = this.stages[g]!.ix.strata.length;
+      for (let u = 0; u < pe.length; u++) {
+        const x = pe[u]!;
+        const y = pg[u]!;
+        if (x >= 0 && y >= 0) m.set(x * Sg + y, (m.get(x * Sg + y) ?? 0) + 1);
+      }
+      this.pairs.set(pk, m);
+    }
+    return m.get(a * this.stages[g]!.ix.strata.length + b) ?? 0;
+  }
 }
 
-/** The exact probability that the quarter's routine draws select o (the model above). */
-function routineChance(stages: Stage[], id: string, memo: Map<string, Frac>, overlap: Map<string, number>): Frac {
-  const inPre: (Placement | undefined)[] = stages.map((st, i) => {
-    const k = st.ix.keyOf.get(id);
-    return k !== undefined && st.pre.get(k)!.has(id) ? { stage: i, key: k } : undefined;
-  });
-  const g = inPre.map((x) => x !== undefined).lastIndexOf(true);
-  if (g < 0) return ZERO;
-  const G = inPre[g]!;
-  let F: Placement | undefined;
-  for (let i = g - 1; i >= 0 && !F; i--) F = inPre[i];
-  const sig = `${G.stage}|${G.key}|${F ? `${F.stage}|${F.key}` : ''}`;
-  const hit = memo.get(sig);
+/** Chances by o's last routine stratum G and the one before it F (none: −1): every o that shares both shares its chance. */
+class ChanceMemo {
+  private readonly memo = new Map<number, Frac>();
+  private readonly offset: number[] = [];
+  private readonly total: number;
+  constructor(stages: Stage[]) {
+    let t = 0;
+    for (const st of stages) {
+      this.offset.push(t);
+      t += st.ix.strata.length;
+    }
+    this.total = t;
+  }
+  key(gs: number, gk: number, fs: number, fk: number): number {
+    return (this.offset[gs]! + gk) * (this.total + 1) + (fs < 0 ? 0 : this.offset[fs]! + fk + 1);
+  }
+  get(k: number): Frac | undefined {
+    return this.memo.get(k);
+  }
+  set(k: number, p: Frac): void {
+    this.memo.set(k, p);
+  }
+}
+
+/** The exact probability that the quarter's routine draws select object u (the model above); undefined when u is in no routine pool. */
+function routineChance(stages: Stage[], u: number, memo: ChanceMemo, overlaps: Overlaps): Frac | undefined {
+  // G: the last stage whose pre-pool holds u; F: the last one before G that does
+  let gs = -1;
+  let fs = -1;
+  for (let i = stages.length - 1; i >= 0 && fs < 0; i--) {
+    if (stages[i]!.pre[u]! < 0) continue;
+    if (gs < 0) gs = i;
+    else fs = i;
+  }
+  if (gs < 0) return undefined;
+  const gk = stages[gs]!.pre[u]!;
+  const fk = fs < 0 ? -1 : stages[fs]!.pre[u]!;
+  const mk = memo.key(gs, gk, fs, fk);
+  const hit = memo.get(mk);
   if (hit) return hit;
 
-  const pF = F ? frac(selectedOf(stages[F.stage]!, F.key), stages[F.stage]!.pre.get(F.key)!.size) : ZERO;
+  const pF = fs >= 0 ? frac(selectedOf(stages[fs]!, fk), stages[fs]!.preSize[fk]!) : ZERO;
   let p: Frac;
   if (eq(pF, ONE)) {
     p = ONE;
   } else {
-    const gPre = stages[G.stage]!.pre.get(G.key)!;
     let z: Dist = { nums: [1n], den: 1n };
-    for (let e = 0; e < G.stage; e++) {
+    for (let e = 0; e < gs; e++) {
       const st = stages[e]!;
-      for (const [key, pre] of st.pre) {
-        const ok = `${e}|${key}|${G.stage}|${G.key}`;
-        let both = overlap.get(ok);
-        if (both === undefined) {
-          both = 0;
-          for (const x of pre) if (gPre.has(x)) both++;
-          overlap.set(ok, both);
-        }
-        const oInS = F !== undefined && F.stage === e && F.key === key;
-        const K = both - (oInS ? 1 : 0);
+      for (let k = 0; k < st.ix.strata.length; k++) {
+        const oInS = fs === e && fk === k;
+        const K = overlaps.get(e, k, gs, gk) - (oInS ? 1 : 0);
         if (K <= 0) continue;
-        z = convolve(z, hypergeometric(pre.size - (oInS ? 1 : 0), K, selectedOf(st, key)));
+        z = convolve(z, hypergeometric(st.preSize[k]! - (oInS ? 1 : 0), K, selectedOf(st, k)));
       }
     }
-    const Gs = stages[G.stage]!;
-    const quota = Gs.ix.strata.get(G.key)!.s.quota;
-    const c0 = Gs.otherCredit.get(G.key)!;
-    const P = gPre.size;
+    const Gs = stages[gs]!;
+    const quota = Gs.ix.strata[gk]!.s.quota;
+    const c0 = Gs.otherCredit[gk]!;
+    const P = Gs.preSize[gk]!;
     const terms: Frac[] = [];
     z.nums.forEach((w, k) => {
       if (!w || P - k <= 0) return;
@@ -312,13 +617,14 @@ function routineChance(stages: Stage[], id: string, memo: Map<string, Frac>, ove
     });
     p = add(pF, mul(sub(ONE, pF), sum(terms)));
   }
-  memo.set(sig, p);
+  memo.set(mk, p);
   return p;
 }
 
 // ---------------------------------------------------------------------------------------------
 // one quarter
 
+/** One object's figures for a quarter (objectChance). */
 export interface ObjectChance {
   id: string;
   name: string;
@@ -339,6 +645,24 @@ export interface ObjectChance {
   expected: Frac;
   /** selections by the quarter's draws */
   selected: number;
+}
+
+/**
+ * The quarter's objects, by number (below `size`): in a population of a draw of the quarter
+ * (`has`), with the record of the last routine draw that has them (else the last draw): group,
+ * name, and the figures of ObjectChance.
+ */
+export interface QuarterObjects {
+  size: number;
+  has: Uint8Array;
+  routine: Uint8Array;
+  eligible: Uint8Array;
+  group: Int32Array;
+  names: string[];
+  p: Frac[];
+  stay: Frac[];
+  expected: Frac[];
+  selected: Int32Array;
 }
 
 export interface GroupRow {
@@ -378,7 +702,9 @@ export interface QuarterFairness {
   /** tiers in rules order, and the tiered classes (of the quarter's last draw) */
   tiers: string[];
   tiered: ObjClass[];
-  objects: Map<string, ObjectChance>;
+  /** the numbering of objects and groups (shared by the quarters of one report) */
+  universe: Universe;
+  objects: QuarterObjects;
   groups: GroupRow[];
   perDraw: DrawStratumRow[];
   /** for the simulation: the model's stages */
@@ -387,69 +713,90 @@ export interface QuarterFairness {
 
 const classIdx = (c: ObjClass) => CLASSES.indexOf(c);
 
-export function quarterFairness(quarter: string, draws: FairnessDraw[]): QuarterFairness {
+/**
+ * The quarter's figures. Quarters whose figures are combined (a year, the never-inspected span)
+ * pass one Universe, so that their objects have the same numbers.
+ */
+export function quarterFairness(quarter: string, draws: FairnessDraw[], universe = new Universe()): QuarterFairness {
   const ordered = draws.filter((d) => d.quarter === quarter).sort(byDrawOrder);
-  const ixs = ordered.map(indexDraw);
-  const stages = buildStages(ixs.filter((x) => x.d.kind === 'routine'));
+  const ixs = ordered.map((d) => indexDraw(d, universe));
+  // a quarter without draws has no objects (no arrays the size of the year's)
+  const size = ordered.length ? universe.size : 0;
+  const stages = buildStages(ixs.filter((x) => x.d.kind === 'routine'), size);
   const tiers = ordered.length ? ordered[ordered.length - 1]!.rules.tiers.map((t) => t.code) : [];
   const tiered = ordered.length ? [...ordered[ordered.length - 1]!.rules.tiered] : [];
-  const memo = new Map<string, Frac>();
-  const overlap = new Map<string, number>();
-  const objects = new Map<string, ObjectChance>();
+  const o: QuarterObjects = {
+    size, has: new Uint8Array(size), routine: new Uint8Array(size), eligible: new Uint8Array(size), group: new Int32Array(size).fill(-1),
+    names: new Array<string>(size), p: new Array<Frac>(size), stay: new Array<Frac>(size), expected: new Array<Frac>(size), selected: new Int32Array(size),
+  };
 
   // every object of every population; its record and group from the last routine draw that has it
   for (const ix of ixs) {
-    for (const o of ix.d.objects) {
-      const key = ix.keyOf.get(o.id);
-      if (key === undefined) continue;
-      const tier = ix.strata.get(key)!.s.tier;
-      const prev = objects.get(o.id);
-      const routine = ix.d.kind === 'routine';
-      if (!prev || routine || !prev.routine) {
-        objects.set(o.id, {
-          id: o.id, name: o.name, region: o.region, class: o.class, tier, routine: routine || (prev?.routine ?? false),
-          eligible: false, p: ZERO, stay: ONE, expected: ZERO, selected: 0,
-        });
-      }
+    const routine = ix.d.kind === 'routine';
+    const names = ix.d.names;
+    for (let i = 0; i < ix.u.length; i++) {
+      const u = ix.u[i]!;
+      if (o.has[u] && !routine && o.routine[u]) continue;
+      o.has[u] = 1;
+      if (routine) o.routine[u] = 1;
+      o.group[u] = memberGroup(ix, i, universe);
+      o.names[u] = names?.[i] ?? '';
     }
   }
-  for (const oc of objects.values()) {
-    oc.eligible = stages.some((st) => {
-      const k = st.ix.keyOf.get(oc.id);
-      return k !== undefined && st.pre.get(k)!.has(oc.id);
-    });
-    oc.p = oc.eligible ? routineChance(stages, oc.id, memo, overlap) : ZERO;
-    oc.stay = sub(ONE, oc.p);
-    oc.expected = oc.p;
+  const memo = new ChanceMemo(stages);
+  const overlaps = new Overlaps(stages);
+  const stayOf = new Map<Frac, Frac>();
+  for (let u = 0; u < size; u++) {
+    if (!o.has[u]) continue;
+    const p = routineChance(stages, u, memo, overlaps) ?? null;
+    o.eligible[u] = p ? 1 : 0;
+    const pu = p ?? ZERO;
+    let stay = stayOf.get(pu);
+    if (!stay) stayOf.set(pu, (stay = subM(ONE, pu)));
+    o.p[u] = pu;
+    o.stay[u] = stay;
+    o.expected[u] = pu;
   }
   const perDraw: DrawStratumRow[] = [];
   for (const ix of ixs) {
-    for (const st of ix.strata.values()) {
+    const chance = ix.strata.map((st) => {
       const s = st.s;
       const pr = s.pool > 0 ? frac(s.selected, s.pool) : null;
       perDraw.push({
         drawId: ix.d.id, level: ix.d.level, kind: ix.d.kind, region: s.region, class: s.class, tier: s.tier,
         quota: s.quota, credited: s.credited ?? 0, pool: s.pool, selected: s.selected, probability: pr,
       });
-      if (ix.d.kind !== 'directional' || !pr) continue;
-      for (const id of st.pool) {
-        const oc = objects.get(id)!;
-        oc.expected = add(oc.expected, pr);
-        oc.stay = mul(oc.stay, sub(ONE, pr));
+      return pr && { pr, miss: subM(ONE, pr) };
+    });
+    if (ix.d.kind === 'directional') {
+      // a directional draw: its own selected/pool for every object of its pool
+      for (let i = 0; i < ix.u.length; i++) {
+        const c = chance[ix.stratum[i]!];
+        if (!c || !ix.pooled[i]) continue;
+        const u = ix.u[i]!;
+        o.expected[u] = addM(o.expected[u]!, c.pr);
+        o.stay[u] = mulM(o.stay[u]!, c.miss);
       }
     }
-    for (const tk of ix.d.tasks) {
-      const oc = objects.get(tk.objectId);
-      if (oc) oc.selected++;
-    }
+    for (const u of ix.picks) if (o.has[u]) o.selected[u]!++;
   }
   return {
     quarter, draws: ordered.map((d) => ({ id: d.id, level: d.level, kind: d.kind, algorithm: d.algorithm })), tiers, tiered,
-    objects, groups: groupRows(objects.values(), tiers), perDraw, stages,
+    universe, objects: o, groups: groupRows(o, universe, tiers), perDraw, stages,
   };
 }
 
-const groupKey = (o: { region: string; class: ObjClass; tier: string | null }) => skey(o.region, o.class, o.tier);
+/** One object's figures in a quarter (undefined: in none of its populations). */
+export function objectChance(q: QuarterFairness, id: string): ObjectChance | undefined {
+  const u = q.universe.numberOf(id);
+  const o = q.objects;
+  if (u === undefined || u >= o.size || !o.has[u]) return undefined;
+  const g = q.universe.groups[o.group[u]!]!;
+  return {
+    id, name: o.names[u]!, region: g.region, class: g.class, tier: g.tier, routine: o.routine[u] === 1, eligible: o.eligible[u] === 1,
+    p: o.p[u]!, stay: o.stay[u]!, expected: o.expected[u]!, selected: o.selected[u]!,
+  };
+}
 
 /** Rows in region (bytewise), class, tier (rules order, unrated last) order. */
 function sortRows<T extends { region: string; class: ObjClass; tier: string | null }>(rows: T[], tiers: string[]): T[] {
@@ -457,30 +804,67 @@ function sortRows<T extends { region: string; class: ObjClass; tier: string | nu
   return rows.sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class) || ti(a.tier) - ti(b.tier));
 }
 
-function groupRows(objs: Iterable<ObjectChance>, tiers: string[]): GroupRow[] {
-  const acc = new Map<string, { row: GroupRow; ps: Frac[] }>();
-  for (const o of objs) {
-    if (!o.routine) continue;
-    const k = groupKey(o);
+function groupRows(o: QuarterObjects, uni: Universe, tiers: string[]): GroupRow[] {
+  const acc = new Map<number, { row: GroupRow; expected: Map<Frac, number>; ps: Map<Frac, number> }>();
+  for (let u = 0; u < o.size; u++) {
+    if (!o.routine[u]) continue;
+    const k = o.group[u]!;
     let a = acc.get(k);
     if (!a) {
-      a = { row: { region: o.region, class: o.class, tier: o.tier, population: 0, eligible: 0, probability: null, uniform: true, expected: ZERO, selected: 0 }, ps: [] };
+      const g = uni.groups[k]!;
+      a = { row: { region: g.region, class: g.class, tier: g.tier, population: 0, eligible: 0, probability: null, uniform: true, expected: ZERO, selected: 0 }, expected: new Map(), ps: new Map() };
       acc.set(k, a);
     }
     a.row.population++;
-    a.row.expected = add(a.row.expected, o.expected);
-    a.row.selected += o.selected;
-    if (o.eligible) {
+    countIn(a.expected, o.expected[u]!);
+    a.row.selected += o.selected[u]!;
+    if (o.eligible[u]) {
       a.row.eligible++;
-      a.ps.push(o.p);
+      countIn(a.ps, o.p[u]!);
     }
   }
-  for (const { row, ps } of acc.values()) {
-    if (!ps.length) continue;
-    row.probability = div(sum(ps), frac(ps.length));
-    row.uniform = ps.every((p) => eq(p, ps[0]!));
+  for (const { row, expected, ps } of acc.values()) {
+    row.expected = countedSum(expected);
+    if (!ps.size) continue;
+    row.probability = div(countedSum(ps), frac(row.eligible));
+    const [first] = ps.keys();
+    row.uniform = [...ps.keys()].every((p) => eq(p, first!));
   }
   return sortRows([...acc.values()].map((a) => a.row), tiers);
+}
+
+interface Aligned {
+  uni: Universe;
+  /** per quarter: its object numbers and group numbers in `uni` (null: its own are uni's) */
+  ids: (Int32Array | null)[];
+  groups: (number[] | null)[];
+}
+
+/**
+ * The quarters' objects and groups under one numbering: the quarters' own universe when they
+ * share one (a report), else a new one linking them by id (quarters computed apart).
+ */
+function aligned(quarters: QuarterFairness[]): Aligned {
+  const first = quarters[0]?.universe;
+  if (!first || quarters.every((q) => q.universe === first)) return { uni: first ?? new Universe(), ids: quarters.map(() => null), groups: quarters.map(() => null) };
+  const uni = new Universe();
+  return {
+    uni,
+    ids: quarters.map((q) => uni.numbers(q.universe.ids.slice(0, q.objects.size))),
+    groups: quarters.map((q) => q.universe.groups.map((g) => uni.group(g.region, g.class, g.tier))),
+  };
+}
+
+/** Visit each object of each quarter, in quarter order, under the common numbering: f(its number, quarter, its number in the quarter, its group's number). */
+function eachAligned(quarters: QuarterFairness[], al: Aligned, f: (v: number, q: QuarterFairness, u: number, group: number) => void): void {
+  quarters.forEach((q, qi) => {
+    const o = q.objects;
+    const ids = al.ids[qi];
+    const groups = al.groups[qi];
+    for (let u = 0; u < o.size; u++) {
+      if (o.has[u]) f(ids ? ids[u]! : u, q, u, groups ? groups[o.group[u]!]! : o.group[u]!);
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,36 +884,42 @@ export interface YearRow {
   selected: number;
 }
 
+const groupKey = (o: GroupKey) => skey(o.region, o.class, o.tier);
+
 export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[] {
-  const per = new Map<string, { last: ObjectChance; expected: Frac; selected: number }>();
-  for (const q of quarters) {
-    for (const o of q.objects.values()) {
-      if (!o.routine) continue;
-      const a = per.get(o.id) ?? { last: o, expected: ZERO, selected: 0 };
-      a.last = o;
-      a.expected = add(a.expected, o.expected);
-      a.selected += o.selected;
-      per.set(o.id, a);
-    }
-  }
-  const rows = new Map<string, YearRow>();
-  for (const a of per.values()) {
-    const k = groupKey(a.last);
-    let r = rows.get(k);
+  // per enterprise (common number): its last routine group, Σ expected, Σ selected
+  const al = aligned(quarters);
+  const last = new Int32Array(al.uni.size).fill(-1);
+  const expected: Frac[] = new Array(al.uni.size);
+  const selected = new Int32Array(al.uni.size);
+  eachAligned(quarters, al, (v, q, u, g) => {
+    if (!q.objects.routine[u]) return;
+    last[v] = g;
+    expected[v] = addM(expected[v] ?? ZERO, q.objects.expected[u]!);
+    selected[v]! += q.objects.selected[u]!;
+  });
+  const rows = new Map<number, { row: YearRow; sums: Map<Frac, number> }>();
+  for (let v = 0; v < last.length; v++) {
+    const g = last[v]!;
+    if (g < 0) continue;
+    let r = rows.get(g);
     if (!r) {
-      const quarterP = quarters.map((q) => q.groups.find((g) => groupKey(g) === k)?.probability ?? null);
-      r = { region: a.last.region, class: a.last.class, tier: a.last.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 };
-      rows.set(k, r);
+      const G = al.uni.groups[g]!;
+      const k = groupKey(G);
+      const quarterP = quarters.map((q) => q.groups.find((x) => groupKey(x) === k)?.probability ?? null);
+      r = { row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 }, sums: new Map() };
+      rows.set(g, r);
     }
-    r.population++;
-    r.expected = add(r.expected, a.expected);
-    r.selected += a.selected;
+    r.row.population++;
+    countIn(r.sums, expected[v]!);
+    r.row.selected += selected[v]!;
   }
-  for (const r of rows.values()) {
-    r.expectedPerEnterprise = div(r.expected, frac(r.population));
-    r.actualPerEnterprise = frac(r.selected, r.population);
+  for (const { row, sums } of rows.values()) {
+    row.expected = countedSum(sums);
+    row.expectedPerEnterprise = div(row.expected, frac(row.population));
+    row.actualPerEnterprise = frac(row.selected, row.population);
   }
-  return sortRows([...rows.values()], tiers);
+  return sortRows([...rows.values()].map((r) => r.row), tiers);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -598,36 +988,57 @@ export interface NeverSummary {
   expectedNever: Frac;
 }
 
-export function neverInspected(quarters: QuarterFairness[]): { rows: NeverRow[]; summary: NeverSummary[] } {
-  const per = new Map<string, { last: ObjectChance; quarters: number; chance: Frac; selected: number }>();
-  for (const q of quarters) {
-    for (const o of q.objects.values()) {
-      const a = per.get(o.id) ?? { last: o, quarters: 0, chance: ONE, selected: 0 };
-      a.last = o;
-      a.quarters++;
-      a.chance = mul(a.chance, o.stay);
-      a.selected += o.selected;
-      per.set(o.id, a);
-    }
-  }
+/** The enterprises of the span's populations never selected; opts.rows false: the counts only (rows null). */
+export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolean } = { rows: true }): { rows: NeverRow[] | null; summary: NeverSummary[] } {
+  // per enterprise (common number): its last record (quarter, number in it, group), quarters, Π stay, Σ selected
+  const al = aligned(quarters);
+  const size = al.uni.size;
+  const lastQ = new Int32Array(size).fill(-1);
+  const lastU = new Int32Array(size);
+  const lastG = new Int32Array(size);
+  const count = new Int32Array(size);
+  const chance: Frac[] = new Array(size);
+  const selected = new Int32Array(size);
+  const qIndex = new Map(quarters.map((q, i) => [q, i]));
+  eachAligned(quarters, al, (v, q, u, g) => {
+    lastQ[v] = qIndex.get(q)!;
+    lastU[v] = u;
+    lastG[v] = g;
+    count[v]!++;
+    chance[v] = mulM(chance[v] ?? ONE, q.objects.stay[u]!);
+    selected[v]! += q.objects.selected[u]!;
+  });
   const rows: NeverRow[] = [];
-  const sums = new Map<string, NeverSummary>();
-  for (const a of per.values()) {
-    const o = a.last;
-    const k = JSON.stringify([o.region, o.class]);
-    const s = sums.get(k) ?? { region: o.region, class: o.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO };
-    s.population++;
-    s.expectedNever = add(s.expectedNever, a.chance);
-    if (a.selected === 0) {
-      const flagged = cmp(a.chance, REVIEW_BELOW) < 0;
-      rows.push({ id: o.id, name: o.name, region: o.region, class: o.class, tier: o.tier, quarters: a.quarters, chance: a.chance, flagged });
-      s.never++;
-      if (flagged) s.flagged++;
+  // by (region, class): region → class → summary and its chances counted
+  const sums = new Map<string, Map<ObjClass, { s: NeverSummary; chances: Map<Frac, number> }>>();
+  const below = new Map<Frac, boolean>();
+  for (let v = 0; v < size; v++) {
+    if (lastQ[v]! < 0) continue;
+    const G = al.uni.groups[lastG[v]!]!;
+    let byClass = sums.get(G.region);
+    if (!byClass) sums.set(G.region, (byClass = new Map()));
+    let e = byClass.get(G.class);
+    if (!e) byClass.set(G.class, (e = { s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, chances: new Map() }));
+    const c = chance[v]!;
+    e.s.population++;
+    countIn(e.chances, c);
+    if (selected[v]) continue;
+    let flagged = below.get(c);
+    if (flagged === undefined) below.set(c, (flagged = cmp(c, REVIEW_BELOW) < 0));
+    e.s.never++;
+    if (flagged) e.s.flagged++;
+    if (opts.rows) {
+      const q = quarters[lastQ[v]!]!;
+      rows.push({ id: al.uni.ids[v]!, name: q.objects.names[lastU[v]!]!, region: G.region, class: G.class, tier: G.tier, quarters: count[v]!, chance: c, flagged });
     }
-    sums.set(k, s);
   }
+  const summary = [...sums.values()].flatMap((m) => [...m.values()]).map((e) => {
+    e.s.expectedNever = countedSum(e.chances);
+    return e.s;
+  });
+  summary.sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class));
+  if (!opts.rows) return { rows: null, summary };
   rows.sort((a, b) => cmp(a.chance, b.chance) || compareBytes(a.region, b.region) || compareBytes(a.id, b.id));
-  const summary = [...sums.values()].sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class));
   return { rows, summary };
 }
 
@@ -764,39 +1175,52 @@ export function wilson(k: number, nTrials: number, z: number): { low: number; hi
 
 /** Selections per object over `runs` re-runs of the quarter's routine selection steps (seed of run r: entropy `${entropy}|${r}`). */
 export function simulateSelections(q: QuarterFairness, runs: number, entropy: string): Map<string, number> {
+  const ids = q.universe.ids;
+  // per stage, per stratum: the ids of its pre-pool (members' order; the keys order them)
+  const lists = q.stages.map((st) => {
+    const out: number[][] = st.ix.strata.map(() => []);
+    for (let i = 0; i < st.ix.u.length; i++) {
+      const u = st.ix.u[i]!;
+      if (st.pre[u] === st.ix.stratum[i]) out[st.ix.stratum[i]!]!.push(u);
+    }
+    return out;
+  });
   const hits = new Map<string, number>();
   for (let r = 0; r < runs; r++) {
-    const taken = new Set<string>();
-    for (const st of q.stages) {
+    const taken = new Set<number>();
+    q.stages.forEach((st, si) => {
       const d = st.ix.d;
       const keys = drawKeys(d.algorithm, seedOf(d.id, `${entropy}|${r}`, d.algorithm));
-      const picked: string[] = [];
-      for (const [key, pre] of st.pre) {
-        const free = [...pre].filter((id) => !taken.has(id));
-        const credit = st.otherCredit.get(key)! + (st.credits ? pre.size - free.length : 0);
-        const sel = Math.min(Math.max(0, st.ix.strata.get(key)!.s.quota - credit), free.length);
-        if (!sel) continue;
-        const order = keyOrder(keys, free.map((id) => ({ id })));
-        for (let k = 0; k < sel; k++) picked.push(order[k]!.id);
+      const picked: number[] = [];
+      lists[si]!.forEach((pre, k) => {
+        const free = pre.filter((u) => !taken.has(u));
+        const credit = st.otherCredit[k]! + (st.credits ? pre.length - free.length : 0);
+        const sel = Math.min(Math.max(0, st.ix.strata[k]!.s.quota - credit), free.length);
+        if (!sel) return;
+        const order = keyOrder(keys, free.map((u) => ({ id: ids[u]!, u })));
+        for (let x = 0; x < sel; x++) picked.push(order[x]!.o.u);
+      });
+      for (const u of picked) {
+        taken.add(u);
+        hits.set(ids[u]!, (hits.get(ids[u]!) ?? 0) + 1);
       }
-      for (const id of picked) {
-        taken.add(id);
-        hits.set(id, (hits.get(id) ?? 0) + 1);
-      }
-    }
+    });
   }
   return hits;
 }
 
 export function simulationRows(q: QuarterFairness, runs: number, entropy: string, z: number): SimRow[] {
   const hits = simulateSelections(q, runs, entropy);
+  const o = q.objects;
+  // selections of each group's eligible routine objects
+  const byGroup = new Map<number, number>();
+  for (let u = 0; u < o.size; u++) {
+    if (o.has[u] && o.routine[u] && o.eligible[u]) byGroup.set(o.group[u]!, (byGroup.get(o.group[u]!) ?? 0) + (hits.get(q.universe.ids[u]!) ?? 0));
+  }
   const rows: SimRow[] = [];
   for (const g of q.groups) {
     if (!g.probability || !g.eligible) continue;
-    let k = 0;
-    for (const o of q.objects.values()) {
-      if (o.routine && o.eligible && o.region === g.region && o.class === g.class && o.tier === g.tier) k += hits.get(o.id) ?? 0;
-    }
+    const k = byGroup.get(q.universe.group(g.region, g.class, g.tier)) ?? 0;
     const trials = runs * g.eligible;
     const { low, high } = wilson(k, trials, z);
     const exact = toNumber(g.probability);
@@ -823,6 +1247,12 @@ export interface FairnessInput {
   /** the live draws of every quarter from `since` to the period's end */
   draws: FairnessDraw[];
   simulate?: { runs: number; entropy: string; confidence: '90' | '95' | '99' };
+  /**
+   * The annual report's section (issue 18 §5): the chances, tier ratios and never-inspected
+   * counts, without the list of enterprises and without the inspectors' load. The draws may
+   * then come from stored facts (no names, no teams: io/draw-members.ts).
+   */
+  summary?: boolean;
 }
 
 export interface FairnessReport {
@@ -837,8 +1267,10 @@ export interface FairnessReport {
   draws: { id: string; quarter: string; level: Level; kind: 'routine' | 'directional'; algorithm: Algorithm }[];
   byQuarter: { quarter: string; groups: GroupRow[]; ratios: TierRatio[]; perDraw: DrawStratumRow[] }[];
   year: { rows: YearRow[]; ratios: TierRatio[] } | null;
-  never: { rows: NeverRow[]; summary: NeverSummary[] };
-  load: ReturnType<typeof inspectorLoad>;
+  /** rows: the enterprises never inspected (null in a summary) */
+  never: { rows: NeverRow[] | null; summary: NeverSummary[] };
+  /** null in a summary */
+  load: ReturnType<typeof inspectorLoad> | null;
   simulation: { runs: number; confidence: string; rows: SimRow[] } | null;
 }
 
@@ -859,7 +1291,9 @@ export function fairnessReport(input: FairnessInput): FairnessReport {
   const draws = input.draws.filter((d) => all.includes(d.quarter)).sort(byDrawOrder);
   const tiers = draws.length ? draws[draws.length - 1]!.rules.tiers.map((t) => t.code) : [];
   const tiered = draws.length ? [...draws[draws.length - 1]!.rules.tiered] : [];
-  const qf = new Map(all.map((q) => [q, quarterFairness(q, draws)]));
+  // one numbering for every quarter: the year and the never-inspected span link them by number
+  const universe = new Universe();
+  const qf = new Map(all.map((q) => [q, quarterFairness(q, draws, universe)]));
   const inRegion = <T extends { region: string }>(rows: T[]): T[] => (input.region ? rows.filter((r) => r.region === input.region) : rows);
 
   const byQuarter = quarters.map((q) => {
@@ -876,8 +1310,8 @@ export function fairnessReport(input: FairnessInput): FairnessReport {
     const rows = inRegion(yearRows(quarters.map((q) => qf.get(q)!), tiers));
     year = { rows, ratios: tierRatios(rows.map((r) => ({ ...r, value: r.expectedPerEnterprise })), tiers) };
   }
-  const never = neverInspected(span.map((q) => qf.get(q)!));
-  const load = inspectorLoad(quarters, draws);
+  const never = neverInspected(span.map((q) => qf.get(q)!), { rows: !input.summary });
+  const load = input.summary ? null : inspectorLoad(quarters, draws);
   const simulation = input.simulate
     ? {
         runs: input.simulate.runs, confidence: input.simulate.confidence,
@@ -888,8 +1322,8 @@ export function fairnessReport(input: FairnessInput): FairnessReport {
     period: input.period, quarters, span, region: input.region ?? null, city: draws.find((d) => d.level === 'city')?.regions[0] ?? null, tiers, tiered,
     draws: draws.filter((d) => quarters.includes(d.quarter)).map((d) => ({ id: d.id, quarter: d.quarter, level: d.level, kind: d.kind, algorithm: d.algorithm })),
     byQuarter, year,
-    never: { rows: inRegion(never.rows), summary: inRegion(never.summary) },
-    load: input.region
+    never: { rows: never.rows && inRegion(never.rows), summary: inRegion(never.summary) },
+    load: load && input.region
       ? { inspectors: inRegion(load.inspectors), stats: inRegion(load.stats), idle: inRegion(load.idle) }
       : load,
     simulation,

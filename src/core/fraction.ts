@@ -64,3 +64,33 @@ export function toNumber(f: Frac): number {
   const scale = 10n ** 18n;
   return Number((f.n * scale) / f.d) / 1e18;
 }
+
+/**
+ * A binary operation memoised on its operands' identity: for figures over many objects that
+ * share few distinct values (a stratum's objects all have the same chance), so each distinct
+ * pair is computed once. Exact: a reduced fraction has one form, so the results are the ones
+ * the operation gives.
+ */
+export function memoised(op: (a: Frac, b: Frac) => Frac): (a: Frac, b: Frac) => Frac {
+  // weak both ways: a module-level memo keeps nothing alive once the figures are gone
+  const memo = new WeakMap<Frac, WeakMap<Frac, Frac>>();
+  return (a, b) => {
+    let inner = memo.get(a);
+    if (!inner) memo.set(a, (inner = new WeakMap()));
+    let r = inner.get(b);
+    if (!r) inner.set(b, (r = op(a, b)));
+    return r;
+  };
+}
+
+/** Σ of values counted by identity (Σ value × count): a sum over many objects with few distinct values. */
+export function countedSum(counts: ReadonlyMap<Frac, number>): Frac {
+  let s = ZERO;
+  for (const [f, k] of counts) s = add(s, mul(f, frac(k)));
+  return s;
+}
+
+/** Count one more of `f` (by identity) in `counts`. */
+export function countIn(counts: Map<Frac, number>, f: Frac): void {
+  counts.set(f, (counts.get(f) ?? 0) + 1);
+}

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { MIGRATIONS, SCHEMA_VERSION, registerMigrationFunctions } from './schema.js';
+import { MIGRATIONS, SCHEMA_VERSION, registerMigrationFunctions, runMigration } from './schema.js';
 import { HENGSHUI_REGIONS } from './regions-default.js';
 import { now, isoUtc } from './clock.js';
 
@@ -88,7 +88,7 @@ export function migrate(db: DB): void {
     // re-read inside the write lock: another process may have migrated meanwhile
     const v = db.pragma('user_version', { simple: true }) as number;
     registerMigrationFunctions(db);
-    for (let i = v; i < MIGRATIONS.length; i++) db.exec(MIGRATIONS[i]!);
+    for (let i = v; i < MIGRATIONS.length; i++) runMigration(db, i);
     if (v === 0) {
       db.pragma(`application_id = ${APP_ID}`);
       seedRegions(db);

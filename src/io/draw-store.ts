@@ -8,6 +8,7 @@ import type { Evidence, Level, Method, ObjClass } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { DB } from './db.js';
+import { writeDrawMembers } from './draw-members.js';
 import { beginEvidence, readEvidence } from './evidence-store.js';
 import { appendLedger } from './ledger.js';
 
@@ -77,6 +78,7 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     evidence.strata.forEach((s, i) => st.run(d.id, i + 1, s.region, s.class, s.tier, s.population, s.quota, s.credited ?? 0, s.pool, s.selected));
     const ex = db.prepare('INSERT INTO draw_exclusions(draw_id, region, class, reason, n) VALUES (?, ?, ?, ?, ?)');
     for (const e of excludedCounts(evidence.snapshot.objects)) ex.run(d.id, e.region, e.class, e.reason, e.n);
+    writeDrawMembers(db, d.id, { level: d.level, regions: d.regions, rules: evidence.snapshot.rules, strata: evidence.strata, objects: evidence.snapshot.objects });
     if (d.kind === 'routine') {
       const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
       for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);
@@ -89,17 +91,29 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
   }
 }
 
-/** The draw's tasks as draw_tasks rows; the object's own region read from the snapshot for the task objects only. */
-function insertTasks(db: DB, drawId: string, evidence: Evidence): void {
-  const taskIds = new Set(evidence.tasks.map((tk) => tk.objectId));
+/**
+ * The own county of each task's object (draw_tasks.object_region). A task's region is its
+ * stratum's (§5): at county level the object's own county; at city level the city, so the
+ * object's county is read from the snapshot, for the task objects only.
+ */
+export function taskObjectRegion(evidence: Pick<Evidence, 'draw' | 'snapshot' | 'tasks'>): (tk: Evidence['tasks'][number]) => string {
   const objRegion = new Map<string, string>();
-  for (const o of evidence.snapshot.objects) if (taskIds.has(o.id)) objRegion.set(o.id, o.region);
+  if (evidence.draw.level === 'city') {
+    const taskIds = new Set(evidence.tasks.map((tk) => tk.objectId));
+    for (const o of evidence.snapshot.objects) if (taskIds.has(o.id)) objRegion.set(o.id, o.region);
+  }
+  return (tk) => objRegion.get(tk.objectId) ?? tk.region;
+}
+
+/** The draw's tasks as draw_tasks rows. */
+function insertTasks(db: DB, drawId: string, evidence: Evidence): void {
+  const regionOf = taskObjectRegion(evidence);
   const ins = db.prepare(
     `INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   evidence.tasks.forEach((tk, i) => {
-    ins.run(taskNo(drawId, i + 1), drawId, i + 1, tk.objectId, tk.region, objRegion.get(tk.objectId) ?? tk.region, tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
+    ins.run(taskNo(drawId, i + 1), drawId, i + 1, tk.objectId, tk.region, regionOf(tk), tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
   });
 }
 

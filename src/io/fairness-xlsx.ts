@@ -66,6 +66,7 @@ function chanceSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void
 }
 
 function neverSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void {
+  if (!r.never.rows) return neverSummarySheet(wb, r, name);
   const rows: CellValue[][] = r.never.rows.map((x) => [x.id, x.name, name(x.region), cls(x.class), tierText(x.tier, x.class, r.tiered), x.quarters, num(x.chance, 8), x.flagged ? '✓' : '']);
   const { ws } = addTableSheet(wb, {
     name: t('fairness.sheet.never'), title: t('fairness.title.never', { from: r.span[0]!, to: r.span[r.span.length - 1]! }),
@@ -76,11 +77,22 @@ function neverSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void 
   ws.getColumn(7).numFmt = '0.000%';
 }
 
+/** The annual report's never-inspected sheet: the counts by region and class (the list is sj fairness's). */
+function neverSummarySheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void {
+  addTableSheet(wb, {
+    name: t('fairness.sheet.never'), title: t('fairness.title.never', { from: r.span[0]!, to: r.span[r.span.length - 1]! }),
+    headers: [t('fairness.h.region'), t('fairness.h.class'), t('fairness.h.population'), t('fairness.h.never'), t('fairness.h.expectedNever'), t('fairness.h.flagged')],
+    rows: r.never.summary.map((s) => [name(s.region), cls(s.class), s.population, s.never, num(s.expectedNever, 1), s.flagged]),
+  });
+}
+
 function loadSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void {
+  if (!r.load) return;
   const periods = [...r.quarters, ...(r.period.kind === 'year' ? ['year'] : [])];
   const z = { leader: 0, member: 0 };
   const rows: CellValue[][] = [];
-  for (const i of r.load.inspectors) {
+  const load = r.load;
+  for (const i of load.inspectors) {
     for (const p of periods) {
       const own = p === 'year' ? i.total.own : i.own[p] ?? z;
       const city = p === 'year' ? i.total.city : i.city[p] ?? z;
@@ -89,7 +101,7 @@ function loadSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void {
   }
   addTableSheet(wb, {
     name: t('fairness.sheet.load'), title: t('fairness.title.load', { period: periodText(r) }),
-    subtitle: r.load.stats.filter((s) => s.period === (r.period.kind === 'quarter' ? r.period.quarter : 'year')).map((s) =>
+    subtitle: load.stats.filter((s) => s.period === (r.period.kind === 'quarter' ? r.period.quarter : 'year')).map((s) =>
       `${name(s.region)}：${t('fairness.h.inspectors')} ${s.inspectors}，${t('fairness.h.own')} ${s.min}/${decimalText(s.median, 1)}/${s.max}，${t('fairness.h.city')} ${s.cityMin}/${decimalText(s.cityMedian, 1)}/${s.cityMax}，${t('fairness.h.idle')} ${s.idle}`),
     headers: [t('fairness.h.region'), t('fairness.h.id'), t('fairness.h.inspector'), t('fairness.h.period'), t('fairness.h.leader'), t('fairness.h.member'), t('fairness.h.cityLeader'), t('fairness.h.cityMember')],
     rows,

@@ -15,6 +15,7 @@
  */
 import type { DB } from './db.js';
 import { compressText } from './compress.js';
+import { backfillDrawMembers, MEMBERS_TABLE } from './draw-members.js';
 
 const roster = (name: string, cols: string) => `
 CREATE TABLE ${name} (
@@ -37,7 +38,10 @@ CREATE TRIGGER ${name}_no_update BEFORE UPDATE ON ${name} BEGIN SELECT RAISE(ABO
 CREATE TRIGGER ${name}_no_delete BEFORE DELETE ON ${name} BEGIN SELECT RAISE(ABORT, '${name} is append-only'); END;
 `;
 
-export const MIGRATIONS: string[] = [
+/** A migration: SQL, or a step that also needs code (a back-fill computed from stored evidence). */
+export type Migration = string | ((db: DB) => void);
+
+export const MIGRATIONS: Migration[] = [
   // 1: everything of the first release
   `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -405,11 +409,25 @@ CREATE INDEX draw_tasks_joint ON draw_tasks(draw_id, region) WHERE joint = 1;
   `
 CREATE INDEX draw_tasks_figures ON draw_tasks(draw_id, region, class, tier, method, joint, object_region, object_id, task_no);
 `,
+  // 8: the annual fairness figures read each draw's members (its strata's objects, their county
+  // and exclusion) from one row stored at draw time, not from its evidence (issue 13;
+  // io/draw-members.ts); back-filled from the evidence of the draws made before
+  (db) => {
+    db.exec(MEMBERS_TABLE);
+    backfillDrawMembers(db);
+  },
 ];
 
 /** The SQL functions migrations call, registered on the connection before they run. */
 export function registerMigrationFunctions(db: DB): void {
   db.function('sj_compress_text', { deterministic: true }, (text: unknown) => compressText(String(text)));
+}
+
+/** Apply migration i (0-based) on a connection whose migration functions are registered. */
+export function runMigration(db: DB, i: number): void {
+  const m = MIGRATIONS[i]!;
+  if (typeof m === 'string') db.exec(m);
+  else m(db);
 }
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

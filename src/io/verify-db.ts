@@ -10,7 +10,8 @@ import { parseQuarter } from '../core/quarter.js';
 import type { Evidence, Level } from '../core/types.js';
 import { algorithmOf, payloadHashes, recheckEvidence, sameJson } from '../core/verify.js';
 import type { DB } from './db.js';
-import { excludedCounts, taskNo, type ExcludedCount } from './draw-store.js';
+import { excludedCounts, taskNo, taskObjectRegion, type ExcludedCount } from './draw-store.js';
+import { memberProblems } from './draw-members.js';
 import { readEvidence } from './evidence-store.js';
 import { readLedger } from './ledger.js';
 import { buildSnapshot } from './snapshot.js';
@@ -100,9 +101,12 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     // tasks as stored
     const rows = db.prepare('SELECT * FROM draw_tasks WHERE draw_id = ? ORDER BY ord').all(d.id) as Record<string, unknown>[];
     if (rows.length !== (ev.tasks?.length ?? 0)) problems.push({ entry: where, problem: `${rows.length} task rows, evidence has ${ev.tasks?.length ?? 0}` });
+    const regionOf = ev.draw && ev.snapshot && Array.isArray(ev.snapshot.objects) && Array.isArray(ev.tasks) ? taskObjectRegion(ev) : undefined;
     rows.forEach((r, i) => {
       const tk = ev.tasks?.[i];
-      if (!tk || !taskRowMatches(r, taskNo(d.id, i + 1), i + 1, tk)) problems.push({ entry: `draw_tasks ${String(r.task_no)}`, problem: 'differs from the draw\'s evidence' });
+      if (!tk || !taskRowMatches(r, taskNo(d.id, i + 1), i + 1, tk) || r.object_region !== regionOf?.(tk)) {
+        problems.push({ entry: `draw_tasks ${String(r.task_no)}`, problem: 'differs from the draw\'s evidence' });
+      }
     });
     // the snapshot against the roster history, as it stood when the draw was recorded (a revealed
     // draw: when it was committed) and the ledger before it
@@ -247,7 +251,7 @@ function commitRecordProblems(db: DB, bySeq: Map<number, StoredLedgerEntry>): { 
   return { problems, seqs };
 }
 
-/** The facts stored at draw time (draw_facts, draw_strata) must be the evidence's own. */
+/** The facts stored at draw time (draw_facts, draw_strata, draw_exclusions, draw_members) must be the evidence's own. */
 function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence): string[] {
   const out: string[] = [];
   const f = db.prepare('SELECT algorithm, joint, draw_date, rates, tiered FROM draw_facts WHERE draw_id = ?').get(drawId) as
@@ -268,6 +272,12 @@ function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence): 
   const storedKeys = new Set(stored.map(key));
   const wantEx = excludedCounts(ev.snapshot?.objects ?? []);
   if (stored.length !== wantEx.length || wantEx.some((e) => !storedKeys.has(key(e)))) out.push('draw_exclusions differ from the evidence snapshot (excluded objects by region, class and reason)');
+  try {
+    out.push(...memberProblems(db, drawId, ev));
+  } catch {
+    // evidence too damaged to give members: its own checks report it
+    out.push('draw_members cannot be compared: the evidence snapshot or strata are malformed');
+  }
   return out;
 }
 

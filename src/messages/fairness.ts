@@ -17,6 +17,8 @@ export const fairnessMessages: Catalogue = {
   'fairness.badSince': { zh: '--since 须为不晚于所选期间末的季度：{value}', en: '--since must be a quarter not after the end of the period: {value}' },
   'fairness.outXlsx': { zh: '--out 须为 .xlsx 文件：{file}', en: '--out must be an .xlsx file: {file}' },
   'fairness.unknownRegion': { zh: '未知的县市区：{value}', en: 'unknown county: {value}' },
+  'fairness.factsMissing': { zh: '抽查 {id} 缺少抽查时存储的公平性数据（draw_facts / draw_members）', en: 'draw {id} lacks the fairness facts stored at draw time (draw_facts / draw_members)' },
+  'fairness.factsMissingHint': { zh: '运行 sj verify 查看数据库哪里被改动；sj fairness --year 仍可从证据计算', en: 'run sj verify to see what in the database was changed; sj fairness --year still computes from the evidence' },
   'fairness.readFailed': { zh: '无法读取证据文件 {file}：{reason}', en: 'cannot read evidence file {file}: {reason}' },
   'fairness.notEvidence': { zh: '{file} 不是抽签证据文件（sj-evidence/1 或 sj-evidence/2）', en: '{file} is not a draw evidence file (sj-evidence/1 or sj-evidence/2)' },
   'fairness.notEvidenceHint': { zh: '用 sj draw export <抽签编号> --out 文件 导出', en: 'export one with sj draw export <draw id> --out FILE' },

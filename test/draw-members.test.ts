@@ -1,0 +1,195 @@
+/**
+ * draw_members (issue 13): what the annual fairness figures read of each draw's snapshot,
+ * stored at draw time. The members of a hand-built draw, written out by hand; on the Hengshui
+ * fixtures: one row per draw, equal to what the evidence gives, back-filled by migration 8 byte
+ * for byte, held equal to the evidence by `sj verify`, and giving `sj report --year` the same
+ * figures as the evidence files give `sj fairness --evidence`.
+ */
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drawMembers, fairnessDraw, objectChance, quarterFairness, Universe, type FairnessDraw, type FairnessObject, type MemberSource } from '../src/core/fairness.js';
+import { fracText } from '../src/core/fraction.js';
+import { openDb } from '../src/io/db.js';
+import { run as sj } from './cli.js';
+import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
+import { toUserVersion } from './legacy-evidence.js';
+
+const obj = (id: string, region: string, cls: FairnessObject['class'], tier: string | null, excluded: FairnessObject['excluded'] = null): FairnessObject =>
+  ({ id, name: `n${id}`, region, class: cls, tier, excluded });
+
+describe('drawMembers', () => {
+  // a city-level draw: strata span the city; key is tiered, general is not, positive not drawn at this level
+  const city: MemberSource = {
+    level: 'city', regions: ['C'],
+    rules: { rates: { city: { key: 500, general: 100, positive: 0 } }, tiers: [{ code: 'A' }, { code: 'B' }], tiered: ['key'] },
+    strata: [
+      { region: 'C', class: 'key', tier: 'A', population: 2, quota: 1, credited: 0, pool: 1, selected: 1 },
+      { region: 'C', class: 'key', tier: null, population: 1, quota: 1, credited: 0, pool: 1, selected: 1 },
+      { region: 'C', class: 'general', tier: null, population: 2, quota: 1, credited: 0, pool: 2, selected: 1 },
+    ],
+    objects: [
+      obj('k1', 'R2', 'key', 'A'),
+      obj('p1', 'R1', 'positive', 'A'), // positive: rate 0 at city level, in no stratum
+      obj('g1', 'R1', 'general', 'B'), // untiered class: its stratum has no tier
+      obj('k2', 'R1', 'key', 'A', 'same-quarter'),
+      obj('k3', 'R2', 'key', null),
+      obj('k4', 'R1', 'key', 'B'), // no key·B stratum in this draw
+      obj('g2', 'R2', 'general', null, 'suspended'),
+    ],
+  };
+
+  it('keeps the stratum objects in snapshot order with stratum, own county and exclusion', () => {
+    const m = drawMembers(city);
+    expect(m.ids).toEqual(['k1', 'g1', 'k2', 'k3', 'g2']);
+    expect(m.regions).toEqual(['R2', 'R1']);
+    expect(m.reasons).toEqual(['same-quarter', 'suspended']);
+    expect([...m.places]).toEqual([
+      0, 0, 0, // k1: key·A, R2, in the pool
+      2, 1, 0, // g1: general, R1
+      0, 1, 1, // k2: key·A, R1, same-quarter
+      1, 0, 0, // k3: key unrated, R2
+      2, 0, 2, // g2: general, R2, suspended
+    ]);
+  });
+
+  it('gives the same figures as the objects it was made from', () => {
+    const base = { id: 'c1', quarter: '2023Q2', kind: 'routine' as const, algorithm: 'sj-draw/2' as const, order: 1, createdAt: '', inspectors: [], tasks: [{ objectId: 'k1', inspectors: [] }] };
+    const fromObjects = fairnessDraw({ ...base, ...city, objects: [...city.objects] });
+    const fromFacts: FairnessDraw = { ...fromObjects, members: drawMembers(city), names: null };
+    const a = quarterFairness('2023Q2', [fromObjects]);
+    const b = quarterFairness('2023Q2', [fromFacts]);
+    expect(b.groups).toEqual(a.groups);
+    expect(b.perDraw).toEqual(a.perDraw);
+    // k1 of 1 in key·A's pool: certain; k2 was excluded; names only from objects
+    expect(fracText(objectChance(b, 'k1')!.p)).toBe('1');
+    expect(objectChance(b, 'k2')!.eligible).toBe(false);
+    expect([objectChance(a, 'g1')!.name, objectChance(b, 'g1')!.name]).toEqual(['ng1', '']);
+  });
+
+  it('refuses members that point outside the draw', () => {
+    const m = drawMembers(city);
+    const d = fairnessDraw({ id: 'c1', quarter: '2023Q2', kind: 'routine', algorithm: 'sj-draw/2', order: 1, createdAt: '', inspectors: [], tasks: [], ...city, objects: [...city.objects] });
+    expect(() => quarterFairness('2023Q2', [{ ...d, members: m, strata: city.strata.slice(0, 2) }])).toThrow(RangeError);
+  });
+});
+
+describe('Universe: object numbers across draws', () => {
+  it('numbers sorted lists by merging, other lists in sorted order, repeats alike, and finds any id', () => {
+    const u = new Universe();
+    expect([...u.numbers(['b', 'd', 'f'])]).toEqual([0, 1, 2]);
+    // new ids between, before and after the known ones
+    expect([...u.numbers(['a', 'b', 'c', 'f', 'g'])]).toEqual([3, 0, 4, 2, 5]);
+    // not sorted, with a repeat: numbered in the list's own order
+    expect([...u.numbers(['g', 'e', 'b', 'e'])]).toEqual([5, 6, 0, 6]);
+    // unordered: the numbers of the sorted list (a draw's picks)
+    expect([...u.numbers(['f', 'a', 'h'], false)]).toEqual([3, 2, 7]);
+    expect(u.ids).toEqual(['b', 'd', 'f', 'a', 'c', 'g', 'e', 'h']);
+    expect(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x'].map((id) => u.numberOf(id))).toEqual([3, 0, 4, 1, 6, 2, 5, 7, undefined]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// on the fixtures
+
+const SEED = '2 7 1 8 2 8 1 8 2 8 4 5 9 0 4 5 2 3 5 3';
+const AFTER = { SJ_NOW: '2024-01-05T10:00:00+08:00' };
+
+interface MembersRow { draw_id: string; tiers: string; regions: string; reasons: string; ids: string; places: Buffer }
+const rowsOf = (path: string): MembersRow[] => {
+  const db = new Database(path, { readonly: true });
+  try {
+    return db.prepare('SELECT * FROM draw_members ORDER BY draw_id').all() as MembersRow[];
+  } finally {
+    db.close();
+  }
+};
+
+describe('draw_members on the fixtures', () => {
+  let dir = '';
+  let path = '';
+  beforeAll(async () => {
+    await hengshuiTemplate();
+    ({ dir, path } = await hengshuiDb());
+    for (const q of ['2023Q2', '2023Q3']) {
+      const date = q === '2023Q2' ? '2023-04-03' : '2023-07-03';
+      const r = await sj(['--db', path, 'draw', '--quarter', q, '--date', date, '--seed', SEED, '--yes']);
+      expect(r.status, r.stderr).toBe(0);
+    }
+  }, 300_000);
+
+  it('stores one row per draw, the members of its evidence', async () => {
+    const rows = rowsOf(path);
+    expect(rows.map((r) => r.draw_id)).toEqual(['2023Q2-city-01', '2023Q2-county-01', '2023Q3-city-01', '2023Q3-county-01']);
+    for (const r of rows) {
+      const ids = JSON.parse(r.ids) as string[];
+      expect(r.places.length).toBe(ids.length * 6);
+      // the county draw's members are its snapshot objects of the classes drawn at county level
+      const ev = JSON.parse((await sj(['--db', path, 'draw', 'export', r.draw_id])).stdout);
+      const rates = ev.snapshot.rules.rates[ev.draw.level];
+      const want = (ev.snapshot.objects as FairnessObject[]).filter((o) => (rates[o.class] ?? 0) > 0).map((o) => o.id);
+      expect(ids).toEqual(want);
+      expect(JSON.parse(r.tiers)).toEqual(ev.snapshot.rules.tiers.map((x: { code: string }) => x.code));
+    }
+  });
+
+  it('migration 8 back-fills a database made before it, byte for byte', () => {
+    const copy = join(dir, 'before-8.db');
+    const src = new Database(path);
+    src.exec(`VACUUM INTO '${copy}'`);
+    src.close();
+    const old = new Database(copy);
+    toUserVersion(old, 7);
+    expect(old.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'draw_members'").pluck().get()).toBe(0);
+    old.close();
+    openDb(copy).close();
+    const back = rowsOf(copy);
+    expect(back.length).toBe(4);
+    expect(back).toEqual(rowsOf(path));
+  });
+
+  it('gives the year report the figures the evidence files give sj fairness --evidence', async () => {
+    const files: string[] = [];
+    for (const id of ['2023Q2-city-01', '2023Q2-county-01', '2023Q3-city-01', '2023Q3-county-01']) {
+      const out = join(dir, `${id}.evidence.json`);
+      expect((await sj(['--db', path, 'draw', 'export', id, '--out', out])).status).toBe(0);
+      files.push(out);
+    }
+    const rep = await sj(['--db', path, 'report', '--year', '2023', '--json'], { env: AFTER });
+    expect(rep.status, rep.stderr).toBe(0);
+    const fromFacts = JSON.parse(rep.stdout).fairness;
+    const ev = await sj(['--db', join(dir, 'absent.db'), 'fairness', '--year', '2023', '--json', '--evidence', ...files]);
+    expect(ev.status, ev.stderr).toBe(0);
+    const { inspectorLoad: _l, neverInspected: { enterprises: _e, ...never }, ...rest } = JSON.parse(ev.stdout);
+    expect(fromFacts).toEqual({ ...rest, neverInspected: never });
+    // two quarters of draws, both levels: a real comparison, not two empty sections
+    expect(fromFacts.draws.length).toBe(4);
+    expect(fromFacts.year.rows.length).toBeGreaterThan(10);
+    expect(fromFacts.neverInspected.summary.some((s: { never: number }) => s.never > 0)).toBe(true);
+  });
+
+  it('sj verify finds a member row changed with the triggers dropped, and the report names a missing one', async () => {
+    const copy = join(dir, 'edited.db');
+    const src = new Database(path);
+    src.exec(`VACUUM INTO '${copy}'`);
+    src.close();
+    const ok = await sj(['--db', copy, 'verify']);
+    expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+    const db = new Database(copy);
+    db.exec('DROP TRIGGER draw_members_no_update');
+    // the county draw's first member moved into its pool, or out of it (its exclusion: bytes 4–5)
+    const places = Buffer.from((db.prepare("SELECT places FROM draw_members WHERE draw_id = '2023Q2-county-01'").get() as { places: Buffer }).places);
+    places.writeUInt16LE(places.readUInt16LE(4) === 0 ? 1 : 0, 4);
+    db.prepare("UPDATE draw_members SET places = ? WHERE draw_id = '2023Q2-county-01'").run(places);
+    const r = await sj(['--db', copy, 'verify']);
+    expect(r.status).toBe(1);
+    expect(r.stdout + r.stderr).toContain('draw_members differ from the evidence snapshot');
+    db.exec('DROP TRIGGER draw_members_no_delete');
+    db.prepare("DELETE FROM draw_members WHERE draw_id = '2023Q3-city-01'").run();
+    db.close();
+    const rep = await sj(['--db', copy, 'report', '--year', '2023', '--json'], { env: AFTER });
+    expect(rep.status).toBe(1);
+    expect(rep.stderr).toContain('2023Q3-city-01');
+    expect(rep.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  });
+});
