@@ -8,8 +8,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { drawMembers, fairnessDraw, objectChance, quarterFairness, Universe, type FairnessDraw, type FairnessObject, type MemberSource } from '../src/core/fairness.js';
+import { fairnessDraw, objectChance, quarterFairness, Universe, type FairnessDraw, type FairnessObject } from '../src/core/fairness.js';
+import { drawMembers, type MemberSource } from '../src/core/members.js';
 import { fracText } from '../src/core/fraction.js';
+import { compressText } from '../src/io/compress.js';
 import { openDb } from '../src/io/db.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
@@ -146,6 +148,25 @@ describe('draw_members on the fixtures', () => {
     const back = rowsOf(copy);
     expect(back.length).toBe(4);
     expect(back).toEqual(rowsOf(path));
+  });
+
+  it('migration 8 opens a database where a draw\'s evidence gives no members; sj verify names the draw', async () => {
+    const copy = join(dir, 'no-evidence.db');
+    const src = new Database(path);
+    src.exec(`VACUUM INTO '${copy}'`);
+    src.close();
+    const old = new Database(copy);
+    toUserVersion(old, 7);
+    // its evidence reduced to a header (as a hand-made or damaged database might hold)
+    old.exec("DROP TRIGGER draw_evidence_no_delete; DELETE FROM draw_evidence WHERE draw_id = '2023Q3-city-01'");
+    old.prepare("INSERT INTO draw_evidence(draw_id, part, kind, path, data) VALUES ('2023Q3-city-01', 0, 'text', NULL, ?)").run(compressText('{"format":"sj-evidence/2"}'));
+    old.close();
+    openDb(copy).close();
+    expect(rowsOf(copy).map((r) => r.draw_id)).toEqual(['2023Q2-city-01', '2023Q2-county-01', '2023Q3-county-01']);
+    const v = await sj(['--db', copy, 'verify']);
+    expect(v.status).toBe(1);
+    expect(v.stdout + v.stderr).toContain('2023Q3-city-01');
+    expect(v.stdout + v.stderr).not.toContain('内部错误'); // a damaged draw is a finding, not a crash
   });
 
   it('gives the year report the figures the evidence files give sj fairness --evidence', async () => {

@@ -12,7 +12,8 @@
  *   regions, reasons, tiers  JSON arrays: the members' counties and exclusion reasons (first
  *           seen first), and the rules' tier codes in order
  */
-import { drawMembers, type DrawMembers, type FairnessDraw, type MemberSource } from '../core/fairness.js';
+import type { FairnessDraw } from '../core/fairness.js';
+import { drawMembers, type DrawMembers, type MemberSource } from '../core/members.js';
 import type { Algorithm, Level } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -51,7 +52,10 @@ export function membersRow(d: MemberSource): MembersRow {
 
 /** Store a draw's members (inside the caller's transaction). */
 export function writeDrawMembers(db: DB, drawId: string, d: MemberSource): void {
-  const r = membersRow(d);
+  insertRow(db, drawId, membersRow(d));
+}
+
+function insertRow(db: DB, drawId: string, r: MembersRow): void {
   db.prepare('INSERT INTO draw_members(draw_id, tiers, regions, reasons, ids, places) VALUES (?, ?, ?, ?, ?, ?)').run(drawId, r.tiers, r.regions, r.reasons, r.ids, r.places);
 }
 
@@ -64,11 +68,21 @@ interface EvidenceMembers {
 
 const fromEvidence = (ev: EvidenceMembers): MemberSource => ({ level: ev.draw.level, regions: ev.draw.regions, rules: ev.snapshot.rules, strata: ev.strata, objects: ev.snapshot.objects });
 
-/** Migration 8: the members of every draw made before it, from its stored evidence. */
+/**
+ * Migration 8: the members of every draw made before it, from its stored evidence. A draw whose
+ * evidence is missing or gives no members gets no row (the database still opens; sj verify
+ * names the draw, and the annual report refuses to count without it).
+ */
 export function backfillDrawMembers(db: DB): void {
   for (const id of db.prepare('SELECT id FROM draws ORDER BY seq').pluck().all() as string[]) {
-    const stored = readEvidence(db, id);
-    if (stored) writeDrawMembers(db, id, fromEvidence(stored.body as unknown as EvidenceMembers));
+    let row: MembersRow | undefined;
+    try {
+      const body = readEvidence(db, id)?.body as unknown as EvidenceMembers | undefined;
+      if (body) row = membersRow(fromEvidence(body));
+    } catch {
+      // unreadable or malformed evidence: no row
+    }
+    if (row) insertRow(db, id, row);
   }
 }
 

@@ -132,7 +132,7 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     if (d.rules_id !== null) {
       const r = db.prepare('SELECT body FROM rules WHERE id = ?').get(d.rules_id) as { body: string } | undefined;
       if (!r) problems.push({ entry: where, problem: `rules #${d.rules_id} are missing` });
-      else if (canonical(JSON.parse(r.body)) !== canonical(ev.snapshot.rules)) problems.push({ entry: where, problem: `snapshot rules differ from stored rules #${d.rules_id}` });
+      else if (canonical(JSON.parse(r.body)) !== canonical(ev.snapshot?.rules ?? null)) problems.push({ entry: where, problem: `snapshot rules differ from stored rules #${d.rules_id}` });
     }
   }
   for (const p of scopeProblems(db)) problems.push(p);
