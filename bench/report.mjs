@@ -10,10 +10,10 @@
  * read: a 100k-object roster; per quarter one city draw and one county draw per county, each
  * with its draw_facts, draw_strata, draw_exclusions and draw_scope rows (evidence reduced to the
  * draw header); a result for every task, some object substitutions, two voided draws. It is built
- * once into bench/out/ (report-<tasks>-<objects>.db; --fresh builds it again) and only read.
+ * once into bench/out/ (report-<tasks>-<objects>-v<schema>.db; --fresh builds it again) and only read.
  *
- * The year report (`sj report --year`) also writes the fairness figures, which read every draw's
- * whole evidence (its snapshot): they are timed on real draws, the county draws of 2023Q1–Q3 made
+ * The year report (`sj report --year`) also writes the fairness figures, which read what every
+ * draw stored of its snapshot (draw_members): they are timed on real draws, the county draws of 2023Q1–Q3 made
  * by `sj draw` on bench/cli.mjs's 100k-object database (bench/out/cli-100000.db, which `npm run
  * bench` builds first), once, into bench/out/report-year-100000.db; skipped when that database is
  * missing, or with --no-year.
@@ -33,6 +33,7 @@ const { quarterOf } = await dist('core/quarter.js');
 const { Regions } = await dist('io/regions.js');
 const { rulesForYear } = await dist('io/rules-store.js');
 const { mulberry32 } = await dist('core/prng.js');
+const { SCHEMA_VERSION } = await dist('io/schema.js');
 
 const arg = (name, def) => {
   const i = process.argv.indexOf(name);
@@ -44,8 +45,11 @@ const REPEAT = Number(arg('--repeat', '5'));
 const TARGET_S = 0.6;
 const OUT = join(ROOT, 'bench', 'out');
 mkdirSync(OUT, { recursive: true });
-/** the prepared database, built once (read only by the runs); its outputs go to a temporary folder */
-const dbPath = join(OUT, `report-${N}-${OBJECTS}.db`);
+/**
+ * the prepared database, built once per schema version (read only by the runs; a migration may
+ * need what `sj draw` stores and this build leaves out); its outputs go to a temporary folder
+ */
+const dbPath = join(OUT, `report-${N}-${OBJECTS}-v${SCHEMA_VERSION}.db`);
 const fresh = process.argv.includes('--fresh') || !existsSync(dbPath);
 const dir = mkdtempSync(join(tmpdir(), 'sj-bench-report-'));
 // after the year: every quarter is over, the rosters are read as they stood at its end
@@ -245,9 +249,11 @@ function realYear() {
     w.close();
     renameSync(building, path);
   }
-  const ro = openDb(path, { readonly: true });
-  const tasks = ro.prepare('SELECT COUNT(*) FROM draw_tasks').pluck().get();
-  ro.close();
+  // opened writable: a migration since it was built runs here, not in the first timed run
+  const rw = openDb(path);
+  const tasks = rw.prepare('SELECT COUNT(*) FROM draw_tasks').pluck().get();
+  rw.pragma('wal_checkpoint(TRUNCATE)');
+  rw.close();
   for (const [name, args] of [
     ['sj check --year 2023 (real draws)', ['check', '--year', '2023']],
     ['sj report --year 2023 --json (real draws)', ['report', '--year', '2023', '--json']],

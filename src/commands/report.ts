@@ -12,6 +12,7 @@ import { addFairnessSheets, fairnessChartPath } from '../io/fairness-xlsx.js';
 import { Regions } from '../io/regions.js';
 import { gatherReport, reportJson, reportRows, type ReportContext } from '../io/report-data.js';
 import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
+import { workbookBytes } from '../io/xlsx.js';
 import { examples, type App } from './app.js';
 import { fairnessJson, fairnessText } from './fairness.js';
 import { requirePeriod } from './period.js';
@@ -56,7 +57,7 @@ async function renderReport(format: ReportFormat, ctx: ReportContext, rows: Stat
       const { svg } = addFairnessSheets(wb, fair.report, fair.name);
       if (out) writeFileAtomic(fairnessChartPath(out), svg);
     }
-    return Buffer.from(await wb.xlsx.writeBuffer());
+    return workbookBytes(wb);
   }
   if (format === 'csv') return reportCsv(ctx, rows);
   if (format === 'json') return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';

@@ -79,11 +79,12 @@ function neverSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void 
 
 /** The annual report's never-inspected sheet: the counts by region and class (the list is sj fairness's). */
 function neverSummarySheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void {
-  addTableSheet(wb, {
+  const { ws } = addTableSheet(wb, {
     name: t('fairness.sheet.never'), title: t('fairness.title.never', { from: r.span[0]!, to: r.span[r.span.length - 1]! }),
     headers: [t('fairness.h.region'), t('fairness.h.class'), t('fairness.h.population'), t('fairness.h.never'), t('fairness.h.expectedNever'), t('fairness.h.flagged')],
     rows: r.never.summary.map((s) => [name(s.region), cls(s.class), s.population, s.never, num(s.expectedNever, 1), s.flagged]),
   });
+  ws.getColumn(5).numFmt = '0.0';
 }
 
 function loadSheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer): void {

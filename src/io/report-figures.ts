@@ -142,6 +142,9 @@ type PerDraw = { draw_id: string; region: string };
 // The live tasks, per draw and region in index order (foldByRow says why)
 const LIVE_TASKS = 'draw_tasks tk INDEXED BY draw_tasks_figures';
 const IN_LIVE = 'tk.draw_id IN (SELECT id FROM live)';
+// The results in force, each task's from the covering index (no row read; the planner prefers
+// results_current), as the publication stamps (published_figures) are read
+const CURRENT_RESULTS = 'results r INDEXED BY results_figures';
 
 /**
  * The task counts, by quarter and row. Counted per stratum of the index (draw, region, class,
@@ -194,7 +197,7 @@ function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string
   let groups = resultCounts(db, q, p, draws, dues);
   if (groups.some((g) => g.undated > 0)) {
     const dates = db.prepare(`WITH ${LIVE} SELECT DISTINCT r.date FROM ${LIVE_TASKS}
-      CROSS JOIN results r ON r.task_no = tk.task_no AND r.current = 1 WHERE ${IN_LIVE}`).pluck().all(p) as string[];
+      CROSS JOIN ${CURRENT_RESULTS} ON r.task_no = tk.task_no AND r.current = 1 WHERE ${IN_LIVE}`).pluck().all(p) as string[];
     for (const d of dates) if (!dues.has(d)) dues.set(d, q.publicationDue(d));
     groups = resultCounts(db, q, p, draws, dues);
   }
@@ -204,27 +207,66 @@ function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string
   }
 }
 
-/** The result counts by quarter and row, publication judged on these due dates (by inspection date). */
+/**
+ * The result counts by quarter and row, publication judged on these due dates (by inspection date).
+ * A draw whose tasks all count in one row (a city-level draw, or a county-level one of one
+ * county's tasks) has its results read by task number, a range of the index results_figures
+ * (task numbers are the draw id, '-', the task's number: draw-store.ts taskNo), with no task read;
+ * the others' task by task, for the task's county.
+ */
 function resultCounts(db: DB, q: FiguresQuery, p: Params, draws: Map<string, LiveDraw>, dues: Map<string, string>): (Keyed & ResultSums)[] {
   const problem = [...PROBLEM_OUTCOMES].map(sqlText).join(', ');
   const pub = 'COALESCE(pb.date, r.published_on)';
   const open = 'r.confidential <> 1'; // publishable
-  const rows = db.prepare(`WITH ${LIVE},
-  due AS MATERIALIZED (SELECT key AS date, value AS due FROM json_each(@dues))
-  SELECT tk.draw_id, tk.region,
-    COUNT(*) AS inspected, ${n(`r.outcome IN (${problem})`)} AS problems, ${n("r.outcome = '责令整改'")} AS rectifyOrdered,
+  const sums = `COUNT(*) AS inspected, ${n(`r.outcome IN (${problem})`)} AS problems, ${n("r.outcome = '责令整改'")} AS rectifyOrdered,
     ${n('r.rectified = 1')} AS rectified, ${n("r.outcome = '立案处罚'")} AS cases, SUM(r.fine_fen) AS fineFen,
     ${n("r.outcome = '移送'")} AS referrals, ${n("r.outcome = '移送公安'")} AS criminalReferrals,
     ${n(`${pub} IS NOT NULL`)} AS published, ${n(open)} AS publishable,
     ${n(`${open} AND ${pub} IS NULL AND @today > du.due`)} AS overdue, ${n(`${open} AND ${pub} > du.due`)} AS publishedLate,
-    ${n(`${open} AND du.due IS NULL`)} AS undated
-  FROM ${LIVE_TASKS}
-  CROSS JOIN results r ON r.task_no = tk.task_no AND r.current = 1
-  LEFT JOIN published pb ON pb.task_no = tk.task_no
+    ${n(`${open} AND du.due IS NULL`)} AS undated`;
+  const due = 'due AS MATERIALIZED (SELECT key AS date, value AS due FROM json_each(@dues))';
+  const args = { today: q.today, dues: JSON.stringify(Object.fromEntries(dues)) };
+  const rows: (PerDraw & ResultSums)[] = [];
+  const oneRow = oneRowDraws(db, draws);
+  const ofDraw = db.prepare(`WITH ${due} SELECT ${sums}
+  FROM ${CURRENT_RESULTS}
+  LEFT JOIN published pb INDEXED BY published_figures ON pb.task_no = r.task_no
   LEFT JOIN due du ON du.date = r.date
-  WHERE ${IN_LIVE}
-  GROUP BY 1, 2`).all({ ...p, today: q.today, dues: JSON.stringify(Object.fromEntries(dues)) }) as (PerDraw & ResultSums)[];
+  WHERE r.task_no > @from AND r.task_no < @to AND r.current = 1`);
+  for (const [id, region] of oneRow) {
+    const sum = ofDraw.get({ ...args, from: `${id}-`, to: `${id}.` }) as ResultSums; // '.' follows '-'
+    if (sum.inspected) rows.push({ draw_id: id, region, ...sum });
+  }
+  const others = [...draws.keys()].filter((id) => !oneRow.has(id));
+  if (others.length) {
+    rows.push(...db.prepare(`WITH ${due}
+  SELECT tk.draw_id, tk.region, ${sums}
+  FROM ${LIVE_TASKS}
+  CROSS JOIN ${CURRENT_RESULTS} ON r.task_no = tk.task_no AND r.current = 1
+  LEFT JOIN published pb INDEXED BY published_figures ON pb.task_no = tk.task_no
+  LEFT JOIN due du ON du.date = r.date
+  WHERE tk.draw_id IN (SELECT value FROM json_each(@others))
+  GROUP BY 1, 2`).all({ ...args, others: JSON.stringify(others) }) as (PerDraw & ResultSums)[]);
+  }
   return foldByRow(rows, draws, q.cityCode);
+}
+
+/**
+ * The live draws whose tasks all count in one row, with their tasks' county (any, for a city-level
+ * draw: the city's row), from the ends of each draw's run of the index draw_tasks_figures; not
+ * a draw whose id another draw's begins with (its range of task numbers would hold the other's).
+ */
+function oneRowDraws(db: DB, draws: Map<string, LiveDraw>): Map<string, string> {
+  const end = (dir: 'ASC' | 'DESC') => db.prepare(`SELECT region FROM ${LIVE_TASKS} WHERE tk.draw_id = ? ORDER BY tk.region ${dir} LIMIT 1`).pluck();
+  const [first, last] = [end('ASC'), end('DESC')];
+  const extended = db.prepare("SELECT 1 FROM draws WHERE id > ? || '-' AND id < ? || '.' LIMIT 1").pluck();
+  const out = new Map<string, string>();
+  for (const [id, d] of draws) {
+    if (extended.get(id, id)) continue;
+    const region = first.get(id) as string | undefined;
+    if (region !== undefined && (d.level === 'city' || last.get(id) === region)) out.set(id, region);
+  }
+  return out;
 }
 
 /** The calendar day after a YYYY-MM-DD date. */

@@ -16,8 +16,10 @@ import { textTable } from '../core/text-table.js';
 import { periodId, type ReportContext } from './report-data.js';
 import { bureauName, quarterLabel } from './titles.js';
 import {
-  addTableSheet, BORDER, BODY_FONT, displayWidth, fitHeights, formulaSafe, newWorkbook, printSetup, READABLE_WIDTH, styleHead, TITLE_FONT, writeLine,
+  addTableSheet, BORDER, BODY_FONT, displayWidth, fitHeights, formulaSafe, newWorkbookToWrite, printSetup, READABLE_WIDTH, styleHead, TITLE_FONT,
+  workbookBytes, writeLine,
 } from './xlsx.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 export type ColFormat = 'text' | 'int' | 'pct' | 'yuan' | 'yesno';
 
@@ -139,11 +141,11 @@ const HEAD_TOP = 5;
 const FONT = 10;
 const DATA_ROW_HEIGHT = 32;
 
-/** Build the official workbook: the table, then the 校验信息 sheet. */
+/** Build the official workbook: the table, then the 校验信息 sheet (write it with workbookBytes). */
 export async function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): Promise<ExcelJS.Workbook> {
   const cols = reportColumns().filter((c) => !c.csvOnly);
   const n = cols.length;
-  const wb = await newWorkbook(new Date(Date.parse(ctx.generatedAt)));
+  const wb = await newWorkbookToWrite(new Date(Date.parse(ctx.generatedAt)));
   const ws = wb.addWorksheet(t('report.sheet.table', { period: periodId(ctx.period) }));
   const widths = cols.map((col) => columnWidth(col, rows));
   widths.forEach((w, k) => (ws.getColumn(k + 1).width = w));
@@ -294,7 +296,7 @@ function checkSheet(wb: ExcelJS.Workbook, ctx: ReportContext): void {
 }
 
 export async function writeReportXlsx(path: string, ctx: ReportContext, rows: StatsRow[]): Promise<void> {
-  await (await reportWorkbook(ctx, rows)).xlsx.writeFile(path);
+  writeFileAtomic(path, await workbookBytes(await reportWorkbook(ctx, rows)));
 }
 
 const csvField = (s: string): string => {

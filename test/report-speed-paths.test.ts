@@ -1,0 +1,169 @@
+/**
+ * The quick paths of report and check (issue 13 §4) give what the general ones give:
+ * - the class coverage of the query equals core/stats.ts classCoverage over the live tasks, on
+ *   tasks made to exercise every case: an object picked by a city-level and a county-level draw
+ *   of one quarter, by a directional draw, an object whose class or county changed between two
+ *   draws of a quarter, an object substitution, a voided draw, a draw id not starting with its
+ *   quarter;
+ * - migration 9 builds its result indexes over the rows of a database made before it;
+ * - a workbook from exceljs's one-file build is written as the same XML as from its modules.
+ */
+import { join } from 'node:path';
+import JSZip from 'jszip';
+import { describe, expect, it } from 'vitest';
+import { classCoverage } from '../src/core/stats.js';
+import { openDb, type DB } from '../src/io/db.js';
+import { liveTaskFacts } from '../src/io/report-data.js';
+import { taskFiguresOf } from '../src/io/report-figures.js';
+import { MIGRATIONS } from '../src/io/schema.js';
+import { addTableSheet, newWorkbook, newWorkbookToWrite, workbookBytes } from '../src/io/xlsx.js';
+import { tempDir } from './db-helpers.js';
+
+const CITY = '131100';
+const [A, B] = ['131102', '131121'];
+
+type Task = { object: string; region?: string; objectRegion: string; cls: string };
+
+/** Draws written as `sj draw` leaves them for report and check (draws, draw_facts, draw_tasks), by SQL. */
+function drawWriter(db: DB) {
+  let seq = 0;
+  const insD = db.prepare(`INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, NULL, '2023-04-03T01:00:00.000Z', '{}')`);
+  const insF = db.prepare(`INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, 'sj-draw/2', 'none', '2023-04-03', ?, '[]')`);
+  const insT = db.prepare(`INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
+    VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 'k', 'onsite', 0, '[]', NULL)`);
+  return {
+    draw(id: string, quarter: string, level: 'city' | 'county', kind: 'routine' | 'directional', tasks: Task[]): string[] {
+      insD.run(id, ++seq, quarter, level, kind, JSON.stringify([level === 'city' ? CITY : tasks[0]!.objectRegion]));
+      insF.run(id, JSON.stringify({ special: 10000, key: 2000, positive: 10000, general: 500 }));
+      return tasks.map((t, i) => {
+        const taskNo = `${id}-${String(i + 1).padStart(4, '0')}`;
+        insT.run(taskNo, id, i + 1, t.object, t.region ?? (level === 'city' ? CITY : t.objectRegion), t.objectRegion, t.cls, i + 1);
+        return taskNo;
+      });
+    },
+    void(id: string): void {
+      db.prepare("INSERT INTO voids(draw_id, seq, reason, at) VALUES (?, ?, 'test', '2023-04-04T00:00:00.000Z')").run(id, ++seq);
+    },
+    substitute(drawId: string, taskNo: string, original: string, replacement: string, objectRegion: string): void {
+      db.prepare(`INSERT INTO substitutions(seq, draw_id, task_no, kind, original, replacement, reason, at, payload) VALUES (?, ?, ?, 'object', ?, ?, 'test', '2023-04-05T00:00:00.000Z', ?)`)
+        .run(++seq, drawId, taskNo, original, replacement, JSON.stringify({ objectRegion, method: 'offsite' }));
+    },
+  };
+}
+
+const o = (n: number) => `91131100MA0000${String(n).padStart(4, '0')}`;
+
+/**
+ * 2023Q2: a city draw and two county draws sharing objects, a directional draw, objects whose
+ * class (o5) or county (o6) differ between two draws, a substitution (o7 → o8), a voided draw;
+ * 2023Q3: plain draws with no object in common.
+ */
+function buildTasks(db: DB, opts: { oddIds?: boolean } = {}): void {
+  const w = drawWriter(db);
+  db.transaction(() => {
+    w.draw('2023Q2-city-01', '2023Q2', 'city', 'routine', [
+      { object: o(1), objectRegion: A, cls: 'key' }, { object: o(2), objectRegion: B, cls: 'special' }, { object: o(6), objectRegion: A, cls: 'key' },
+    ]);
+    w.draw('2023Q2-county-01', '2023Q2', 'county', 'routine', [
+      { object: o(1), objectRegion: A, cls: 'key' }, { object: o(3), objectRegion: A, cls: 'general' }, { object: o(5), objectRegion: A, cls: 'key' },
+    ]);
+    const b = w.draw('2023Q2-county-02', '2023Q2', 'county', 'routine', [
+      { object: o(6), objectRegion: B, cls: 'key' }, { object: o(7), objectRegion: B, cls: 'general' }, { object: o(9), objectRegion: B, cls: 'positive' },
+    ]);
+    w.draw('2023Q2-dir-01', '2023Q2', 'county', 'directional', [
+      { object: o(3), objectRegion: A, cls: 'general' }, { object: o(4), objectRegion: A, cls: 'positive' }, { object: o(5), objectRegion: A, cls: 'general' },
+    ]);
+    w.draw('2023Q2-city-02', '2023Q2', 'city', 'directional', [{ object: o(2), objectRegion: B, cls: 'special' }, { object: o(10), objectRegion: A, cls: 'key' }]);
+    w.draw('2023Q2-county-03', '2023Q2', 'county', 'routine', [{ object: o(11), objectRegion: A, cls: 'key' }]);
+    w.void('2023Q2-county-03');
+    w.substitute('2023Q2-county-02', b[1]!, o(7), o(8), A);
+    w.draw(opts.oddIds ? 'Q3-city-01' : '2023Q3-city-01', '2023Q3', 'city', 'routine', [{ object: o(12), objectRegion: A, cls: 'special' }]);
+    w.draw('2023Q3-county-01', '2023Q3', 'county', 'routine', [{ object: o(13), objectRegion: B, cls: 'general' }, { object: o(14), objectRegion: A, cls: 'key' }]);
+  })();
+}
+
+/** Coverage entries, sorted, of taskFiguresOf and of classCoverage over the live tasks. */
+function coverages(db: DB, quarters: string[]) {
+  const sorted = (m: Map<string, unknown>) => [...m].sort(([a], [b]) => a.localeCompare(b));
+  const got = taskFiguresOf(db, { year: 2023, quarters, cityCode: CITY, creditScope: 'sampled', today: '2023-12-01', publicationDue: (d) => d }).coverage;
+  const want = classCoverage(liveTaskFacts(db, 2023).filter((t) => quarters.includes(t.quarter)), CITY);
+  return { got: sorted(got), want: sorted(want) };
+}
+
+describe('class coverage', () => {
+  it('equals classCoverage of the live tasks: shared, directional, changed and substituted objects, a voided draw', () => {
+    const db = openDb(join(tempDir('sj-speed-'), 'sj.db'));
+    buildTasks(db);
+    for (const quarters of [['2023Q2'], ['2023Q3'], ['2023Q2', '2023Q3']]) {
+      const { got, want } = coverages(db, quarters);
+      expect(got, quarters.join()).toEqual(want);
+    }
+    // the cases are there: in 2023Q2 county A, o1 is own (county draw) and o10 credited (the city's directional draw) …
+    const a = new Map(coverages(db, ['2023Q2']).got).get(`2023Q2|${A}`)!;
+    expect(a.own.key).toBe(2); // o1, o5 (its class changed: the class of its routine pick counts)
+    expect(a.credited.key).toBe(2); // o6 (the city's pick; its county changed), o10
+    expect(a.own.general).toBe(2); // o3 (its directional pick not counted again), o8 (substituted for o7, now in A)
+    expect(a.credited).toMatchObject({ general: 0, positive: 1 }); // o4
+    // … the city row counts its own routine picks and its directional one, o2 once
+    const city = new Map(coverages(db, ['2023Q2']).got).get(`2023Q2|${CITY}`)!;
+    expect(city.own).toMatchObject({ key: 2, special: 1 });
+    expect(city.credited.key).toBe(1); // o10
+    // and county B lost o7 to the substitution
+    const b = new Map(coverages(db, ['2023Q2']).got).get(`2023Q2|${B}`)!;
+    expect(b.own).toMatchObject({ key: 1, general: 0, positive: 1 });
+    expect(b.credited.special).toBe(1); // o2, picked twice by the city
+    db.close();
+  });
+
+  it('a draw id that does not start with its quarter: the same figures', () => {
+    const db = openDb(join(tempDir('sj-speed-'), 'sj.db'));
+    buildTasks(db, { oddIds: true });
+    const { got, want } = coverages(db, ['2023Q2', '2023Q3']);
+    expect(got).toEqual(want);
+    expect(new Map(got).get(`2023Q3|${CITY}`)!.own.special).toBe(1); // Q3-city-01's task
+    db.close();
+  });
+});
+
+describe('migration 9', () => {
+  it('indexes the results of a database made before it; the figures are those of the tasks', () => {
+    const path = join(tempDir('sj-speed-'), 'sj.db');
+    let db = openDb(path);
+    expect(MIGRATIONS.length).toBeGreaterThanOrEqual(9);
+    // a database as migration 8 left it, with its draws
+    db.exec('DROP INDEX results_figures; DROP INDEX published_figures');
+    db.pragma('user_version = 8');
+    buildTasks(db);
+    db.close();
+    db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(9);
+    const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('results_figures', 'published_figures') ORDER BY name").pluck().all();
+    expect(indexes).toEqual(['published_figures', 'results_figures']);
+    const { got, want } = coverages(db, ['2023Q2', '2023Q3']);
+    expect(got).toEqual(want);
+    db.close();
+  });
+});
+
+describe("exceljs's one-file build", () => {
+  it('writes the same XML as its modules (a table sheet: merges, styles, print setup)', async () => {
+    const date = new Date('2024-01-15T02:00:00Z');
+    const sheet = {
+      name: '统计表', title: '衡水市生态环境局 统计表', subtitle: ['2023年第四季度'], headers: ['地区', '特殊', '重点', '占比'],
+      rows: [['桃城区', 3, 12, 0.331], ['=冀州区', 0, 7, null], ['合计', 3, 19, 0.5]], footer: ['说明：测试'], center: [false, true, true, true],
+    };
+    const parts = async (bytes: Buffer) => {
+      const zip = await JSZip.loadAsync(bytes);
+      const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir).sort();
+      return Promise.all(names.map(async (n) => [n, await zip.file(n)!.async('string')] as const));
+    };
+    const modules = await newWorkbook(date);
+    addTableSheet(modules, sheet);
+    const oneFile = await newWorkbookToWrite(date);
+    addTableSheet(oneFile, sheet);
+    const [a, b] = [await parts(await workbookBytes(modules)), await parts(await workbookBytes(oneFile))];
+    expect(b.map(([n]) => n)).toContain('xl/worksheets/sheet1.xml');
+    expect(b).toEqual(a);
+    expect(oneFile.constructor).not.toBe(modules.constructor); // two builds indeed
+  });
+});
