@@ -194,12 +194,12 @@ function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string
   const last = spans.reduce((a, b) => (b.end > a ? b.end : a), spans[0]!.end);
   const dues = new Map<string, string>();
   for (let d = spans.reduce((a, b) => (b.start < a ? b.start : a), last); d <= last; d = nextDay(d)) dues.set(d, q.publicationDue(d));
-  let groups = resultCounts(db, q, p, draws, dues);
+  let groups = resultCounts(db, q, draws, dues);
   if (groups.some((g) => g.undated > 0)) {
     const dates = db.prepare(`WITH ${LIVE} SELECT DISTINCT r.date FROM ${LIVE_TASKS}
       CROSS JOIN ${CURRENT_RESULTS} ON r.task_no = tk.task_no AND r.current = 1 WHERE ${IN_LIVE}`).pluck().all(p) as string[];
     for (const d of dates) if (!dues.has(d)) dues.set(d, q.publicationDue(d));
-    groups = resultCounts(db, q, p, draws, dues);
+    groups = resultCounts(db, q, draws, dues);
   }
   for (const g of groups) {
     const a = tallies.get(`${g.quarter}|${g.region}`)!; // every result's task is tallied
@@ -214,7 +214,7 @@ function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string
  * (task numbers are the draw id, '-', the task's number: draw-store.ts taskNo), with no task read;
  * the others' task by task, for the task's county.
  */
-function resultCounts(db: DB, q: FiguresQuery, p: Params, draws: Map<string, LiveDraw>, dues: Map<string, string>): (Keyed & ResultSums)[] {
+function resultCounts(db: DB, q: FiguresQuery, draws: Map<string, LiveDraw>, dues: Map<string, string>): (Keyed & ResultSums)[] {
   const problem = [...PROBLEM_OUTCOMES].map(sqlText).join(', ');
   const pub = 'COALESCE(pb.date, r.published_on)';
   const open = 'r.confidential <> 1'; // publishable
