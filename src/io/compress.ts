@@ -112,7 +112,11 @@ class CompressThread {
       this.out[i] = compressText(bytes);
       return;
     }
-    const copy = new Uint8Array(bytes); // kept until its part is back; the caller reuses its buffer
+    // one copy, in shared memory: the caller reuses its buffer, the worker reads this one without
+    // a second copy (a message clones a plain buffer: as much time again as the copy), and it is
+    // kept until its part is back
+    const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
+    copy.set(bytes);
     this.pending.set(i, copy);
     this.inFlight += copy.length;
     this.port.postMessage({ i, bytes: copy });
