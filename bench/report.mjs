@@ -7,10 +7,11 @@
  *   npx tsc -p . && node bench/report.mjs [--tasks 100000] [--repeat 5] [--fresh] [--no-year]
  *
  * The database is built with SQL as `sj draw` would leave it, reduced to what report and check
- * read: a 100k-object roster; per quarter one city draw and one county draw per county, each
- * with its draw_facts, draw_strata, draw_exclusions and draw_scope rows (evidence reduced to the
- * draw header); a result for every task, some object substitutions, two voided draws. It is built
- * once into bench/out/ (report-<tasks>-<objects>-v<schema>.db; --fresh builds it again) and only read.
+ * read: a 100k-object roster; per quarter one city draw and one county draw per county (sharing
+ * no object, as under the same-quarter exclusion), each with its draw_facts, draw_strata,
+ * draw_exclusions and draw_scope rows (evidence reduced to the draw header); a result for every
+ * task, some object substitutions, two voided draws. It is built once into bench/out/
+ * (report-<tasks>-<objects>-v<schema>.db; --fresh builds it again) and only read.
  *
  * The year report (`sj report --year`) also writes the fairness figures, which read what every
  * draw stored of its snapshot (draw_members): they are timed on real draws, the county draws of 2023Q1–Q3 made
@@ -95,7 +96,12 @@ function buildRoster() {
 
 function buildDraws(pool) {
   const batch = db.prepare("INSERT INTO result_batches(seq, file, file_sha256, at, rows) VALUES (1000000, 'bench.csv', 'x', '2024-01-10T00:00:00.000Z', 0)").run().lastInsertRowid;
-  const insD = db.prepare('INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?)');
+  const insD = db.prepare('INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  // the rules the draws were made under (with the same-quarter exclusion, as by default: a quarter's
+  // live draws share no object, which report and check count on)
+  const rulesId = rulesForYear(db, 2023).id;
+  /** per quarter, how many objects of each (county, class) pool its draws took (the first ones) */
+  const taken = new Map();
   const insF = db.prepare("INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, 'sj-draw/2', ?, ?, ?, '[\"special\",\"key\",\"general\"]')");
   const insS = db.prepare('INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
   const insE = db.prepare('INSERT INTO draw_exclusions(draw_id, region, class, reason, n) VALUES (?, ?, ?, ?, ?)');
@@ -113,17 +119,31 @@ function buildDraws(pool) {
     const id = `${Q.id}-${level}-${String(++seq).padStart(2, '0')}`;
     const at = `${Q.start}T01:00:00.000Z`;
     const joint = rnd() < 0.3 ? 'department' : 'none';
-    insD.run(id, seq, Q.id, level, 'routine', JSON.stringify([region]), at, JSON.stringify({ draw: { id, quarter: Q.id, level, regions: [region], kind: 'routine', joint, createdAt: at } }));
+    insD.run(id, seq, Q.id, level, 'routine', JSON.stringify([region]), rulesId, at, JSON.stringify({ draw: { id, quarter: Q.id, level, regions: [region], kind: 'routine', joint, createdAt: at } }));
     insF.run(id, joint, Q.start, JSON.stringify(rates[level]));
     if (voided) return insV.run(id, ++seq);
+    if (!taken.has(Q.id)) taken.set(Q.id, new Map());
+    const inQuarter = taken.get(Q.id);
     insC.run(Q.id, level, region, id);
     const classes = Object.keys(rates[level]);
     for (let k = 1; k <= n; k++) {
       const tn = `${id}-${String(k).padStart(4, '0')}`;
-      const cls = classes[k % classes.length];
       const oc = level === 'city' ? counties[k % counties.length] : region;
+      // the next object of the quarter not picked yet, of this class or, its pool used up, the next one's
+      let cls;
+      let obj;
+      for (let c = 0; c < classes.length && obj === undefined; c++) {
+        cls = classes[(k + c) % classes.length];
+        const key = `${oc}|${cls}`;
+        const objs = pool.get(key) ?? [];
+        const i = inQuarter.get(key) ?? 0;
+        if (i < objs.length) {
+          obj = objs[i];
+          inQuarter.set(key, i + 1);
+        }
+      }
+      if (obj === undefined) throw new Error(`bench: no object left for ${oc} in ${Q.id}`);
       const objs = pool.get(`${oc}|${cls}`);
-      const obj = objs[(k * 7 + seq) % objs.length];
       insT.run(tn, id, k, obj, region, oc, cls, cls === 'positive' ? null : TIERS[k % TIERS.length], k, cls === 'positive' ? 'offsite' : 'onsite', rnd() < 0.32 ? 1 : 0);
       if (k % 2000 === 7) insSub.run(++seq, id, tn, obj, objs[(k * 11) % objs.length], at, JSON.stringify({ objectRegion: oc, method: 'onsite' }));
       const month = (Q.q - 1) * 3 + 1 + (k % 3);

@@ -25,21 +25,34 @@ const [A, B] = ['131102', '131121'];
 type Task = { object: string; region?: string; objectRegion: string; cls: string };
 
 /** Draws written as `sj draw` leaves them for report and check (draws, draw_facts, draw_tasks), by SQL. */
-function drawWriter(db: DB) {
+function drawWriter(db: DB, rulesId: number | null = null) {
   let seq = 0;
-  const insD = db.prepare(`INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, NULL, '2023-04-03T01:00:00.000Z', '{}')`);
+  const insD = db.prepare(`INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, '2023-04-03T01:00:00.000Z', '{}')`);
+  const insS = db.prepare('INSERT INTO draw_strata(draw_id, ord, region, class, tier, population, quota, credited, pool, selected) VALUES (?, ?, ?, ?, NULL, ?, ?, 0, ?, ?)');
   const insF = db.prepare(`INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, 'sj-draw/2', 'none', '2023-04-03', ?, '[]')`);
   const insT = db.prepare(`INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
     VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 'k', 'onsite', 0, '[]', NULL)`);
   return {
-    draw(id: string, quarter: string, level: 'city' | 'county', kind: 'routine' | 'directional', tasks: Task[]): string[] {
-      insD.run(id, ++seq, quarter, level, kind, JSON.stringify([level === 'city' ? CITY : tasks[0]!.objectRegion]));
+    /** `empty`: strata that selected nothing (a pool with no object left), as a draw records them */
+    draw(id: string, quarter: string, level: 'city' | 'county', kind: 'routine' | 'directional', tasks: Task[], empty: [string, string][] = []): string[] {
+      insD.run(id, ++seq, quarter, level, kind, JSON.stringify([level === 'city' ? CITY : tasks[0]!.objectRegion]), rulesId);
       insF.run(id, JSON.stringify({ special: 10000, key: 2000, positive: 10000, general: 500 }));
-      return tasks.map((t, i) => {
+      // the strata as the draw leaves them: a task's region and class are its stratum's (selected = its tasks)
+      const strata = new Map<string, number>();
+      const nos = tasks.map((t, i) => {
         const taskNo = `${id}-${String(i + 1).padStart(4, '0')}`;
-        insT.run(taskNo, id, i + 1, t.object, t.region ?? (level === 'city' ? CITY : t.objectRegion), t.objectRegion, t.cls, i + 1);
+        const region = t.region ?? (level === 'city' ? CITY : t.objectRegion);
+        insT.run(taskNo, id, i + 1, t.object, region, t.objectRegion, t.cls, i + 1);
+        strata.set(JSON.stringify([region, t.cls]), (strata.get(JSON.stringify([region, t.cls])) ?? 0) + 1);
         return taskNo;
       });
+      for (const k of empty) strata.set(JSON.stringify(k), 0);
+      let ord = 0;
+      for (const [k, n] of strata) {
+        const [region, cls] = JSON.parse(k) as [string, string];
+        insS.run(id, ++ord, region, cls, n * 3, n, n * 2, n);
+      }
+      return nos;
     },
     void(id: string): void {
       db.prepare("INSERT INTO voids(draw_id, seq, reason, at) VALUES (?, ?, 'test', '2023-04-04T00:00:00.000Z')").run(id, ++seq);
@@ -122,6 +135,85 @@ describe('class coverage', () => {
     expect(got).toEqual(want);
     expect(new Map(got).get(`2023Q3|${CITY}`)!.own.special).toBe(1); // Q3-city-01's task
     db.close();
+  });
+});
+
+/** A rules row (its body: the exclusions only, which is what coverage reads of it). */
+function rulesRow(db: DB, sameQuarter: boolean | undefined): number {
+  const body = JSON.stringify(sameQuarter === undefined ? { year: 2023 } : { year: 2023, exclusions: { sameQuarter } });
+  return Number(db.prepare("INSERT INTO rules(year, hash, body, source, at) VALUES (2023, 'h', ?, 'test', '2023-01-01T00:00:00.000Z')").run(body).lastInsertRowid);
+}
+
+/**
+ * Draws as sj makes them under the same-quarter exclusion: the live draws of a quarter share no
+ * object. 2023Q2: a city draw (objects of two counties), two county draws, directional draws at
+ * both levels, a voided draw that picked what a later draw picked again, substitutions: one to a
+ * new object in another county, one to an object another live draw also picked, and a chain
+ * (o21 → o22 → o23); 2023Q3: a city draw and a county draw whose every pick a substitution moved
+ * to another county; strata that selected nothing.
+ */
+function buildDisjoint(db: DB, rulesId: number): void {
+  const w = drawWriter(db, rulesId);
+  db.transaction(() => {
+    w.draw('2023Q2-city-01', '2023Q2', 'city', 'routine', [
+      { object: o(1), objectRegion: A, cls: 'key' }, { object: o(2), objectRegion: B, cls: 'special' }, { object: o(3), objectRegion: A, cls: 'general' },
+    ]);
+    w.draw('2023Q2-county-01', '2023Q2', 'county', 'routine', [{ object: o(30), objectRegion: A, cls: 'key' }]);
+    w.void('2023Q2-county-01');
+    const a = w.draw('2023Q2-county-02', '2023Q2', 'county', 'routine', [
+      { object: o(30), objectRegion: A, cls: 'key' }, { object: o(4), objectRegion: A, cls: 'general' }, { object: o(5), objectRegion: A, cls: 'positive' }, { object: o(21), objectRegion: A, cls: 'key' },
+    ]);
+    const b = w.draw('2023Q2-county-03', '2023Q2', 'county', 'routine', [
+      { object: o(6), objectRegion: B, cls: 'key' }, { object: o(7), objectRegion: B, cls: 'general' }, { object: o(8), objectRegion: B, cls: 'general' },
+    ]);
+    w.draw('2023Q2-dir-01', '2023Q2', 'county', 'directional', [{ object: o(9), objectRegion: A, cls: 'general' }, { object: o(10), objectRegion: A, cls: 'key' }]);
+    w.draw('2023Q2-city-02', '2023Q2', 'city', 'directional', [{ object: o(11), objectRegion: B, cls: 'special' }]);
+    w.substitute('2023Q2-county-03', b[1]!, o(7), o(12), A); // to a new object, in county A
+    w.substitute('2023Q2-county-03', b[2]!, o(8), o(9), A); // to an object the directional draw also picked
+    w.substitute('2023Q2-county-02', a[3]!, o(21), o(22), A);
+    w.substitute('2023Q2-county-02', a[3]!, o(22), o(23), A);
+    w.draw('2023Q3-city-01', '2023Q3', 'city', 'routine', [{ object: o(1), objectRegion: A, cls: 'key' }], [[CITY, 'special']]);
+    // county B's every pick of the quarter replaced by an object of county A: no row for B
+    const c = w.draw('2023Q3-county-01', '2023Q3', 'county', 'routine', [{ object: o(13), objectRegion: B, cls: 'general' }, { object: o(14), objectRegion: B, cls: 'key' }], [[B, 'special']]);
+    w.substitute('2023Q3-county-01', c[0]!, o(13), o(15), A);
+    w.substitute('2023Q3-county-01', c[1]!, o(14), o(16), A);
+  })();
+}
+
+describe('class coverage from the strata (live draws that share no object)', () => {
+  it('equals classCoverage of the live tasks, substitutions counted again', () => {
+    const db = openDb(join(tempDir('sj-speed-'), 'sj.db'));
+    buildDisjoint(db, rulesRow(db, undefined)); // the exclusion on by default
+    for (const quarters of [['2023Q2'], ['2023Q3'], ['2023Q2', '2023Q3']]) {
+      const { got, want } = coverages(db, quarters);
+      expect(got, quarters.join()).toEqual(want);
+    }
+    const a = new Map(coverages(db, ['2023Q2']).got).get(`2023Q2|${A}`)!;
+    // county A: o30, o23 (o21 replaced twice) own key; o1 (city) and o10 (directional) credited key
+    expect([a.own.key, a.credited.key]).toEqual([2, 2]);
+    // general: o4 own; o12 and o9 (substituted into B's draw, now in A) own; o3 (city) credited
+    expect([a.own.general, a.credited.general]).toEqual([3, 1]);
+    const b = new Map(coverages(db, ['2023Q2']).got).get(`2023Q2|${B}`)!;
+    expect([b.own.general, b.own.key, b.credited.special]).toEqual([0, 1, 2]);
+    const q3 = new Map(coverages(db, ['2023Q3']).got);
+    expect([...q3.keys()].sort()).toEqual([`2023Q3|${CITY}`, `2023Q3|${A}`]);
+    expect([q3.get(`2023Q3|${A}`)!.own.general, q3.get(`2023Q3|${A}`)!.own.key, q3.get(`2023Q3|${A}`)!.credited.key]).toEqual([1, 1, 1]);
+    db.close();
+  });
+
+  it('a draw made with the same-quarter exclusion off, or with no rules stored: the general query', () => {
+    for (const rules of [false, null] as const) {
+      const db = openDb(join(tempDir('sj-speed-'), 'sj.db'));
+      const w = drawWriter(db, rules === null ? null : rulesRow(db, rules));
+      // the same object picked by the city draw and by the county draw of the quarter: counted once
+      w.draw('2023Q2-city-01', '2023Q2', 'city', 'routine', [{ object: o(1), objectRegion: A, cls: 'key' }]);
+      w.draw('2023Q2-county-01', '2023Q2', 'county', 'routine', [{ object: o(1), objectRegion: A, cls: 'key' }, { object: o(2), objectRegion: A, cls: 'key' }]);
+      const { got, want } = coverages(db, ['2023Q2']);
+      expect(got).toEqual(want);
+      const a = new Map(got).get(`2023Q2|${A}`)!;
+      expect([a.own.key, a.credited.key]).toEqual([2, 0]);
+      db.close();
+    }
   });
 });
 

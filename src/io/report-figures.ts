@@ -7,7 +7,7 @@
 import { parseQuarter } from '../core/quarter.js';
 import { PROBLEM_OUTCOMES } from '../core/results.js';
 import { zeroClasses, zeroCounts, type ClassCoverage, type CreditScope, type ShareTally, type TaskFigures, type TaskTally } from '../core/stats.js';
-import type { ObjClass } from '../core/types.js';
+import { CLASSES, type ObjClass } from '../core/types.js';
 import type { DB } from './db.js';
 
 /** Which tasks to count, and how the table judges them. */
@@ -278,13 +278,104 @@ function nextDay(d: string): string {
  * The class coverage (core/stats.ts classCoverage) of the period's quarters: every object once
  * per (quarter, region), own when a routine draw of the row's level selected it; a city-level
  * draw's objects also count, credited, in their own county.
+ *
+ * Counting each object once takes a sort of every task of the period (most of `check --year`'s
+ * time at 100k, issue 13) unless the quarter's live draws cannot share an object. They cannot
+ * when every one was drawn under the same-quarter exclusion (§3: an object a live draw of the
+ * quarter selected is excluded from the snapshot of every later draw, at both levels; a voided
+ * draw is not live): then a stratum's `selected` is its number of distinct objects, and only a
+ * city-level draw's tasks are read, for their own counties. Objects a substitution touched (its
+ * original or replacement) are taken out of that count and counted again by the general query.
+ * A draw whose rules are unknown or turn the exclusion off: the general query for the period.
  */
 function coverage(db: DB, p: Params): Map<string, ClassCoverage> {
   const out = new Map<string, ClassCoverage>();
-  const rows = db.prepare(`WITH ${LIVE}, ${SUBSTITUTED},
+  if (!disjointDraws(db, p)) {
+    addCoverage(out, exactCoverage(db, p));
+    return out;
+  }
+  addCoverage(out, strataCoverage(db, p));
+  const touched = db.prepare(`SELECT original FROM substitutions WHERE kind = 'object' AND task_no >= @year AND task_no < @next
+    UNION SELECT replacement FROM substitutions WHERE kind = 'object' AND task_no >= @year AND task_no < @next`).pluck().all(p) as string[];
+  if (touched.length) {
+    const objects = JSON.stringify(touched);
+    addCoverage(out, tasksCoverage(db, p, objects), -1);
+    addCoverage(out, exactCoverage(db, p, objects));
+  }
+  // no row without an object, as the general query has it (strata that selected nothing; a row
+  // whose every object a substitution moved elsewhere)
+  for (const [k, c] of out) if (CLASSES.every((x) => c.own[x] === 0 && c.credited[x] === 0)) out.delete(k);
+  return out;
+}
+
+type CoverageRow = { quarter: string; region: string; class: ObjClass; own: number; credited: number };
+
+function addCoverage(out: Map<string, ClassCoverage>, rows: readonly CoverageRow[], sign = 1): void {
+  for (const r of rows) {
+    const k = `${r.quarter}|${r.region}`;
+    let c = out.get(k);
+    if (!c) out.set(k, (c = { own: zeroClasses(), credited: zeroClasses() }));
+    c.own[r.class] += sign * r.own;
+    c.credited[r.class] += sign * r.credited;
+  }
+}
+
+/** Whether every live draw of the period was made with the same-quarter exclusion on (its stored rules say so). */
+function disjointDraws(db: DB, p: Params): boolean {
+  const rules = db.prepare(`WITH ${LIVE} SELECT DISTINCT d.rules_id, r.body FROM live l JOIN draws d ON d.id = l.id LEFT JOIN rules r ON r.id = d.rules_id`)
+    .all(p) as { rules_id: number | null; body: string | null }[];
+  return rules.every((r) => {
+    if (r.body === null) return false;
+    try {
+      return (JSON.parse(r.body) as { exclusions?: { sameQuarter?: unknown } }).exclusions?.sameQuarter !== false;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Distinct objects when the live draws share none: each stratum's selected, and a city-level draw's tasks again in their own county. */
+function strataCoverage(db: DB, p: Params): CoverageRow[] {
+  return db.prepare(`WITH ${LIVE}
+  SELECT l.quarter, CASE WHEN l.level = 'city' THEN @city ELSE s.region END AS region, s.class,
+    SUM(CASE WHEN l.kind = 'routine' THEN s.selected ELSE 0 END) AS own, SUM(CASE WHEN l.kind = 'routine' THEN 0 ELSE s.selected END) AS credited
+  FROM live l CROSS JOIN draw_strata s ON s.draw_id = l.id
+  GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT l.quarter, tk.object_region, tk.class, 0, COUNT(*)
+  FROM live l CROSS JOIN ${LIVE_TASKS} ON tk.draw_id = l.id
+  WHERE l.level = 'city'
+  GROUP BY 1, 2, 3`).all(p) as CoverageRow[];
+}
+
+/** What strataCoverage counted for the tasks of these objects (a JSON list), found by the object index. */
+function tasksCoverage(db: DB, p: Params, objects: string): CoverageRow[] {
+  return db.prepare(`WITH ${LIVE},
+  t AS (
+    SELECT l.quarter, l.level, l.kind, tk.object_region, tk.class
+    FROM draw_tasks tk INDEXED BY draw_tasks_object CROSS JOIN live l ON l.id = tk.draw_id
+    WHERE tk.object_id IN (SELECT value FROM json_each(@objects)))
+  SELECT quarter, CASE WHEN level = 'city' THEN @city ELSE object_region END AS region, class,
+    SUM(kind = 'routine') AS own, SUM(kind <> 'routine') AS credited
+  FROM t GROUP BY 1, 2, 3
+  UNION ALL
+  SELECT quarter, object_region, class, 0, COUNT(*) FROM t WHERE level = 'city' GROUP BY 1, 2, 3`).all({ ...p, objects }) as CoverageRow[];
+}
+
+/**
+ * The coverage by the general query: the tasks' objects after substitutions, every (quarter, row,
+ * object) found by sorting them; of the tasks of these objects only, when given (a JSON list that
+ * holds every original and replacement of their substitutions).
+ */
+function exactCoverage(db: DB, p: Params, objects?: string): CoverageRow[] {
+  const tasks = objects
+    ? `draw_tasks tk INDEXED BY draw_tasks_object CROSS JOIN live l ON l.id = tk.draw_id LEFT JOIN sub s ON s.task_no = tk.task_no
+    WHERE tk.object_id IN (SELECT value FROM json_each(@objects))`
+    : 'live l CROSS JOIN draw_tasks tk ON tk.draw_id = l.id LEFT JOIN sub s ON s.task_no = tk.task_no';
+  return db.prepare(`WITH ${LIVE}, ${SUBSTITUTED},
   t AS (
     SELECT l.quarter, l.level, l.kind, COALESCE(s.object, tk.object_id) AS object, COALESCE(s.region, tk.object_region) AS object_region, tk.class
-    FROM live l CROSS JOIN draw_tasks tk ON tk.draw_id = l.id LEFT JOIN sub s ON s.task_no = tk.task_no),
+    FROM ${tasks}),
   picked AS (
     SELECT quarter, CASE WHEN level = 'city' THEN @city ELSE object_region END AS region, object, class, kind = 'routine' AS own FROM t
     UNION ALL
@@ -294,13 +385,5 @@ function coverage(db: DB, p: Params): Map<string, ClassCoverage> {
   -- is most of the query's time); char 31 occurs in no quarter, region code or object id (ID_RE)
   objects AS (SELECT quarter, region, class, MAX(own) AS own FROM picked GROUP BY quarter || char(31) || region || char(31) || object)
   SELECT quarter, region, class, SUM(own) AS own, SUM(1 - own) AS credited FROM objects GROUP BY quarter, region, class`)
-    .all(p) as { quarter: string; region: string; class: ObjClass; own: number; credited: number }[];
-  for (const r of rows) {
-    const k = `${r.quarter}|${r.region}`;
-    let c = out.get(k);
-    if (!c) out.set(k, (c = { own: zeroClasses(), credited: zeroClasses() }));
-    c.own[r.class] += r.own;
-    c.credited[r.class] += r.credited;
-  }
-  return out;
+    .all(objects ? { ...p, objects } : p) as CoverageRow[];
 }
