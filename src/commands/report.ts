@@ -1,20 +1,17 @@
 /** sj report --quarter Q | --year Y [--format xlsx|csv|json|text] [--out FILE] */
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { fairnessReport, quartersOfYear, type FairnessReport } from '../core/fairness.js';
+import type { FairnessReport } from '../core/fairness.js';
 import type { StatsRow } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import type { DB } from '../io/db.js';
-import { drawsFromFacts } from '../io/draw-members.js';
-import { addFairnessSheets, fairnessChartPath } from '../io/fairness-xlsx.js';
 import { Regions } from '../io/regions.js';
 import { gatherReport, reportJson, reportRows, type ReportContext } from '../io/report-data.js';
 import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
 import { workbookBytes } from '../io/xlsx.js';
 import { examples, type App } from './app.js';
-import { fairnessJson, fairnessText } from './fairness.js';
 import { requirePeriod } from './period.js';
 
 export type ReportFormat = 'xlsx' | 'csv' | 'json' | 'text';
@@ -33,20 +30,30 @@ export function pickFormat(format: string | undefined, out: string | undefined):
   throw new UsageError(t('report.badFormat', { file: out }), t('report.badFormatHint'));
 }
 
+/** The annual fairness section and its views, loaded for a year's report only (a quarter's report has none). */
 interface AnnualFairness {
   report: FairnessReport;
   name: (code: string) => string;
+  views: Awaited<ReturnType<typeof fairnessViews>>;
 }
+
+const fairnessViews = async () => {
+  const [xlsx, text] = await Promise.all([import('../io/fairness-xlsx.js'), import('./fairness.js')]);
+  return { addFairnessSheets: xlsx.addFairnessSheets, fairnessChartPath: xlsx.fairnessChartPath, fairnessJson: text.fairnessJson, fairnessText: text.fairnessText };
+};
 
 /**
  * The year's fairness section (issue 18 §5: the chances, tier ratios and never-inspected counts;
  * the list of enterprises and the inspectors' load are `sj fairness --year Y`'s), from the facts
  * stored at draw time: the same figures as `sj fairness` computes from the evidence.
  */
-function annualFairness(db: DB, year: number): AnnualFairness {
+async function annualFairness(db: DB, year: number): Promise<AnnualFairness> {
+  const [{ fairnessReport, quartersOfYear }, { drawsFromFacts }, views] = await Promise.all([
+    import('../core/fairness.js'), import('../io/draw-members.js'), fairnessViews(),
+  ]);
   const regions = Regions.load(db);
   const draws = drawsFromFacts(db, quartersOfYear(year));
-  return { report: fairnessReport({ period: { kind: 'year', year }, draws, summary: true }), name: (c) => regions.name(c) };
+  return { report: fairnessReport({ period: { kind: 'year', year }, draws, summary: true }), name: (c) => regions.name(c), views };
 }
 
 /** The report in one format, with the annual fairness section when there is one; an xlsx's chart is written beside `out`. */
@@ -54,14 +61,14 @@ async function renderReport(format: ReportFormat, ctx: ReportContext, rows: Stat
   if (format === 'xlsx') {
     const wb = await reportWorkbook(ctx, rows);
     if (fair) {
-      const { svg } = addFairnessSheets(wb, fair.report, fair.name);
-      if (out) writeFileAtomic(fairnessChartPath(out), svg);
+      const { svg } = fair.views.addFairnessSheets(wb, fair.report, fair.name);
+      if (out) writeFileAtomic(fair.views.fairnessChartPath(out), svg);
     }
     return workbookBytes(wb);
   }
   if (format === 'csv') return reportCsv(ctx, rows);
-  if (format === 'json') return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
-  return reportText(ctx, rows) + (fair ? `\n${fairnessText(fair.report, fair.name)}` : '');
+  if (format === 'json') return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fair.views.fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
+  return reportText(ctx, rows) + (fair ? `\n${fair.views.fairnessText(fair.report, fair.name)}` : '');
 }
 
 export interface ReportOpts {
@@ -80,7 +87,7 @@ export async function report(app: App, opts: ReportOpts): Promise<void> {
   const ctx = gatherReport(db, period);
   const rows = reportRows(ctx);
   // the annual table carries the fairness figures: tier ratios, never inspected (issue 18)
-  const fair = period.kind === 'year' ? annualFairness(db, period.year) : undefined;
+  const fair = period.kind === 'year' ? await annualFairness(db, period.year) : undefined;
   const data = await renderReport(format, ctx, rows, fair, opts.out);
   if (opts.out) {
     writeFileAtomic(opts.out, data);
