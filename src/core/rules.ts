@@ -252,11 +252,3 @@ export function rulesHash(r: unknown): string {
 export function drawnClasses(r: DrawRules, level: 'city' | 'county'): ObjClass[] {
   return CLASSES.filter((c) => (r.rates[level]?.[c] ?? 0) > 0);
 }
-
-/** Basis points as a percent string without floats: 250 → "2.5%", 10000 → "100%". */
-export function bpPercent(bp: number): string {
-  const whole = Math.trunc(bp / 100);
-  const frac = Math.abs(bp % 100);
-  if (frac === 0) return `${whole}%`;
-  return `${whole}.${String(frac).padStart(2, '0').replace(/0$/, '')}%`;
-}

@@ -321,7 +321,7 @@ export function reportText(ctx: ReportContext, rows: StatsRow[]): string {
   const yes = t('report.yes');
   const no = t('report.no');
   const headers = [
-    t('report.col.name'), t('report.text.objects'), t('report.group.inspectors'), t('report.text.required'), t('report.text.drawn'), t('report.text.credited'),
+    t('report.text.region'), t('report.text.objects'), t('report.text.inspectors'), t('report.text.required'), t('report.text.drawn'), t('report.text.credited'),
     `${t('report.text.met')}(${CLASSES.map((c) => t(`report.classShort.${c}`)).join('/')})`,
     t('report.text.methods'), t('report.text.joint'), t('report.text.dept'), t('report.text.credit'),
     t('report.text.problems'), t('report.text.published'),

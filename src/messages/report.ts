@@ -124,7 +124,9 @@ export const reportMessages: Catalogue = {
   'report.col.publishedLate': { zh: '逾期公示', en: 'Published late' },
   'report.text.credited': { zh: '计入已抽', en: 'credited' },
   // the compact text table
+  'report.text.region': { zh: '地区', en: 'region' },
   'report.text.objects': { zh: '对象数', en: 'objects' },
+  'report.text.inspectors': { zh: '执法人员', en: 'inspectors' },
   'report.text.required': { zh: '应抽', en: 'required' },
   'report.text.drawn': { zh: '实抽', en: 'drawn' },
   'report.text.met': { zh: '达标', en: 'met' },
