@@ -412,6 +412,26 @@ describe('row hashes', () => {
     expect(H(lines.join(''))).toBe('6ef5e73f0f6b77a5f31f88b3559d2e2860381b930cfa363f24090eacaad92896');
   });
 
+  it('keeps an extra column headed "__proto__" (or "constructor") as its own member, hashed like any other', async () => {
+    const { H } = await import('../src/core/hash.js');
+    const { canonical } = await import('../src/core/canonical.js');
+    const { COLUMNS } = await import('../src/io/roster-columns.js');
+    const dir = tempDir();
+    writeFileSync(join(dir, 'proto.csv'), '统一社会信用代码,单位名称,所属区县,监管类别,__proto__,constructor\r\n91131100MA0PROTO01,原型公司,桃城区,重点监管对象,x,y\r\n');
+    const db = openDb(join(dir, 'sj.db'));
+    const s = await imp(db, 'objects', join(dir, 'proto.csv'), { mode: 'partial' });
+    expect(s.extraColumns).toEqual(['__proto__', 'constructor']);
+    const r = readRoster(db, 'objects').find((o) => o.id === '91131100MA0PROTO01') as unknown as Record<string, unknown>;
+    const extra = r.extra as Record<string, unknown>;
+    expect(Object.keys(extra)).toEqual(['__proto__', 'constructor']);
+    expect([Object.getOwnPropertyDescriptor(extra, '__proto__')?.value, extra.constructor]).toEqual(['x', 'y']);
+    const data: Record<string, unknown> = { extra };
+    for (const c of COLUMNS.objects) data[c] = r[c];
+    expect(db.prepare('SELECT hash FROM objects WHERE id = ?').pluck().get('91131100MA0PROTO01')).toBe(H(canonical(data)));
+    expect(canonical(extra)).toBe('{"__proto__":"x","constructor":"y"}');
+    db.close();
+  });
+
   it.skipIf(!haveFixtures)('every stored version has hash = H(canonical(its data fields and extra))', async () => {
     const { H } = await import('../src/core/hash.js');
     const { canonical } = await import('../src/core/canonical.js');

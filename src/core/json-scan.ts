@@ -268,7 +268,7 @@ function parseItems(bytes: Uint8Array, items: JsonItems): unknown[] {
 }
 
 /** o[k] = v as JSON.parse sets it: an own "__proto__" member, not the prototype. */
-function put(o: Record<string, unknown>, k: string, v: unknown): void {
+export function put(o: Record<string, unknown>, k: string, v: unknown): void {
   if (k === '__proto__') Object.defineProperty(o, k, { value: v, writable: true, enumerable: true, configurable: true });
   else o[k] = v;
 }

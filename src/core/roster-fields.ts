@@ -5,6 +5,7 @@
 import type { Cell, Bad } from './normalize.js';
 import * as N from './normalize.js';
 import type { ObjClass } from './types.js';
+import { put } from './json-scan.js';
 export type ImportKind = 'objects' | 'inspectors' | 'experts' | 'items' | 'avoidance';
 export const IMPORT_KINDS: readonly ImportKind[] = ['objects', 'inspectors', 'experts', 'items', 'avoidance'];
 
@@ -363,7 +364,7 @@ export function rowConverter(kind: ImportKind, hm: HeaderMap, headers: string[],
     for (const { i, header, label } of extraCols) {
       const r = N.text(cells[i] ?? null);
       if (N.isBad(r)) issues.push({ column: label, tag: r.bad, params: r.params });
-      else if (r !== '') extra[header] = r;
+      else if (r !== '') put(extra, header, r); // a column headed "__proto__" too: an own member, kept
     }
     data.extra = extra;
     out.id = id;
