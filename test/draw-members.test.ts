@@ -120,6 +120,15 @@ describe('draw_members on the fixtures', () => {
     }
   }, 300_000);
 
+  /** A copy of the fixture database with its draws, to change. */
+  const copyOf = (name: string): string => {
+    const copy = join(dir, name);
+    const src = new Database(path);
+    src.exec(`VACUUM INTO '${copy}'`);
+    src.close();
+    return copy;
+  };
+
   it('stores one row per draw, the members of its evidence', async () => {
     const rows = rowsOf(path);
     expect(rows.map((r) => r.draw_id)).toEqual(['2023Q2-city-01', '2023Q2-county-01', '2023Q3-city-01', '2023Q3-county-01']);
@@ -136,10 +145,7 @@ describe('draw_members on the fixtures', () => {
   });
 
   it('migration 8 back-fills a database made before it, byte for byte', () => {
-    const copy = join(dir, 'before-8.db');
-    const src = new Database(path);
-    src.exec(`VACUUM INTO '${copy}'`);
-    src.close();
+    const copy = copyOf('before-8.db');
     const old = new Database(copy);
     toUserVersion(old, 7);
     expect(old.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'draw_members'").pluck().get()).toBe(0);
@@ -151,10 +157,7 @@ describe('draw_members on the fixtures', () => {
   });
 
   it('migration 8 opens a database where a draw\'s evidence gives no members; sj verify names the draw', async () => {
-    const copy = join(dir, 'no-evidence.db');
-    const src = new Database(path);
-    src.exec(`VACUUM INTO '${copy}'`);
-    src.close();
+    const copy = copyOf('no-evidence.db');
     const old = new Database(copy);
     toUserVersion(old, 7);
     // its evidence reduced to a header (as a hand-made or damaged database might hold)
@@ -190,10 +193,7 @@ describe('draw_members on the fixtures', () => {
   });
 
   it('sj verify finds a member row changed with the triggers dropped, and the report names a missing one', async () => {
-    const copy = join(dir, 'edited.db');
-    const src = new Database(path);
-    src.exec(`VACUUM INTO '${copy}'`);
-    src.close();
+    const copy = copyOf('edited.db');
     const ok = await sj(['--db', copy, 'verify']);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     const db = new Database(copy);
