@@ -1,7 +1,7 @@
 /**
- * draw_members: per draw, what the fairness figures read of its snapshot (core/fairness.ts
- * drawMembers), stored at draw time so that the annual report reads one small row per draw
- * instead of every draw's evidence (issue 13 §4). Derived from the evidence like draw_strata:
+ * draw_members (its table: schema.ts, migration 8): per draw, what the fairness figures read of
+ * its snapshot (core/members.ts drawMembers), stored at draw time so that the annual report reads
+ * one small row per draw instead of every draw's evidence (issue 13 §4). Derived from the evidence like draw_strata:
  * `sj verify` holds each row equal to what the evidence gives (memberProblems), and migration 8
  * back-fills the draws made before it.
  *
@@ -19,19 +19,6 @@ import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { DB } from './db.js';
 import { readEvidence } from './evidence-store.js';
-
-export const MEMBERS_TABLE = `
-CREATE TABLE draw_members (
-  draw_id TEXT PRIMARY KEY,
-  tiers TEXT NOT NULL,
-  regions TEXT NOT NULL,
-  reasons TEXT NOT NULL,
-  ids TEXT NOT NULL,
-  places BLOB NOT NULL
-);
-CREATE TRIGGER draw_members_no_update BEFORE UPDATE ON draw_members BEGIN SELECT RAISE(ABORT, 'draw_members is append-only'); END;
-CREATE TRIGGER draw_members_no_delete BEFORE DELETE ON draw_members BEGIN SELECT RAISE(ABORT, 'draw_members is append-only'); END;
-`;
 
 interface MembersRow {
   tiers: string;

@@ -15,7 +15,7 @@
  */
 import type { DB } from './db.js';
 import { compressText } from './compress.js';
-import { backfillDrawMembers, MEMBERS_TABLE } from './draw-members.js';
+import { backfillDrawMembers } from './draw-members.js';
 
 const roster = (name: string, cols: string) => `
 CREATE TABLE ${name} (
@@ -413,7 +413,16 @@ CREATE INDEX draw_tasks_figures ON draw_tasks(draw_id, region, class, tier, meth
   // and exclusion) from one row stored at draw time, not from its evidence (issue 13;
   // io/draw-members.ts); back-filled from the evidence of the draws made before
   (db) => {
-    db.exec(MEMBERS_TABLE);
+    db.exec(`
+CREATE TABLE draw_members (
+  draw_id TEXT PRIMARY KEY,
+  tiers TEXT NOT NULL,
+  regions TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  ids TEXT NOT NULL,
+  places BLOB NOT NULL
+);
+${appendOnly('draw_members')}`);
     backfillDrawMembers(db);
   },
   // 9: report and check read the results in force of the tasks, and their publication stamps,
