@@ -30,7 +30,7 @@ export type MemberSource = Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 's
  * undefined when its class is not drawn at that level (or the draw has no such stratum; a
  * repeated stratum: the last). Found through region → class → tier maps: no key built per object.
  */
-export function stratumFinder(d: Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 'strata'>): (o: Placeable) => number | undefined {
+function stratumFinder(d: Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 'strata'>): (o: Placeable) => number | undefined {
   const lookup = new Map<string, Map<ObjClass, Map<string | null, number>>>();
   d.strata.forEach((s, i) => {
     let byClass = lookup.get(s.region);
