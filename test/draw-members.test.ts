@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fairnessDraw, objectChance, quarterFairness, Universe, type FairnessDraw, type FairnessObject } from '../src/core/fairness.js';
-import { drawMembers, type MemberSource } from '../src/core/members.js';
+import { drawMembers, idList, idStrings, jsonIdEnds, type MemberSource } from '../src/core/members.js';
 import { fracText } from '../src/core/fraction.js';
 import { compressText } from '../src/io/compress.js';
 import { openDb } from '../src/io/db.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 import { toUserVersion } from './legacy-evidence.js';
+import { runMigration, registerMigrationFunctions } from '../src/io/schema.js';
 
 const obj = (id: string, region: string, cls: FairnessObject['class'], tier: string | null, excluded: FairnessObject['excluded'] = null): FairnessObject =>
   ({ id, name: `n${id}`, region, class: cls, tier, excluded });
@@ -39,11 +40,14 @@ describe('drawMembers', () => {
       obj('k4', 'R1', 'key', 'B'), // no key·B stratum in this draw
       obj('g2', 'R2', 'general', null, 'suspended'),
     ],
+    // its selections: x9 is no member (not in the snapshot), so no position
+    tasks: [{ objectId: 'k3' }, { objectId: 'x9' }, { objectId: 'k1' }],
   };
 
   it('keeps the stratum objects in snapshot order with stratum, own county and exclusion', () => {
     const m = drawMembers(city);
     expect(m.ids).toEqual(['k1', 'g1', 'k2', 'k3', 'g2']);
+    expect([...m.picks]).toEqual([3, 0]);
     expect(m.regions).toEqual(['R2', 'R1']);
     expect(m.reasons).toEqual(['same-quarter', 'suspended']);
     expect([...m.places]).toEqual([
@@ -56,9 +60,9 @@ describe('drawMembers', () => {
   });
 
   it('gives the same figures as the objects it was made from', () => {
-    const base = { id: 'c1', quarter: '2023Q2', kind: 'routine' as const, algorithm: 'sj-draw/2' as const, order: 1, createdAt: '', inspectors: [], tasks: [{ objectId: 'k1', inspectors: [] }] };
-    const fromObjects = fairnessDraw({ ...base, ...city, objects: [...city.objects] });
-    const fromFacts: FairnessDraw = { ...fromObjects, members: drawMembers(city), names: null };
+    const base = { id: 'c1', quarter: '2023Q2', kind: 'routine' as const, algorithm: 'sj-draw/2' as const, order: 1, createdAt: '', inspectors: [] };
+    const fromObjects = fairnessDraw({ ...base, ...city, objects: [...city.objects], tasks: city.tasks.map((t) => ({ ...t, inspectors: [] })) });
+    const fromFacts: FairnessDraw = { ...fromObjects, members: drawMembers(city), names: null, tasks: [] };
     const a = quarterFairness('2023Q2', [fromObjects]);
     const b = quarterFairness('2023Q2', [fromFacts]);
     expect(b.groups).toEqual(a.groups);
@@ -67,12 +71,36 @@ describe('drawMembers', () => {
     expect(fracText(objectChance(b, 'k1')!.p)).toBe('1');
     expect(objectChance(b, 'k2')!.eligible).toBe(false);
     expect([objectChance(a, 'g1')!.name, objectChance(b, 'g1')!.name]).toEqual(['ng1', '']);
+    // the selections are counted from the members' picks
+    expect([objectChance(b, 'k1')!.selected, objectChance(b, 'k3')!.selected, objectChance(b, 'g1')!.selected]).toEqual([1, 1, 0]);
+    expect(objectChance(b, 'x9')).toBeUndefined();
   });
 
   it('refuses members that point outside the draw', () => {
     const m = drawMembers(city);
-    const d = fairnessDraw({ id: 'c1', quarter: '2023Q2', kind: 'routine', algorithm: 'sj-draw/2', order: 1, createdAt: '', inspectors: [], tasks: [], ...city, objects: [...city.objects] });
+    const d = fairnessDraw({ id: 'c1', quarter: '2023Q2', kind: 'routine', algorithm: 'sj-draw/2', order: 1, createdAt: '', inspectors: [], ...city, objects: [...city.objects], tasks: [] });
     expect(() => quarterFairness('2023Q2', [{ ...d, members: m, strata: city.strata.slice(0, 2) }])).toThrow(RangeError);
+    expect(() => quarterFairness('2023Q2', [{ ...d, members: { ...m, picks: Uint32Array.of(5) } }])).toThrow(RangeError);
+    expect(() => quarterFairness('2023Q2', [{ ...d, members: { ...m, places: m.places.subarray(3) } }])).toThrow(RangeError);
+  });
+});
+
+describe('ids as bytes', () => {
+  it('lays ids out as their JSON text, and ids that need an escape as their UTF-8 in the same layout', () => {
+    const ids = ['9113X', 'é水', '\u{1f600}', ''];
+    const json = JSON.stringify(ids);
+    const l = idList(ids);
+    expect(Buffer.from(l.bytes).toString()).toBe(json);
+    expect([...l.ends]).toEqual([7, 15, 22, 25]);
+    expect([...jsonIdEnds(ids, json, Buffer.byteLength(json))!]).toEqual([...l.ends]);
+    expect(idStrings(l)).toEqual(ids);
+    expect(idStrings(idList([]))).toEqual([]);
+    for (const escaped of [['a"b'], ['a\\b'], ['a\nb'], ['\ud800']]) expect(jsonIdEnds(escaped, JSON.stringify(escaped), Buffer.byteLength(JSON.stringify(escaped)))).toBeNull();
+    const odd = idList(['a"b', 'c\\', '水']);
+    expect(Buffer.from(odd.bytes).toString()).toBe('["a"b","c\\","水"]');
+    expect(idStrings(odd)).toEqual(['a"b', 'c\\', '水']);
+    // a lone surrogate is written as U+FFFD, as TextEncoder does
+    expect(idStrings(idList(['a\ud800b']))).toEqual(['a\ufffdb']);
   });
 });
 
@@ -84,10 +112,43 @@ describe('Universe: object numbers across draws', () => {
     expect([...u.numbers(['a', 'b', 'c', 'f', 'g'])]).toEqual([3, 0, 4, 2, 5]);
     // not sorted, with a repeat: numbered in the list's own order
     expect([...u.numbers(['g', 'e', 'b', 'e'])]).toEqual([5, 6, 0, 6]);
-    // unordered: the numbers of the sorted list (a draw's picks)
-    expect([...u.numbers(['f', 'a', 'h'], false)]).toEqual([3, 2, 7]);
+    // stored bytes number as the strings do
+    expect([...u.numbers(idList(['f', 'a', 'h']))]).toEqual([2, 3, 7]);
     expect(u.ids).toEqual(['b', 'd', 'f', 'a', 'c', 'g', 'e', 'h']);
     expect(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'x'].map((id) => u.numberOf(id))).toEqual([3, 0, 4, 1, 6, 2, 5, 7, undefined]);
+  });
+
+  it('orders ids by their UTF-8 bytes (code points), as a snapshot does', () => {
+    const u = new Universe();
+    // U+FF5E sorts before U+1F600 by code point (and bytes), after it by UTF-16 code unit
+    const ids = ['a', 'é', '\uff5e', '\u{1f600}'];
+    expect([...u.numbers(ids)]).toEqual([0, 1, 2, 3]);
+    expect([...u.numbers(['\u{1f600}', 'a'])]).toEqual([3, 0]);
+    expect(u.ids).toEqual(ids);
+    expect(ids.map((id) => u.numberOf(id))).toEqual([0, 1, 2, 3]);
+  });
+
+  it('matches long runs of known ids a block at a time, and the ids between them one by one', () => {
+    const id = (i: number) => `9113${String(i).padStart(8, '0')}X`;
+    const all = Array.from({ length: 500 }, (_, i) => id(i));
+    const u = new Universe();
+    // every third id first, then all: runs of new ids between known ones
+    const some = all.filter((_, i) => i % 3 === 0);
+    expect([...u.numbers(some)]).toEqual(some.map((_, k) => k));
+    const nums = u.numbers(all);
+    expect(all.map((x, i) => (i % 3 === 0 ? nums[i] === i / 3 : nums[i]! >= some.length))).not.toContain(false);
+    // the same ids again, then with one left out and one added, and out of order
+    expect([...u.numbers(idList(all))]).toEqual([...nums]);
+    const edited = [...all.slice(0, 100), ...all.slice(101, 300), `${id(300)}a`, ...all.slice(300)];
+    const e = u.numbers(edited);
+    expect([...e.slice(0, 100)]).toEqual([...nums.slice(0, 100)]);
+    expect([...e.slice(100, 299)]).toEqual([...nums.slice(101, 300)]);
+    expect(e[299]).toBe(all.length);
+    expect([...e.slice(300)]).toEqual([...nums.slice(300)]);
+    const reversed = [...all].reverse();
+    expect([...u.numbers(reversed)]).toEqual([...nums].reverse());
+    expect(u.size).toBe(all.length + 1);
+    expect(u.idOf(all.length)).toBe(`${id(300)}a`);
   });
 });
 
@@ -97,7 +158,8 @@ describe('Universe: object numbers across draws', () => {
 const SEED = '2 7 1 8 2 8 1 8 2 8 4 5 9 0 4 5 2 3 5 3';
 const AFTER = { SJ_NOW: '2024-01-05T10:00:00+08:00' };
 
-interface MembersRow { draw_id: string; tiers: string; regions: string; reasons: string; ids: string; places: Buffer }
+interface MembersRow { draw_id: string; tiers: string; regions: string; reasons: string; ids: string; id_ends: Buffer | null; places: Buffer; picks: Buffer }
+const u32 = (b: Buffer): number[] => Array.from({ length: b.length / 4 }, (_, i) => b.readUInt32LE(i * 4));
 const rowsOf = (path: string): MembersRow[] => {
   const db = new Database(path, { readonly: true });
   try {
@@ -135,16 +197,20 @@ describe('draw_members on the fixtures', () => {
     for (const r of rows) {
       const ids = JSON.parse(r.ids) as string[];
       expect(r.places.length).toBe(ids.length * 6);
+      // where each id ends in the JSON's bytes
+      expect(idStrings({ bytes: Buffer.from(r.ids), ends: Uint32Array.from(u32(r.id_ends!)) })).toEqual(ids);
       // the county draw's members are its snapshot objects of the classes drawn at county level
       const ev = JSON.parse((await sj(['--db', path, 'draw', 'export', r.draw_id])).stdout);
       const rates = ev.snapshot.rules.rates[ev.draw.level];
       const want = (ev.snapshot.objects as FairnessObject[]).filter((o) => (rates[o.class] ?? 0) > 0).map((o) => o.id);
       expect(ids).toEqual(want);
+      // its selections, by position among them
+      expect(u32(r.picks).map((i) => ids[i])).toEqual(ev.tasks.map((t: { objectId: string }) => t.objectId));
       expect(JSON.parse(r.tiers)).toEqual(ev.snapshot.rules.tiers.map((x: { code: string }) => x.code));
     }
   });
 
-  it('migration 8 back-fills a database made before it, byte for byte', () => {
+  it('migrations 8 to 10 back-fill a database made before them, byte for byte', () => {
     const copy = copyOf('before-8.db');
     const old = new Database(copy);
     toUserVersion(old, 7);
@@ -156,7 +222,24 @@ describe('draw_members on the fixtures', () => {
     expect(back).toEqual(rowsOf(path));
   });
 
-  it('migration 8 opens a database where a draw\'s evidence gives no members; sj verify names the draw', async () => {
+  it('migration 10 rebuilds the rows of migration 8 (no selections)', () => {
+    const copy = copyOf('before-10.db');
+    const old = new Database(copy);
+    toUserVersion(old, 7);
+    registerMigrationFunctions(old);
+    runMigration(old, 7);
+    runMigration(old, 8);
+    // migration 8's rows as it wrote them
+    for (const r of rowsOf(path)) {
+      old.prepare('INSERT INTO draw_members(draw_id, tiers, regions, reasons, ids, places) VALUES (?, ?, ?, ?, ?, ?)').run(r.draw_id, r.tiers, r.regions, r.reasons, r.ids, r.places);
+    }
+    old.pragma('user_version = 9');
+    old.close();
+    openDb(copy).close();
+    expect(rowsOf(copy)).toEqual(rowsOf(path));
+  });
+
+  it('migration 10 opens a database where a draw\'s evidence gives no members; sj verify names the draw', async () => {
     const copy = copyOf('no-evidence.db');
     const old = new Database(copy);
     toUserVersion(old, 7);
@@ -202,9 +285,15 @@ describe('draw_members on the fixtures', () => {
     const places = Buffer.from((db.prepare("SELECT places FROM draw_members WHERE draw_id = '2023Q2-county-01'").get() as { places: Buffer }).places);
     places.writeUInt16LE(places.readUInt16LE(4) === 0 ? 1 : 0, 4);
     db.prepare("UPDATE draw_members SET places = ? WHERE draw_id = '2023Q2-county-01'").run(places);
+    // and the city draw's first selection pointed at another member
+    const picks = Buffer.from((db.prepare("SELECT picks FROM draw_members WHERE draw_id = '2023Q2-city-01'").get() as { picks: Buffer }).picks);
+    picks.writeUInt32LE(picks.readUInt32LE(0) + 1, 0);
+    db.prepare("UPDATE draw_members SET picks = ? WHERE draw_id = '2023Q2-city-01'").run(picks);
     const r = await sj(['--db', copy, 'verify']);
     expect(r.status).toBe(1);
-    expect(r.stdout + r.stderr).toContain('draw_members differ from the evidence snapshot');
+    const found = (r.stdout + r.stderr).split('\n').filter((l) => l.includes('draw_members differ from the evidence snapshot'));
+    expect(found.join('\n')).toContain('2023Q2-county-01');
+    expect(found.join('\n')).toContain('2023Q2-city-01');
     db.exec('DROP TRIGGER draw_members_no_delete');
     db.prepare("DELETE FROM draw_members WHERE draw_id = '2023Q3-city-01'").run();
     db.close();

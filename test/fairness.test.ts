@@ -105,14 +105,16 @@ function draw(d: Partial<DrawWithObjects> & Pick<DrawWithObjects, 'id' | 'level'
 }
 
 const CITY_POOL = ['a', 'b', 'c', 'd', 'e', 'f'];
-const cityDraw = (selected: number, order = 1): FairnessDraw => draw({
-  id: 'city', level: 'city', regions: ['C'], order,
+// a draw's selections are fixed when it is made (its members' picks): give them here
+type Extra = Partial<DrawWithObjects>;
+const cityDraw = (selected: number, order = 1, extra: Extra = {}): FairnessDraw => draw({
+  id: 'city', level: 'city', regions: ['C'], order, ...extra,
   objects: CITY_POOL.map((id) => obj(id, id < 'd' ? 'R1' : 'R2')),
   strata: [{ region: 'C', class: 'key', tier: null, population: 6, quota: selected, credited: 0, pool: 6, selected }],
 });
 /** R1 = {a, b, c} (+ g, general class, county only), R2 = {d, e, f} */
-const countyDraw = (q1: number, q2: number, order = 2, algorithm: FairnessDraw['algorithm'] = 'sj-draw/2'): FairnessDraw => draw({
-  id: 'county', level: 'county', regions: ['R1', 'R2'], order, algorithm,
+const countyDraw = (q1: number, q2: number, order = 2, algorithm: FairnessDraw['algorithm'] = 'sj-draw/2', extra: Extra = {}): FairnessDraw => draw({
+  id: 'county', level: 'county', regions: ['R1', 'R2'], order, algorithm, ...extra,
   objects: [...CITY_POOL.map((id) => obj(id, id < 'd' ? 'R1' : 'R2')), obj('g', 'R1', 'general'), obj('h', 'R1', 'general'), obj('x', 'R1', 'general', 'season')],
   strata: [
     { region: 'R1', class: 'key', tier: null, population: 3, quota: q1, credited: 0, pool: 3, selected: q1 },
@@ -252,9 +254,8 @@ describe('directional draws and moves between quarters, counted by hand', () => 
 describe('never inspected and inspector load', () => {
   it('multiplies the chances of staying unselected over the quarters, and flags below 1 %', () => {
     // R1 general: 1 of {g, h} each quarter; g is selected in neither (h both times): (1/2)·(1/2) = 1/4
-    const q2 = countyDraw(1, 1);
-    q2.tasks = [{ objectId: 'h', inspectors: ['i1', 'i2'] }];
-    const q3 = { ...countyDraw(1, 1), id: 'county-q3', quarter: '2023Q3', tasks: [{ objectId: 'h', inspectors: ['i2', 'i1'] }] };
+    const q2 = countyDraw(1, 1, 2, 'sj-draw/2', { tasks: [{ objectId: 'h', inspectors: ['i1', 'i2'] }] });
+    const q3 = countyDraw(1, 1, 2, 'sj-draw/2', { id: 'county-q3', quarter: '2023Q3', tasks: [{ objectId: 'h', inspectors: ['i2', 'i1'] }] });
     const rows = neverInspected([quarterFairness('2023Q2', [q2]), quarterFairness('2023Q3', [q3])]).rows!;
     const g = rows.find((x) => x.id === 'g')!;
     expect([fracText(g.chance), g.quarters, g.flagged]).toEqual(['1/4', 2, false]);
@@ -277,8 +278,8 @@ describe('never inspected and inspector load', () => {
       { id: 'c1', name: '市一', region: 'C' }, { id: 'k1', name: '县一', region: 'R1' }, { id: 'k2', name: '县二', region: 'R1' },
       { id: 'k3', name: '县三', region: 'R1' }, { id: 'k4', name: '县四', region: 'R1' },
     ];
-    const city = { ...cityDraw(1), inspectors: insp, tasks: [{ objectId: 'd', inspectors: ['c1', 'k1'] }] };
-    const county = { ...countyDraw(1, 1), inspectors: insp.slice(1), tasks: [{ objectId: 'a', inspectors: ['k1', 'k2'] }, { objectId: 'g', inspectors: ['k2', 'k1'] }] };
+    const city = cityDraw(1, 1, { inspectors: insp, tasks: [{ objectId: 'd', inspectors: ['c1', 'k1'] }] });
+    const county = countyDraw(1, 1, 2, 'sj-draw/2', { inspectors: insp.slice(1), tasks: [{ objectId: 'a', inspectors: ['k1', 'k2'] }, { objectId: 'g', inspectors: ['k2', 'k1'] }] });
     const { inspectors, stats, idle } = inspectorLoad(['2023Q2'], [city, county]);
     const k1 = inspectors.find((i) => i.id === 'k1')!;
     expect([k1.own['2023Q2'], k1.city['2023Q2']]).toEqual([{ leader: 1, member: 1 }, { leader: 0, member: 1 }]);

@@ -28,15 +28,11 @@
  */
 import { compareBytes } from './canonical.js';
 import { drawKeys, keyOrder, seedOf } from './draw.js';
-import { add, cmp, countedSum, countIn, div, eq, frac, memoised, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
-import { membersOf, type DrawMembers } from './members.js';
+import { add, cmp, countedSum, div, eq, frac, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
+import { idAt, idCount, idList, idStart, isIdList, membersOf, type DrawMembers, type IdList } from './members.js';
 import { planStrata } from './quotas.js';
 import { CLASSES, type Algorithm, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapObject, type Stratum } from './types.js';
 
-// the figures' per-object arithmetic: objects share few distinct values, each pair computed once
-const addM = memoised(add);
-const subM = memoised(sub);
-const mulM = memoised(mul);
 
 // ---------------------------------------------------------------------------------------------
 // input: a draw as the fairness figures need it (from evidence, a plan, or the facts stored at draw time)
@@ -182,111 +178,242 @@ export interface GroupKey {
   tier: string | null;
 }
 
+/** Bytes a[as, ae) against b[bs, be): negative, 0 or positive, as UTF-8 (code point) order. */
+function compareAt(a: Uint8Array, as: number, ae: number, b: Uint8Array, bs: number, be: number): number {
+  const la = ae - as;
+  const lb = be - bs;
+  const n = la < lb ? la : lb;
+  for (let i = 0; i < n; i++) {
+    const d = a[as + i]! - b[bs + i]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/** Whether a[as, as + len) and b[bs, bs + len) hold the same bytes. */
+function equalAt(a: Uint8Array, as: number, b: Uint8Array, bs: number, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a[as + k] !== b[bs + k]) return false;
+  return true;
+}
+
+/** Whether the ids of a list are strictly ascending (in byte order). */
+function isAscending(l: IdList): boolean {
+  const { bytes, ends } = l;
+  for (let i = 1; i < ends.length; i++) {
+    if (compareAt(bytes, idStart(ends, i - 1), ends[i - 1]!, bytes, idStart(ends, i), ends[i]!) >= 0) return false;
+  }
+  return true;
+}
+
+/** The indexes of a list in ascending id order (equal ids by index). */
+function sortedOrder(l: IdList): Int32Array {
+  const { bytes, ends } = l;
+  const start = (i: number) => idStart(ends, i);
+  return Int32Array.from({ length: ends.length }, (_, k) => k).sort((a, b) => compareAt(bytes, start(a), ends[a]!, bytes, start(b), ends[b]!) || a - b);
+}
+
 /**
  * The objects (by id) and groups (own county, class, stratum tier) of the draws one report
  * reads, each numbered once, so that quarters and years link them by number.
+ *
+ * Ids are compared as UTF-8 bytes (IdList): the ids of the universe are kept in ascending byte
+ * order, and a draw's members, which come in that order (a snapshot's, spec §7), are numbered
+ * by one merge against them: mostly equal ids, no string made or hashed per id (issue 13). The
+ * id of a number is decoded only when asked for (the never-inspected list, the simulation).
  */
 export class Universe {
-  readonly ids: string[] = [];
+  /** the lists numbered, each with the first number it added and the indexes of the ids it added (null: all, in order) */
+  private readonly lists: { list: IdList; first: number; added: Int32Array | null }[] = [];
+  private count = 0;
+  /** the ids seen, in ascending byte order, and their numbers */
+  private sorted: IdList = { bytes: new Uint8Array([0x5b, 0x5d]), ends: new Uint32Array(0) };
+  private sortedNums = new Int32Array(0);
   readonly groups: GroupKey[] = [];
-  /** the ids in ascending (UTF-16) order and their numbers: a sorted list is numbered by one merge */
-  private sorted: string[] = [];
-  private sortedNums: number[] = [];
   private readonly groupIx = new Map<string, number>();
+  private decoded: string[] = [];
 
-  /**
-   * The numbers of these ids, new ones added. A snapshot's ids come sorted (spec §7) and the
-   * quarters' rosters are nearly the same, so a draw's members are numbered by walking them
-   * beside the ids seen so far, mostly by equality: no hash of 100k strings per draw. A list in
-   * another order is numbered in sorted order (`ordered` false: the numbers come back in that
-   * order, for callers that do not need the list's own, such as a draw's picks).
-   */
-  numbers(list: readonly string[], ordered = true): Int32Array {
-    let sortedList = list;
-    let order: Int32Array | null = null;
-    for (let i = 1; i < list.length; i++) {
-      if (list[i - 1]! < list[i]!) continue;
-      if (ordered) order = Int32Array.from(list.keys()).sort((a, b) => (list[a]! < list[b]! ? -1 : list[a]! > list[b]! ? 1 : a - b));
-      else sortedList = [...list].sort();
-      break;
-    }
-    const n = list.length;
-    const out = new Int32Array(n);
-    if (!this.ids.length && sortedList === list && !order) {
-      // the first list, ascending without repeats: numbered in its own order
-      const nums = new Array<number>(n);
-      for (let i = 0; i < n; i++) {
-        this.ids.push(list[i]!);
-        nums[i] = out[i] = i;
-      }
-      this.sorted = this.ids.slice();
-      this.sortedNums = nums;
+  /** The numbers of these ids (strings, or UTF-8 as stored), in the list's order; new ids are added. */
+  numbers(input: IdList | readonly string[]): Int32Array {
+    const list = isIdList(input) ? input : idList(input);
+    const n = list.ends.length;
+    const first = this.count;
+    if (!this.sorted.ends.length && isAscending(list)) {
+      // the first list, ascending without repeats: numbered in its own order, and it is the sorted list
+      const out = new Int32Array(n);
+      for (let i = 0; i < n; i++) out[i] = first + i;
+      this.lists.push({ list, first, added: null });
+      this.count += n;
+      this.sorted = list;
+      this.sortedNums = out.slice();
       return out;
     }
+    // a list that is not strictly ascending (repeats, or not in snapshot order) is walked in sorted order
+    const w = this.walk(list, null) ?? this.walk(list, sortedOrder(list));
+    if (w!.addedAt.length) {
+      this.lists.push({ list, first, added: Int32Array.from(w!.addedAt) });
+      this.count += w!.addedAt.length;
+      this.merge(list, w!.addedAt, w!.addedBefore, first);
+    }
+    return w!.out;
+  }
+
+  /**
+   * The merge of a list against the sorted ids: its numbers, and the ids it adds with how many
+   * known ids sort before each. Walked in the list's order (order null: null when that order
+   * is not strictly ascending) or in the order given. Runs of ids equal to a run of known ones
+   * (the quarters' rosters are nearly the same) are matched a block at a time.
+   */
+  private walk(list: IdList, order: Int32Array | null): { out: Int32Array; addedAt: number[]; addedBefore: number[] } | null {
+    const { bytes, ends } = list;
+    const n = ends.length;
     const S = this.sorted;
+    const SB = S.bytes;
+    const SE = S.ends;
     const SN = this.sortedNums;
-    // ids not seen before, with where they go in the sorted list
-    const added: { at: number; id: string; num: number }[] = [];
+    const sn = SE.length;
+    const first = this.count;
+    const out = new Int32Array(n);
+    const addedAt: number[] = [];
+    const addedBefore: number[] = [];
+    const BLOCK = 32;
     let j = 0;
-    let lastId: string | undefined;
-    let lastNum = -1;
-    for (let x = 0; x < n; x++) {
-      const i = order ? order[x]! : x;
-      const id = order ? list[i]! : sortedList[i]!;
-      if (id !== lastId) {
-        if (j < S.length && S[j] === id) {
-          lastNum = SN[j++]!;
-        } else {
-          while (j < S.length && S[j]! < id) j++;
-          if (j < S.length && S[j] === id) {
-            lastNum = SN[j++]!;
-          } else {
-            lastNum = this.ids.length;
-            this.ids.push(id);
-            added.push({ at: j, id, num: lastNum });
+    let prev = -1;
+    for (let x = 0; x < n; ) {
+      if (!order && x + BLOCK <= n && j + BLOCK <= sn) {
+        const ls = idStart(ends, x);
+        const ss = idStart(SE, j);
+        const len = ends[x + BLOCK - 1]! - ls;
+        if (len === SE[j + BLOCK - 1]! - ss && equalAt(bytes, ls, SB, ss, len)) {
+          let t = 0;
+          while (t < BLOCK && ends[x + t]! - ls === SE[j + t]! - ss) t++;
+          if (t === BLOCK) {
+            // the same ids as the known run (strictly ascending, and after the one before)
+            for (t = 0; t < BLOCK; t++) out[x + t] = SN[j + t]!;
+            x += BLOCK;
+            j += BLOCK;
+            prev = x - 1;
+            continue;
           }
         }
-        lastId = id;
       }
-      out[i] = lastNum;
-    }
-    if (added.length) {
-      const ids: string[] = [];
-      const nums: number[] = [];
-      let from = 0;
-      for (const a of added) {
-        for (; from < a.at; from++) {
-          ids.push(S[from]!);
-          nums.push(SN[from]!);
+      const i = order ? order[x]! : x;
+      const is = idStart(ends, i);
+      const ie = ends[i]!;
+      if (prev >= 0) {
+        const c = compareAt(bytes, idStart(ends, prev), ends[prev]!, bytes, is, ie);
+        if (c >= 0 && !order) return null;
+        if (c === 0) {
+          out[i] = out[prev]!;
+          x++;
+          continue;
         }
-        ids.push(a.id);
-        nums.push(a.num);
       }
-      for (; from < S.length; from++) {
-        ids.push(S[from]!);
-        nums.push(SN[from]!);
+      let c = 1;
+      while (j < sn && (c = compareAt(SB, idStart(SE, j), SE[j]!, bytes, is, ie)) < 0) j++;
+      if (j < sn && c === 0) {
+        out[i] = SN[j++]!;
+      } else {
+        out[i] = first + addedAt.length;
+        addedAt.push(i);
+        addedBefore.push(j);
       }
-      this.sorted = ids;
-      this.sortedNums = nums;
+      prev = i;
+      x++;
     }
-    return out;
+    return { out, addedAt, addedBefore };
+  }
+
+  /** The sorted ids with the new ones (ascending, each after `before` known ids) merged in, in the IdList layout. */
+  private merge(list: IdList, addedAt: number[], addedBefore: number[], firstNew: number): void {
+    const S = this.sorted;
+    const SN = this.sortedNums;
+    const sn = S.ends.length;
+    let addedBytes = 0;
+    for (const i of addedAt) addedBytes += list.ends[i]! - idStart(list.ends, i) + 3;
+    const total = sn + addedAt.length;
+    const bytes = new Uint8Array(Math.max(S.bytes.length, 4) + addedBytes);
+    const ends = new Uint32Array(total);
+    const nums = new Int32Array(total);
+    bytes[0] = 0x5b;
+    bytes[1] = 0x22;
+    let at = 2;
+    let k = 0;
+    let from = 0;
+    const separate = () => {
+      if (k === 0) return;
+      bytes[at++] = 0x22;
+      bytes[at++] = 0x2c;
+      bytes[at++] = 0x22;
+    };
+    // a run of known ids is copied with the separators between them
+    const copyKnown = (to: number) => {
+      if (to <= from) return;
+      separate();
+      const b0 = idStart(S.ends, from);
+      const b1 = S.ends[to - 1]!;
+      bytes.set(S.bytes.subarray(b0, b1), at);
+      for (let x = from; x < to; x++) {
+        ends[k] = at + S.ends[x]! - b0;
+        nums[k++] = SN[x]!;
+      }
+      at += b1 - b0;
+      from = to;
+    };
+    const lb = list.bytes;
+    addedAt.forEach((i, a) => {
+      copyKnown(addedBefore[a]!);
+      separate();
+      for (let b = idStart(list.ends, i), e = list.ends[i]!; b < e; b++) bytes[at++] = lb[b]!;
+      ends[k] = at;
+      nums[k++] = firstNew + a;
+    });
+    copyKnown(sn);
+    bytes[at++] = 0x22;
+    bytes[at++] = 0x5d;
+    this.sorted = { bytes: bytes.subarray(0, at), ends };
+    this.sortedNums = nums;
   }
 
   numberOf(id: string): number | undefined {
+    const key = idList([id]);
+    const S = this.sorted;
     let lo = 0;
-    let hi = this.sorted.length - 1;
+    let hi = S.ends.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const v = this.sorted[mid]!;
-      if (v === id) return this.sortedNums[mid];
-      if (v < id) lo = mid + 1;
+      const c = compareAt(S.bytes, idStart(S.ends, mid), S.ends[mid]!, key.bytes, 2, key.ends[0]!);
+      if (c === 0) return this.sortedNums[mid];
+      if (c < 0) lo = mid + 1;
       else hi = mid - 1;
     }
     return undefined;
   }
 
+  /** The id of number u. */
+  idOf(u: number): string {
+    let id = this.decoded[u];
+    if (id === undefined) {
+      // the last list whose first number is at most u added it
+      let lo = 0;
+      let hi = this.lists.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (this.lists[mid]!.first <= u) lo = mid;
+        else hi = mid - 1;
+      }
+      const l = this.lists[lo]!;
+      id = this.decoded[u] = idAt(l.list, l.added ? l.added[u - l.first]! : u - l.first);
+    }
+    return id;
+  }
+
+  /** Every id, by number. */
+  get ids(): string[] {
+    return Array.from({ length: this.size }, (_, u) => this.idOf(u));
+  }
+
   get size(): number {
-    return this.ids.length;
+    return this.count;
   }
 
   group(region: string, cls: ObjClass, tier: string | null): number {
@@ -331,19 +458,31 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
   const pos = new Map(strata.map((st, i) => [st.key, i]));
   const posOf = d.strata.map((s) => pos.get(skey(s.region, s.class, s.tier))!);
   const m = d.members;
-  const n = m.ids.length;
+  const n = idCount(m.ids);
+  if (m.places.length !== 3 * n) throw new RangeError(`draw members: ${d.id} has ${n} ids and ${m.places.length / 3} places`);
   const stratum = new Int32Array(n);
   const pooled = new Uint8Array(n);
+  const posIx = Int32Array.from(posOf);
+  const places = m.places;
+  const strataN = posIx.length;
+  const regionsN = m.regions.length;
+  const reasonsN = m.reasons.length;
   for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const k = posOf[m.places[j]!];
-    if (k === undefined || m.regions[m.places[j + 1]!] === undefined || (m.places[j + 2]! > 0 && m.reasons[m.places[j + 2]! - 1] === undefined)) {
-      throw new RangeError(`draw members: member ${i} of ${d.id} points outside the draw`);
-    }
-    stratum[i] = k;
-    pooled[i] = m.places[j + 2] === 0 ? 1 : 0;
+    const s = places[j]!;
+    const why = places[j + 2]!;
+    if (s >= strataN || places[j + 1]! >= regionsN || why > reasonsN) throw new RangeError(`draw members: member ${i} of ${d.id} points outside the draw`);
+    stratum[i] = posIx[s]!;
+    pooled[i] = why === 0 ? 1 : 0;
+  }
+  const u = uni.numbers(m.ids);
+  const picks = new Int32Array(m.picks.length);
+  for (let i = 0; i < picks.length; i++) {
+    const p = m.picks[i]!;
+    if (p >= n) throw new RangeError(`draw members: pick ${i} of ${d.id} points outside the draw`);
+    picks[i] = u[p]!;
   }
   return {
-    d, strata, u: uni.numbers(m.ids), stratum, pooled, picks: uni.numbers(d.tasks.map((t) => t.objectId), false),
+    d, strata, u, stratum, pooled, picks,
     groupOf: new Int32Array(strata.length * m.regions.length).fill(-1),
   };
 }
@@ -469,9 +608,10 @@ class Overlaps {
   }
 }
 
-/** Chances by o's last routine stratum G and the one before it F (none: −1): every o that shares both shares its chance. */
+/** Chances by o's last routine stratum G and the one before it F (none: −1): every o that shares both shares its chance, numbered once. */
 class ChanceMemo {
-  private readonly memo = new Map<number, Frac>();
+  private readonly memo = new Map<number, number>();
+  readonly chances: Frac[] = [];
   private readonly offset: number[] = [];
   private readonly total: number;
   constructor(stages: Stage[]) {
@@ -485,16 +625,19 @@ class ChanceMemo {
   key(gs: number, gk: number, fs: number, fk: number): number {
     return (this.offset[gs]! + gk) * (this.total + 1) + (fs < 0 ? 0 : this.offset[fs]! + fk + 1);
   }
-  get(k: number): Frac | undefined {
+  get(k: number): number | undefined {
     return this.memo.get(k);
   }
-  set(k: number, p: Frac): void {
-    this.memo.set(k, p);
+  set(k: number, p: Frac): number {
+    const i = this.chances.length;
+    this.chances.push(p);
+    this.memo.set(k, i);
+    return i;
   }
 }
 
-/** The exact probability that the quarter's routine draws select object u (the model above); undefined when u is in no routine pool. */
-function routineChance(stages: Stage[], u: number, memo: ChanceMemo, overlaps: Overlaps): Frac | undefined {
+/** The exact probability that the quarter's routine draws select object u (the model above), as its number in memo.chances; −1 when u is in no routine pool. */
+function routineChance(stages: Stage[], u: number, memo: ChanceMemo, overlaps: Overlaps): number {
   // G: the last stage whose pre-pool holds u; F: the last one before G that does
   let gs = -1;
   let fs = -1;
@@ -503,12 +646,12 @@ function routineChance(stages: Stage[], u: number, memo: ChanceMemo, overlaps: O
     if (gs < 0) gs = i;
     else fs = i;
   }
-  if (gs < 0) return undefined;
+  if (gs < 0) return -1;
   const gk = stages[gs]!.pre[u]!;
   const fk = fs < 0 ? -1 : stages[fs]!.pre[u]!;
   const mk = memo.key(gs, gk, fs, fk);
   const hit = memo.get(mk);
-  if (hit) return hit;
+  if (hit !== undefined) return hit;
 
   const pF = fs >= 0 ? frac(selectedOf(stages[fs]!, fk), stages[fs]!.preSize[fk]!) : ZERO;
   let p: Frac;
@@ -538,8 +681,7 @@ function routineChance(stages: Stage[], u: number, memo: ChanceMemo, overlaps: O
     });
     p = add(pF, mul(sub(ONE, pF), sum(terms)));
   }
-  memo.set(mk, p);
-  return p;
+  return memo.set(mk, p);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,21 +711,43 @@ export interface ObjectChance {
 }
 
 /**
- * The quarter's objects, by number (below `size`): in a population of a draw of the quarter
- * (`has`), with the record of the last routine draw that has them (else the last draw): group,
- * name, and the figures of ObjectChance.
+ * What the objects of a quarter that share every figure share: a routine population or not, a
+ * routine pool or not, the group (of the last routine draw that has them, else the last draw)
+ * and the figures of ObjectChance. A quarter's 100k objects have a few hundred kinds, so every
+ * sum and product over objects is taken once per kind, times its count (issue 13).
  */
+export interface ObjectKind {
+  routine: boolean;
+  eligible: boolean;
+  group: number;
+  p: Frac;
+  stay: Frac;
+  expected: Frac;
+}
+
+/** The quarter's objects, by number (below `size`): the kind of each (−1: in no population of a draw of the quarter), its selections and name. */
 export interface QuarterObjects {
   size: number;
-  has: Uint8Array;
-  routine: Uint8Array;
-  eligible: Uint8Array;
-  group: Int32Array;
+  kind: Int32Array;
+  kinds: ObjectKind[];
+  /** names by number, where a draw gave them ('' or missing otherwise) */
   names: string[];
-  p: Frac[];
-  stay: Frac[];
-  expected: Frac[];
   selected: Int32Array;
+}
+
+/** Kinds numbered by a numeric key: one Map look-up per object, no figure computed twice. */
+class KindTable {
+  readonly kinds: ObjectKind[] = [];
+  private readonly byKey = new Map<number, number>();
+  get(key: number): number | undefined {
+    return this.byKey.get(key);
+  }
+  add(key: number, k: ObjectKind): number {
+    const i = this.kinds.length;
+    this.byKey.set(key, i);
+    this.kinds.push(k);
+    return i;
+  }
 }
 
 export interface GroupRow {
@@ -646,39 +810,51 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   const stages = buildStages(ixs.filter((x) => x.d.kind === 'routine'), size);
   const tiers = ordered.length ? ordered[ordered.length - 1]!.rules.tiers.map((t) => t.code) : [];
   const tiered = ordered.length ? [...ordered[ordered.length - 1]!.rules.tiered] : [];
-  const o: QuarterObjects = {
-    size, has: new Uint8Array(size), routine: new Uint8Array(size), eligible: new Uint8Array(size), group: new Int32Array(size).fill(-1),
-    names: new Array<string>(size), p: new Array<Frac>(size), stay: new Array<Frac>(size), expected: new Array<Frac>(size), selected: new Int32Array(size),
-  };
-
-  // every object of every population; its record and group from the last routine draw that has it
+  // every object of every population; its group from the last routine draw that has it (else the last draw)
+  const has = new Uint8Array(size);
+  const routine = new Uint8Array(size);
+  const group = new Int32Array(size).fill(-1);
+  const names: string[] = [];
   for (const ix of ixs) {
-    const routine = ix.d.kind === 'routine';
-    const names = ix.d.names;
+    const isRoutine = ix.d.kind === 'routine';
+    const dn = ix.d.names;
     for (let i = 0; i < ix.u.length; i++) {
       const u = ix.u[i]!;
-      if (o.has[u] && !routine && o.routine[u]) continue;
-      o.has[u] = 1;
-      if (routine) o.routine[u] = 1;
-      o.group[u] = memberGroup(ix, i, universe);
-      o.names[u] = names?.[i] ?? '';
+      if (has[u] && !isRoutine && routine[u]) continue;
+      has[u] = 1;
+      if (isRoutine) routine[u] = 1;
+      group[u] = memberGroup(ix, i, universe);
+      if (dn) names[u] = dn[i] ?? '';
     }
   }
+  // each object's kind: its routine chance (numbered by the memo), group and routine flag, then
+  // each directional draw whose pool holds it
   const memo = new ChanceMemo(stages);
   const overlaps = new Overlaps(stages);
+  const table = new KindTable();
+  const kind = new Int32Array(size).fill(-1);
+  const groups = universe.groups.length + 1;
   const stayOf = new Map<Frac, Frac>();
   for (let u = 0; u < size; u++) {
-    if (!o.has[u]) continue;
-    const p = routineChance(stages, u, memo, overlaps) ?? null;
-    o.eligible[u] = p ? 1 : 0;
-    const pu = p ?? ZERO;
-    let stay = stayOf.get(pu);
-    if (!stay) stayOf.set(pu, (stay = subM(ONE, pu)));
-    o.p[u] = pu;
-    o.stay[u] = stay;
-    o.expected[u] = pu;
+    if (!has[u]) continue;
+    const c = routineChance(stages, u, memo, overlaps);
+    const r = routine[u]!;
+    const g = group[u]!;
+    const key = ((c + 1) * groups + g) * 2 + r;
+    const k = table.get(key);
+    if (k !== undefined) {
+      kind[u] = k;
+      continue;
+    }
+    const p = c < 0 ? ZERO : memo.chances[c]!;
+    let stay = stayOf.get(p);
+    if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
+    kind[u] = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
   }
   const perDraw: DrawStratumRow[] = [];
+  let dirStrata = 0;
+  for (const ix of ixs) dirStrata += ix.d.kind === 'directional' ? ix.strata.length : 0;
+  let dirAt = 0;
   for (const ix of ixs) {
     const chance = ix.strata.map((st) => {
       const s = st.s;
@@ -687,35 +863,53 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
         drawId: ix.d.id, level: ix.d.level, kind: ix.d.kind, region: s.region, class: s.class, tier: s.tier,
         quota: s.quota, credited: s.credited ?? 0, pool: s.pool, selected: s.selected, probability: pr,
       });
-      return pr && { pr, miss: subM(ONE, pr) };
+      return pr && { pr, miss: sub(ONE, pr) };
     });
     if (ix.d.kind === 'directional') {
-      // a directional draw: its own selected/pool for every object of its pool
+      // a directional draw: its own selected/pool for every object of its pool (a kind of its own)
       for (let i = 0; i < ix.u.length; i++) {
         const c = chance[ix.stratum[i]!];
         if (!c || !ix.pooled[i]) continue;
         const u = ix.u[i]!;
-        o.expected[u] = addM(o.expected[u]!, c.pr);
-        o.stay[u] = mulM(o.stay[u]!, c.miss);
+        const was = kind[u]!;
+        const key = -1 - (was * dirStrata + dirAt + ix.stratum[i]!);
+        const k = table.kinds[was]!;
+        kind[u] = table.get(key) ?? table.add(key, { ...k, expected: add(k.expected, c.pr), stay: mul(k.stay, c.miss) });
       }
+      dirAt += ix.strata.length;
     }
-    for (const u of ix.picks) if (o.has[u]) o.selected[u]!++;
   }
+  const selected = new Int32Array(size);
+  for (const ix of ixs) for (const u of ix.picks) if (has[u]) selected[u]!++;
+  const o: QuarterObjects = { size, kind, kinds: table.kinds, names, selected };
   return {
     quarter, draws: ordered.map((d) => ({ id: d.id, level: d.level, kind: d.kind, algorithm: d.algorithm })), tiers, tiered,
     universe, objects: o, groups: groupRows(o, universe, tiers), perDraw, stages,
   };
 }
 
+/** Each kind's count of objects. */
+function kindCounts(o: QuarterObjects): Int32Array {
+  const n = new Int32Array(o.kinds.length);
+  for (let u = 0; u < o.size; u++) if (o.kind[u]! >= 0) n[o.kind[u]!]!++;
+  return n;
+}
+
+/** Add f, `times` times, to counts (by identity). */
+function countTimes(counts: Map<Frac, number>, f: Frac, times: number): void {
+  counts.set(f, (counts.get(f) ?? 0) + times);
+}
+
 /** One object's figures in a quarter (undefined: in none of its populations). */
 export function objectChance(q: QuarterFairness, id: string): ObjectChance | undefined {
   const u = q.universe.numberOf(id);
   const o = q.objects;
-  if (u === undefined || u >= o.size || !o.has[u]) return undefined;
-  const g = q.universe.groups[o.group[u]!]!;
+  if (u === undefined || u >= o.size || o.kind[u]! < 0) return undefined;
+  const k = o.kinds[o.kind[u]!]!;
+  const g = q.universe.groups[k.group]!;
   return {
-    id, name: o.names[u]!, region: g.region, class: g.class, tier: g.tier, routine: o.routine[u] === 1, eligible: o.eligible[u] === 1,
-    p: o.p[u]!, stay: o.stay[u]!, expected: o.expected[u]!, selected: o.selected[u]!,
+    id, name: o.names[u] ?? '', region: g.region, class: g.class, tier: g.tier, routine: k.routine, eligible: k.eligible,
+    p: k.p, stay: k.stay, expected: k.expected, selected: o.selected[u]!,
   };
 }
 
@@ -726,30 +920,38 @@ function sortRows<T extends { region: string; class: ObjClass; tier: string | nu
 }
 
 function groupRows(o: QuarterObjects, uni: Universe, tiers: string[]): GroupRow[] {
+  const count = kindCounts(o);
   const acc = new Map<number, { row: GroupRow; expected: Map<Frac, number>; ps: Map<Frac, number> }>();
-  for (let u = 0; u < o.size; u++) {
-    if (!o.routine[u]) continue;
-    const k = o.group[u]!;
-    let a = acc.get(k);
+  const row = (g: number) => {
+    let a = acc.get(g);
     if (!a) {
-      const g = uni.groups[k]!;
-      a = { row: { region: g.region, class: g.class, tier: g.tier, population: 0, eligible: 0, probability: null, uniform: true, expected: ZERO, selected: 0 }, expected: new Map(), ps: new Map() };
-      acc.set(k, a);
+      const G = uni.groups[g]!;
+      a = { row: { region: G.region, class: G.class, tier: G.tier, population: 0, eligible: 0, probability: null, uniform: true, expected: ZERO, selected: 0 }, expected: new Map(), ps: new Map() };
+      acc.set(g, a);
     }
-    a.row.population++;
-    countIn(a.expected, o.expected[u]!);
-    a.row.selected += o.selected[u]!;
-    if (o.eligible[u]) {
-      a.row.eligible++;
-      countIn(a.ps, o.p[u]!);
+    return a;
+  };
+  o.kinds.forEach((k, i) => {
+    const n = count[i]!;
+    if (!k.routine || !n) return;
+    const a = row(k.group);
+    a.row.population += n;
+    countTimes(a.expected, k.expected, n);
+    if (k.eligible) {
+      a.row.eligible += n;
+      countTimes(a.ps, k.p, n);
     }
+  });
+  for (let u = 0; u < o.size; u++) {
+    const k = o.kind[u]!;
+    if (k >= 0 && o.selected[u] && o.kinds[k]!.routine) row(o.kinds[k]!.group).row.selected += o.selected[u]!;
   }
-  for (const { row, expected, ps } of acc.values()) {
-    row.expected = countedSum(expected);
+  for (const { row: r, expected, ps } of acc.values()) {
+    r.expected = countedSum(expected);
     if (!ps.size) continue;
-    row.probability = div(countedSum(ps), frac(row.eligible));
+    r.probability = div(countedSum(ps), frac(r.eligible));
     const [first] = ps.keys();
-    row.uniform = [...ps.keys()].every((p) => eq(p, first!));
+    r.uniform = [...ps.keys()].every((p) => eq(p, first!));
   }
   return sortRows([...acc.values()].map((a) => a.row), tiers);
 }
@@ -776,14 +978,17 @@ function aligned(quarters: QuarterFairness[]): Aligned {
   };
 }
 
-/** Visit each object of each quarter, in quarter order, under the common numbering: f(its number, quarter, its number in the quarter, its group's number). */
-function eachAligned(quarters: QuarterFairness[], al: Aligned, f: (v: number, q: QuarterFairness, u: number, group: number) => void): void {
+/** Visit each object of each quarter, in quarter order, under the common numbering: f(its number, the quarter's index, its number in the quarter, its kind, its group's number). */
+function eachAligned(quarters: QuarterFairness[], al: Aligned, f: (v: number, qi: number, u: number, kind: number, group: number) => void): void {
   quarters.forEach((q, qi) => {
     const o = q.objects;
     const ids = al.ids[qi];
     const groups = al.groups[qi];
     for (let u = 0; u < o.size; u++) {
-      if (o.has[u]) f(ids ? ids[u]! : u, q, u, groups ? groups[o.group[u]!]! : o.group[u]!);
+      const k = o.kind[u]!;
+      if (k < 0) continue;
+      const g = o.kinds[k]!.group;
+      f(ids ? ids[u]! : u, qi, u, k, groups ? groups[g]! : g);
     }
   });
 }
@@ -808,19 +1013,22 @@ export interface YearRow {
 const groupKey = (o: GroupKey) => skey(o.region, o.class, o.tier);
 
 export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[] {
-  // per enterprise (common number): its last routine group, Σ expected, Σ selected
+  // per enterprise (common number): its last routine group, its routine kind in each quarter, Σ selected
   const al = aligned(quarters);
-  const last = new Int32Array(al.uni.size).fill(-1);
-  const expected: Frac[] = new Array(al.uni.size);
-  const selected = new Int32Array(al.uni.size);
-  eachAligned(quarters, al, (v, q, u, g) => {
-    if (!q.objects.routine[u]) return;
+  const size = al.uni.size;
+  const last = new Int32Array(size).fill(-1);
+  const kindIn = quarters.map(() => new Int32Array(size).fill(-1));
+  const selected = new Int32Array(size);
+  eachAligned(quarters, al, (v, qi, u, k, g) => {
+    const q = quarters[qi]!;
+    if (!q.objects.kinds[k]!.routine) return;
     last[v] = g;
-    expected[v] = addM(expected[v] ?? ZERO, q.objects.expected[u]!);
+    kindIn[qi]![v] = k;
     selected[v]! += q.objects.selected[u]!;
   });
-  const rows = new Map<number, { row: YearRow; sums: Map<Frac, number> }>();
-  for (let v = 0; v < last.length; v++) {
+  // per row: its enterprises counted by kind in each quarter (Σ expected is a sum: taken by kind)
+  const rows = new Map<number, { row: YearRow; counts: Int32Array[] }>();
+  for (let v = 0; v < size; v++) {
     const g = last[v]!;
     if (g < 0) continue;
     let r = rows.get(g);
@@ -828,14 +1036,22 @@ export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[
       const G = al.uni.groups[g]!;
       const k = groupKey(G);
       const quarterP = quarters.map((q) => q.groups.find((x) => groupKey(x) === k)?.probability ?? null);
-      r = { row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 }, sums: new Map() };
+      r = {
+        row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 },
+        counts: quarters.map((q) => new Int32Array(q.objects.kinds.length)),
+      };
       rows.set(g, r);
     }
     r.row.population++;
-    countIn(r.sums, expected[v]!);
     r.row.selected += selected[v]!;
+    for (let qi = 0; qi < quarters.length; qi++) {
+      const k = kindIn[qi]![v]!;
+      if (k >= 0) r.counts[qi]![k]!++;
+    }
   }
-  for (const { row, sums } of rows.values()) {
+  for (const { row, counts } of rows.values()) {
+    const sums = new Map<Frac, number>();
+    counts.forEach((c, qi) => c.forEach((n, k) => n && countTimes(sums, quarters[qi]!.objects.kinds[k]!.expected, n)));
     row.expected = countedSum(sums);
     row.expectedPerEnterprise = div(row.expected, frac(row.population));
     row.actualPerEnterprise = frac(row.selected, row.population);
@@ -911,50 +1127,65 @@ export interface NeverSummary {
 
 /** The enterprises of the span's populations never selected; opts.rows false: the counts only (rows null). */
 export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolean } = { rows: true }): { rows: NeverRow[] | null; summary: NeverSummary[] } {
-  // per enterprise (common number): its last record (quarter, number in it, group), quarters, Π stay, Σ selected
+  // per enterprise (common number): its last record (quarter, number in it, group), Σ selected,
+  // and its path: the kinds it had, quarter by quarter, numbered once (Π stay is taken per path)
   const al = aligned(quarters);
   const size = al.uni.size;
   const lastQ = new Int32Array(size).fill(-1);
   const lastU = new Int32Array(size);
   const lastG = new Int32Array(size);
-  const count = new Int32Array(size);
-  const chance: Frac[] = new Array(size);
   const selected = new Int32Array(size);
-  const qIndex = new Map(quarters.map((q, i) => [q, i]));
-  eachAligned(quarters, al, (v, q, u, g) => {
-    lastQ[v] = qIndex.get(q)!;
+  const path = new Int32Array(size).fill(-1);
+  const kindBase: number[] = [];
+  let allKinds = 0;
+  for (const q of quarters) {
+    kindBase.push(allKinds);
+    allKinds += q.objects.kinds.length;
+  }
+  const paths: { chance: Frac; quarters: number }[] = [];
+  const pathOf = new Map<number, number>();
+  eachAligned(quarters, al, (v, qi, u, k, g) => {
+    lastQ[v] = qi;
     lastU[v] = u;
     lastG[v] = g;
-    count[v]!++;
-    chance[v] = mulM(chance[v] ?? ONE, q.objects.stay[u]!);
-    selected[v]! += q.objects.selected[u]!;
+    selected[v]! += quarters[qi]!.objects.selected[u]!;
+    const from = path[v]!;
+    const key = (from + 1) * allKinds + kindBase[qi]! + k;
+    let to = pathOf.get(key);
+    if (to === undefined) {
+      const stay = quarters[qi]!.objects.kinds[k]!.stay;
+      const before = from < 0 ? null : paths[from]!;
+      pathOf.set(key, (to = paths.length));
+      paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1 });
+    }
+    path[v] = to;
   });
+  const flaggedPath = paths.map((p) => cmp(p.chance, REVIEW_BELOW) < 0);
+  // by (region, class) of the last group: the enterprises counted by path, all and never selected
+  const sums = new Map<string, Map<ObjClass, { s: NeverSummary; all: Map<number, number> }>>();
   const rows: NeverRow[] = [];
-  // by (region, class): region → class → summary and its chances counted
-  const sums = new Map<string, Map<ObjClass, { s: NeverSummary; chances: Map<Frac, number> }>>();
-  const below = new Map<Frac, boolean>();
   for (let v = 0; v < size; v++) {
     if (lastQ[v]! < 0) continue;
     const G = al.uni.groups[lastG[v]!]!;
     let byClass = sums.get(G.region);
     if (!byClass) sums.set(G.region, (byClass = new Map()));
     let e = byClass.get(G.class);
-    if (!e) byClass.set(G.class, (e = { s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, chances: new Map() }));
-    const c = chance[v]!;
+    if (!e) byClass.set(G.class, (e = { s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, all: new Map() }));
+    const pv = path[v]!;
     e.s.population++;
-    countIn(e.chances, c);
+    e.all.set(pv, (e.all.get(pv) ?? 0) + 1);
     if (selected[v]) continue;
-    let flagged = below.get(c);
-    if (flagged === undefined) below.set(c, (flagged = cmp(c, REVIEW_BELOW) < 0));
     e.s.never++;
-    if (flagged) e.s.flagged++;
+    if (flaggedPath[pv]) e.s.flagged++;
     if (opts.rows) {
       const q = quarters[lastQ[v]!]!;
-      rows.push({ id: al.uni.ids[v]!, name: q.objects.names[lastU[v]!]!, region: G.region, class: G.class, tier: G.tier, quarters: count[v]!, chance: c, flagged });
+      rows.push({ id: al.uni.idOf(v), name: q.objects.names[lastU[v]!] ?? '', region: G.region, class: G.class, tier: G.tier, quarters: paths[pv]!.quarters, chance: paths[pv]!.chance, flagged: flaggedPath[pv]! });
     }
   }
   const summary = [...sums.values()].flatMap((m) => [...m.values()]).map((e) => {
-    e.s.expectedNever = countedSum(e.chances);
+    const chances = new Map<Frac, number>();
+    for (const [pv, n] of e.all) countTimes(chances, paths[pv]!.chance, n);
+    e.s.expectedNever = countedSum(chances);
     return e.s;
   });
   summary.sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class));
@@ -1136,7 +1367,8 @@ export function simulationRows(q: QuarterFairness, runs: number, entropy: string
   // selections of each group's eligible routine objects
   const byGroup = new Map<number, number>();
   for (let u = 0; u < o.size; u++) {
-    if (o.has[u] && o.routine[u] && o.eligible[u]) byGroup.set(o.group[u]!, (byGroup.get(o.group[u]!) ?? 0) + (hits.get(q.universe.ids[u]!) ?? 0));
+    const k = o.kind[u]! >= 0 ? o.kinds[o.kind[u]!]! : null;
+    if (k?.routine && k.eligible) byGroup.set(k.group, (byGroup.get(k.group) ?? 0) + (hits.get(q.universe.idOf(u)) ?? 0));
   }
   const rows: SimRow[] = [];
   for (const g of q.groups) {

@@ -65,24 +65,6 @@ export function toNumber(f: Frac): number {
   return Number((f.n * scale) / f.d) / 1e18;
 }
 
-/**
- * A binary operation memoised on its operands' identity: for figures over many objects that
- * share few distinct values (a stratum's objects all have the same chance), so each distinct
- * pair is computed once. Exact: a reduced fraction has one form, so the results are the ones
- * the operation gives.
- */
-export function memoised(op: (a: Frac, b: Frac) => Frac): (a: Frac, b: Frac) => Frac {
-  // weak both ways: a module-level memo keeps nothing alive once the figures are gone
-  const memo = new WeakMap<Frac, WeakMap<Frac, Frac>>();
-  return (a, b) => {
-    let inner = memo.get(a);
-    if (!inner) memo.set(a, (inner = new WeakMap()));
-    let r = inner.get(b);
-    if (!r) inner.set(b, (r = op(a, b)));
-    return r;
-  };
-}
-
 /** Σ of values counted by identity (Σ value × count): a sum over many objects with few distinct values. */
 export function countedSum(counts: ReadonlyMap<Frac, number>): Frac {
   let s = ZERO;
@@ -90,7 +72,3 @@ export function countedSum(counts: ReadonlyMap<Frac, number>): Frac {
   return s;
 }
 
-/** Count one more of `f` (by identity) in `counts`. */
-export function countIn(counts: Map<Frac, number>, f: Frac): void {
-  counts.set(f, (counts.get(f) ?? 0) + 1);
-}

@@ -7,9 +7,99 @@
 import type { FairnessDraw, FairnessObject } from './fairness.js';
 import type { ObjClass } from './types.js';
 
+/**
+ * Ids as UTF-8 bytes laid out as a JSON array of strings, `["a","b"]` (id i is the bytes from
+ * idStart(ends, i) to ends[i]), and where each ends. When no id needs an escape this is the
+ * JSON text draw_members stores: a report reads it as bytes with the ends stored beside it, and
+ * numbers 100k ids per draw by comparing bytes, without making a string of each (issue 13). In
+ * snapshot order, that is code point order (spec §7), which is byte order.
+ */
+export interface IdList {
+  bytes: Uint8Array;
+  /** the end offset (exclusive) in `bytes` of id i: its closing quote */
+  ends: Uint32Array;
+}
+
+/** Where id i of a list starts: after `["`, or after the `","` that follows id i − 1. */
+export const idStart = (ends: Uint32Array, i: number): number => (i > 0 ? ends[i - 1]! + 3 : 2);
+
+const fromUtf8 = new TextDecoder();
+const utf8 = new TextEncoder();
+
+/** The UTF-8 length of a string (a lone surrogate as U+FFFD, 3 bytes, as TextEncoder writes it). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+/**
+ * The ends of the ids in `json` = JSON.stringify(ids), whose UTF-8 is `jsonBytes` long; null
+ * when an id needs an escape there (its bytes in the JSON are then not its UTF-8).
+ */
+export function jsonIdEnds(ids: readonly string[], json: string, jsonBytes: number): Uint32Array | null {
+  if (json.includes('\\')) return null;
+  const ascii = jsonBytes === json.length;
+  const ends = new Uint32Array(ids.length);
+  let at = 1;
+  for (let i = 0; i < ids.length; i++) {
+    // its opening quote and itself; then its closing quote and a comma
+    at += 1 + (ascii ? ids[i]!.length : utf8Length(ids[i]!));
+    ends[i] = at;
+    at += 2;
+  }
+  return ends;
+}
+
+/** The ids as an IdList: their JSON text when no id needs an escape, else their UTF-8 written in that layout. */
+export function idList(ids: readonly string[]): IdList {
+  const json = JSON.stringify(ids);
+  const bytes = utf8.encode(json);
+  const ends = jsonIdEnds(ids, json, bytes.length);
+  if (ends) return { bytes, ends };
+  const raw = ids.map((id) => utf8.encode(id));
+  const out = new Uint8Array(raw.reduce((n, r) => n + r.length + 3, 1));
+  const rawEnds = new Uint32Array(ids.length);
+  out.set([0x5b, 0x22]);
+  let at = 2;
+  raw.forEach((r, i) => {
+    if (i > 0) {
+      out.set([0x22, 0x2c, 0x22], at);
+      at += 3;
+    }
+    out.set(r, at);
+    rawEnds[i] = at += r.length;
+  });
+  out.set([0x22, 0x5d], at);
+  return { bytes: out, ends: rawEnds };
+}
+
+/** Id i of the list. */
+export function idAt(l: IdList, i: number): string {
+  return fromUtf8.decode(l.bytes.subarray(idStart(l.ends, i), l.ends[i]!));
+}
+
+export function idStrings(l: IdList | readonly string[]): string[] {
+  return isIdList(l) ? Array.from(l.ends, (_, i) => idAt(l, i)) : [...l];
+}
+
+export const isIdList = (l: IdList | readonly string[]): l is IdList => !Array.isArray(l);
+
+/** How many ids. */
+export const idCount = (l: IdList | readonly string[]): number => (isIdList(l) ? l.ends.length : l.length);
+
 /** A draw's members: the snapshot objects that fall in one of its strata, in snapshot order. */
 export interface DrawMembers {
-  ids: string[];
+  /** as strings (made from objects) or as bytes (read from draw_members) */
+  ids: readonly string[] | IdList;
   /**
    * Per member three numbers: its stratum (an index into the draw's strata), its own county (an
    * index into `regions`), and 0 when it is in the pool, else 1 + an index into `reasons`.
@@ -17,12 +107,15 @@ export interface DrawMembers {
   places: Uint16Array;
   regions: string[];
   reasons: string[];
+  /** the draw's selections that are members (all, for a draw sj made: a task's object is in its stratum's pool), as member positions, in task order */
+  picks: Uint32Array;
 }
 
 type Placeable = Pick<FairnessObject, 'region' | 'class' | 'tier'>;
 
 export type MemberSource = Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 'strata'> & {
   objects: Iterable<Placeable & Pick<FairnessObject, 'id' | 'excluded'> & { name?: string }>;
+  tasks: readonly { objectId: string }[];
 };
 
 /**
@@ -58,6 +151,25 @@ function indexIn(list: string[], ix: Map<string, number>, v: string): number {
   return i;
 }
 
+/** The positions among the members of the tasks' objects that are members, in task order (the tasks are fewer: they are the map). */
+function picksOf(ids: readonly string[], tasks: MemberSource['tasks']): Uint32Array {
+  const taskAt = new Map<string, number>();
+  for (let k = 0; k < tasks.length; k++) if (!taskAt.has(tasks[k]!.objectId)) taskAt.set(tasks[k]!.objectId, k);
+  const position = new Int32Array(tasks.length).fill(-1);
+  let found = 0;
+  for (let i = 0; i < ids.length && found < taskAt.size; i++) {
+    const k = taskAt.get(ids[i]!);
+    if (k === undefined) continue;
+    position[k] = i;
+    found++;
+  }
+  // an object in two tasks (no draw sj makes has one): its later tasks too
+  if (taskAt.size < tasks.length) tasks.forEach((t, k) => (position[k] = position[taskAt.get(t.objectId)!]!));
+  let n = 0;
+  for (let k = 0; k < position.length; k++) if (position[k]! >= 0) position[n++] = position[k]!;
+  return Uint32Array.from(position.subarray(0, n));
+}
+
 export function membersOf(d: MemberSource, withNames: boolean): { members: DrawMembers; names: string[] | null } {
   const find = stratumFinder(d);
   const regions: string[] = [];
@@ -84,7 +196,7 @@ export function membersOf(d: MemberSource, withNames: boolean): { members: DrawM
   }
   // 16 bits each: far above a province's strata (regions × classes × tiers), counties and reasons
   if (d.strata.length > 0x10000 || regions.length > 0x10000 || reasons.length >= 0xffff) throw new RangeError('draw members: more strata, regions or reasons than 16 bits hold');
-  return { members: { ids, places: places.subarray(0, j), regions, reasons }, names };
+  return { members: { ids, places: places.subarray(0, j), regions, reasons, picks: picksOf(ids, d.tasks) }, names };
 }
 
 export const drawMembers = (d: MemberSource): DrawMembers => membersOf(d, false).members;

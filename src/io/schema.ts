@@ -410,10 +410,9 @@ CREATE INDEX draw_tasks_joint ON draw_tasks(draw_id, region) WHERE joint = 1;
 CREATE INDEX draw_tasks_figures ON draw_tasks(draw_id, region, class, tier, method, joint, object_region, object_id, task_no);
 `,
   // 8: the annual fairness figures read each draw's members (its strata's objects, their county
-  // and exclusion) from one row stored at draw time, not from its evidence (issue 13;
-  // io/draw-members.ts); back-filled from the evidence of the draws made before
-  (db) => {
-    db.exec(`
+  // and exclusion) from one row stored at draw time, not from its evidence (issue 13). Its rows
+  // are now migration 10's: the table is made here as it was, and filled there.
+  `
 CREATE TABLE draw_members (
   draw_id TEXT PRIMARY KEY,
   tiers TEXT NOT NULL,
@@ -422,9 +421,7 @@ CREATE TABLE draw_members (
   ids TEXT NOT NULL,
   places BLOB NOT NULL
 );
-${appendOnly('draw_members')}`);
-    backfillDrawMembers(db);
-  },
+${appendOnly('draw_members')}`,
   // 9: report and check read the results in force of the tasks, and their publication stamps,
   // from covering indexes, without reading their rows (issue 13: a row read per result was a
   // large part of `check --year` at 100k; io/report-figures.ts resultCounts)
@@ -432,6 +429,26 @@ ${appendOnly('draw_members')}`);
 CREATE INDEX results_figures ON results(task_no, date, outcome, fine_fen, rectified, confidential, published_on) WHERE current = 1;
 CREATE INDEX published_figures ON published(task_no, date);
 `,
+  // 10: draw_members also holds where each id ends in its JSON and the draw's selections as
+  // member positions (io/draw-members.ts), so that the annual report reads no task and makes no
+  // string per member (issue 13: reading the tasks' ids and numbering them was half its time at
+  // 100k); rebuilt from the evidence of every draw made before
+  (db) => {
+    db.exec(`
+DROP TABLE draw_members;
+CREATE TABLE draw_members (
+  draw_id TEXT PRIMARY KEY,
+  tiers TEXT NOT NULL,
+  regions TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  ids TEXT NOT NULL,
+  id_ends BLOB,
+  places BLOB NOT NULL,
+  picks BLOB NOT NULL
+);
+${appendOnly('draw_members')}`);
+    backfillDrawMembers(db);
+  },
 ];
 
 /** The SQL functions migrations call, registered on the connection before they run. */
