@@ -38,7 +38,7 @@ interface AnnualFairness {
 }
 
 const fairnessViews = async () => {
-  const [xlsx, text] = await Promise.all([import('../io/fairness-xlsx.js'), import('./fairness.js')]);
+  const [xlsx, text] = await Promise.all([import('../io/fairness-xlsx.js'), import('./fairness-views.js')]);
   return { addFairnessSheets: xlsx.addFairnessSheets, fairnessChartPath: xlsx.fairnessChartPath, fairnessJson: text.fairnessJson, fairnessText: text.fairnessText };
 };
 

@@ -462,18 +462,7 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
   if (m.places.length !== 3 * n) throw new RangeError(`draw members: ${d.id} has ${n} ids and ${m.places.length / 3} places`);
   const stratum = new Int32Array(n);
   const pooled = new Uint8Array(n);
-  const posIx = Int32Array.from(posOf);
-  const places = m.places;
-  const strataN = posIx.length;
-  const regionsN = m.regions.length;
-  const reasonsN = m.reasons.length;
-  for (let i = 0, j = 0; i < n; i++, j += 3) {
-    const s = places[j]!;
-    const why = places[j + 2]!;
-    if (s >= strataN || places[j + 1]! >= regionsN || why > reasonsN) throw new RangeError(`draw members: member ${i} of ${d.id} points outside the draw`);
-    stratum[i] = posIx[s]!;
-    pooled[i] = why === 0 ? 1 : 0;
-  }
+  fillPlaces(d, Int32Array.from(posOf), stratum, pooled);
   const u = uni.numbers(m.ids);
   const picks = new Int32Array(m.picks.length);
   for (let i = 0; i < picks.length; i++) {
@@ -485,6 +474,22 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
     d, strata, u, stratum, pooled, picks,
     groupOf: new Int32Array(strata.length * m.regions.length).fill(-1),
   };
+}
+
+/** Each member's stratum (index into the draw's strata by key) and whether it is in the pool, checked to point inside the draw. */
+function fillPlaces(d: FairnessDraw, posIx: Int32Array, stratum: Int32Array, pooled: Uint8Array): void {
+  const m = d.members;
+  const places = m.places;
+  const strataN = posIx.length;
+  const regionsN = m.regions.length;
+  const reasonsN = m.reasons.length;
+  for (let i = 0, j = 0; i < stratum.length; i++, j += 3) {
+    const s = places[j]!;
+    const why = places[j + 2]!;
+    if (s >= strataN || places[j + 1]! >= regionsN || why > reasonsN) throw new RangeError(`draw members: member ${i} of ${d.id} points outside the draw`);
+    stratum[i] = posIx[s]!;
+    pooled[i] = why === 0 ? 1 : 0;
+  }
 }
 
 /** The group number of member i of ix: its own county, its stratum's class and tier. */
@@ -515,33 +520,11 @@ export interface Stage {
   otherCredit: Int32Array;
 }
 
-function buildStages(routine: DrawIx[], size: number): Stage[] {
-  const earlier = new Uint8Array(size);
-  return routine.map((ix) => {
-    const v2 = ix.d.algorithm !== 'sj-draw/1';
-    const credits = v2 && ix.d.level === 'county';
-    const S = ix.strata.length;
-    const pre = new Int32Array(size).fill(-1);
-    const preSize = new Int32Array(S);
-    const fromEarlier = new Int32Array(S);
-    for (let i = 0; i < ix.u.length; i++) {
-      const u = ix.u[i]!;
-      const k = ix.stratum[i]!;
-      const before = earlier[u] === 1;
-      if (before) fromEarlier[k]!++;
-      // ids are unique in a snapshot (spec §7): one member per object
-      if ((ix.pooled[i] || before) && pre[u] === -1) {
-        pre[u] = k;
-        preSize[k]!++;
-      }
-    }
-    const otherCredit = new Int32Array(S);
-    ix.strata.forEach((st, k) => {
-      otherCredit[k] = v2 ? Math.max(0, (st.s.credited ?? 0) - (credits ? fromEarlier[k]! : 0)) : 0;
-    });
-    for (const u of ix.picks) earlier[u] = 1;
-    return { ix, credits, pre, preSize, otherCredit };
-  });
+/** A routine draw's stage, its pre-pools still empty (filled by quarterFairness as it walks the draw's members). */
+function newStage(ix: DrawIx, size: number): Stage {
+  const credits = ix.d.algorithm !== 'sj-draw/1' && ix.d.level === 'county';
+  const S = ix.strata.length;
+  return { ix, credits, pre: new Int32Array(size).fill(-1), preSize: new Int32Array(S), otherCredit: new Int32Array(S) };
 }
 
 /** The number the stratum selects from its pre-pool when nothing earlier lands in it (as recorded). */
@@ -807,24 +790,46 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   const ixs = ordered.map((d) => indexDraw(d, universe));
   // a quarter without draws has no objects (no arrays the size of the year's)
   const size = ordered.length ? universe.size : 0;
-  const stages = buildStages(ixs.filter((x) => x.d.kind === 'routine'), size);
   const tiers = ordered.length ? ordered[ordered.length - 1]!.rules.tiers.map((t) => t.code) : [];
   const tiered = ordered.length ? [...ordered[ordered.length - 1]!.rules.tiered] : [];
-  // every object of every population; its group from the last routine draw that has it (else the last draw)
+  // every object of every population, with its group from the last routine draw that has it
+  // (else the last draw); and the routine draws as stages of the model (one walk per draw)
   const has = new Uint8Array(size);
   const routine = new Uint8Array(size);
   const group = new Int32Array(size).fill(-1);
   const names: string[] = [];
+  const stages: Stage[] = [];
+  const earlier = new Uint8Array(size);
   for (const ix of ixs) {
     const isRoutine = ix.d.kind === 'routine';
     const dn = ix.d.names;
+    const st = isRoutine ? newStage(ix, size) : null;
+    const fromEarlier = new Int32Array(ix.strata.length);
     for (let i = 0; i < ix.u.length; i++) {
       const u = ix.u[i]!;
+      if (st) {
+        const k = ix.stratum[i]!;
+        const before = earlier[u] === 1;
+        if (before) fromEarlier[k]!++;
+        // ids are unique in a snapshot (spec §7): one member per object
+        if ((ix.pooled[i] || before) && st.pre[u] === -1) {
+          st.pre[u] = k;
+          st.preSize[k]!++;
+        }
+      }
       if (has[u] && !isRoutine && routine[u]) continue;
       has[u] = 1;
       if (isRoutine) routine[u] = 1;
       group[u] = memberGroup(ix, i, universe);
       if (dn) names[u] = dn[i] ?? '';
+    }
+    if (st) {
+      const v2 = ix.d.algorithm !== 'sj-draw/1';
+      ix.strata.forEach((x, k) => {
+        st.otherCredit[k] = v2 ? Math.max(0, (x.s.credited ?? 0) - (st.credits ? fromEarlier[k]! : 0)) : 0;
+      });
+      for (const u of ix.picks) earlier[u] = 1;
+      stages.push(st);
     }
   }
   // each object's kind: its routine chance (numbered by the memo), group and routine flag, then
@@ -835,21 +840,23 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   const kind = new Int32Array(size).fill(-1);
   const groups = universe.groups.length + 1;
   const stayOf = new Map<Frac, Frac>();
+  // each kind's count of objects
+  const count: number[] = [];
   for (let u = 0; u < size; u++) {
     if (!has[u]) continue;
     const c = routineChance(stages, u, memo, overlaps);
     const r = routine[u]!;
     const g = group[u]!;
     const key = ((c + 1) * groups + g) * 2 + r;
-    const k = table.get(key);
-    if (k !== undefined) {
-      kind[u] = k;
-      continue;
+    let k = table.get(key);
+    if (k === undefined) {
+      const p = c < 0 ? ZERO : memo.chances[c]!;
+      let stay = stayOf.get(p);
+      if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
+      k = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
     }
-    const p = c < 0 ? ZERO : memo.chances[c]!;
-    let stay = stayOf.get(p);
-    if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
-    kind[u] = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
+    kind[u] = k;
+    count[k] = (count[k] ?? 0) + 1;
   }
   const perDraw: DrawStratumRow[] = [];
   let dirStrata = 0;
@@ -874,25 +881,30 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
         const was = kind[u]!;
         const key = -1 - (was * dirStrata + dirAt + ix.stratum[i]!);
         const k = table.kinds[was]!;
-        kind[u] = table.get(key) ?? table.add(key, { ...k, expected: add(k.expected, c.pr), stay: mul(k.stay, c.miss) });
+        const now = table.get(key) ?? table.add(key, { ...k, expected: add(k.expected, c.pr), stay: mul(k.stay, c.miss) });
+        kind[u] = now;
+        count[was]!--;
+        count[now] = (count[now] ?? 0) + 1;
       }
       dirAt += ix.strata.length;
     }
   }
+  // the selections, per object and per group of a routine object
   const selected = new Int32Array(size);
-  for (const ix of ixs) for (const u of ix.picks) if (has[u]) selected[u]!++;
+  const groupSelected = new Map<number, number>();
+  for (const ix of ixs) {
+    for (const u of ix.picks) {
+      if (!has[u]) continue;
+      selected[u]!++;
+      const k = table.kinds[kind[u]!]!;
+      if (k.routine) groupSelected.set(k.group, (groupSelected.get(k.group) ?? 0) + 1);
+    }
+  }
   const o: QuarterObjects = { size, kind, kinds: table.kinds, names, selected };
   return {
     quarter, draws: ordered.map((d) => ({ id: d.id, level: d.level, kind: d.kind, algorithm: d.algorithm })), tiers, tiered,
-    universe, objects: o, groups: groupRows(o, universe, tiers), perDraw, stages,
+    universe, objects: o, groups: groupRows(o, count, groupSelected, universe, tiers), perDraw, stages,
   };
-}
-
-/** Each kind's count of objects. */
-function kindCounts(o: QuarterObjects): Int32Array {
-  const n = new Int32Array(o.kinds.length);
-  for (let u = 0; u < o.size; u++) if (o.kind[u]! >= 0) n[o.kind[u]!]!++;
-  return n;
 }
 
 /** Add f, `times` times, to counts (by identity). */
@@ -919,8 +931,7 @@ function sortRows<T extends { region: string; class: ObjClass; tier: string | nu
   return rows.sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class) || ti(a.tier) - ti(b.tier));
 }
 
-function groupRows(o: QuarterObjects, uni: Universe, tiers: string[]): GroupRow[] {
-  const count = kindCounts(o);
+function groupRows(o: QuarterObjects, count: readonly number[], groupSelected: ReadonlyMap<number, number>, uni: Universe, tiers: string[]): GroupRow[] {
   const acc = new Map<number, { row: GroupRow; expected: Map<Frac, number>; ps: Map<Frac, number> }>();
   const row = (g: number) => {
     let a = acc.get(g);
@@ -932,7 +943,7 @@ function groupRows(o: QuarterObjects, uni: Universe, tiers: string[]): GroupRow[
     return a;
   };
   o.kinds.forEach((k, i) => {
-    const n = count[i]!;
+    const n = count[i] ?? 0;
     if (!k.routine || !n) return;
     const a = row(k.group);
     a.row.population += n;
@@ -942,10 +953,7 @@ function groupRows(o: QuarterObjects, uni: Universe, tiers: string[]): GroupRow[
       countTimes(a.ps, k.p, n);
     }
   });
-  for (let u = 0; u < o.size; u++) {
-    const k = o.kind[u]!;
-    if (k >= 0 && o.selected[u] && o.kinds[k]!.routine) row(o.kinds[k]!.group).row.selected += o.selected[u]!;
-  }
+  for (const [g, n] of groupSelected) row(g).row.selected += n;
   for (const { row: r, expected, ps } of acc.values()) {
     r.expected = countedSum(expected);
     if (!ps.size) continue;
@@ -1027,36 +1035,38 @@ export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[
     selected[v]! += q.objects.selected[u]!;
   });
   // per row: its enterprises counted by kind in each quarter (Σ expected is a sum: taken by kind)
-  const rows = new Map<number, { row: YearRow; counts: Int32Array[] }>();
+  const rowOf = new Int32Array(al.uni.groups.length).fill(-1);
+  const rows: { row: YearRow; counts: Int32Array[] }[] = [];
   for (let v = 0; v < size; v++) {
     const g = last[v]!;
     if (g < 0) continue;
-    let r = rows.get(g);
-    if (!r) {
+    let ri = rowOf[g]!;
+    if (ri < 0) {
       const G = al.uni.groups[g]!;
       const k = groupKey(G);
       const quarterP = quarters.map((q) => q.groups.find((x) => groupKey(x) === k)?.probability ?? null);
-      r = {
+      rowOf[g] = ri = rows.length;
+      rows.push({
         row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 },
         counts: quarters.map((q) => new Int32Array(q.objects.kinds.length)),
-      };
-      rows.set(g, r);
+      });
     }
+    const r = rows[ri]!;
     r.row.population++;
     r.row.selected += selected[v]!;
-    for (let qi = 0; qi < quarters.length; qi++) {
+    for (let qi = 0; qi < kindIn.length; qi++) {
       const k = kindIn[qi]![v]!;
       if (k >= 0) r.counts[qi]![k]!++;
     }
   }
-  for (const { row, counts } of rows.values()) {
+  for (const { row, counts } of rows) {
     const sums = new Map<Frac, number>();
     counts.forEach((c, qi) => c.forEach((n, k) => n && countTimes(sums, quarters[qi]!.objects.kinds[k]!.expected, n)));
     row.expected = countedSum(sums);
     row.expectedPerEnterprise = div(row.expected, frac(row.population));
     row.actualPerEnterprise = frac(row.selected, row.population);
   }
-  return sortRows([...rows.values()].map((r) => r.row), tiers);
+  return sortRows(rows.map((r) => r.row), tiers);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1143,48 +1153,67 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
     allKinds += q.objects.kinds.length;
   }
   const paths: { chance: Frac; quarters: number }[] = [];
-  const pathOf = new Map<number, number>();
+  // the path after `from` (−1: none yet) and a kind: a row of next paths by kind for the first
+  // paths (array look-ups), a map for the rest (rows for every path could take 4 bytes × paths × kinds)
+  const next: Int32Array[] = [];
+  const rowsFor = Math.floor(4_000_000 / Math.max(1, allKinds));
+  const nextMap = new Map<number, number>();
   eachAligned(quarters, al, (v, qi, u, k, g) => {
     lastQ[v] = qi;
     lastU[v] = u;
     lastG[v] = g;
     selected[v]! += quarters[qi]!.objects.selected[u]!;
     const from = path[v]!;
-    const key = (from + 1) * allKinds + kindBase[qi]! + k;
-    let to = pathOf.get(key);
-    if (to === undefined) {
+    const at = kindBase[qi]! + k;
+    const row = from + 1 < rowsFor ? (next[from + 1] ??= new Int32Array(allKinds).fill(-1)) : null;
+    let to = row ? row[at]! : (nextMap.get((from + 1) * allKinds + at) ?? -1);
+    if (to < 0) {
       const stay = quarters[qi]!.objects.kinds[k]!.stay;
       const before = from < 0 ? null : paths[from]!;
-      pathOf.set(key, (to = paths.length));
+      to = paths.length;
+      if (row) row[at] = to;
+      else nextMap.set((from + 1) * allKinds + at, to);
       paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1 });
     }
     path[v] = to;
   });
   const flaggedPath = paths.map((p) => cmp(p.chance, REVIEW_BELOW) < 0);
   // by (region, class) of the last group: the enterprises counted by path, all and never selected
-  const sums = new Map<string, Map<ObjClass, { s: NeverSummary; all: Map<number, number> }>>();
+  const groups = al.uni.groups;
+  const slotOf = new Int32Array(groups.length).fill(-1);
+  const slots: { s: NeverSummary; all: Int32Array }[] = [];
+  const slotByKey = new Map<string, number>();
   const rows: NeverRow[] = [];
   for (let v = 0; v < size; v++) {
     if (lastQ[v]! < 0) continue;
-    const G = al.uni.groups[lastG[v]!]!;
-    let byClass = sums.get(G.region);
-    if (!byClass) sums.set(G.region, (byClass = new Map()));
-    let e = byClass.get(G.class);
-    if (!e) byClass.set(G.class, (e = { s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, all: new Map() }));
+    const gi = lastG[v]!;
+    let si = slotOf[gi]!;
+    if (si < 0) {
+      const G = groups[gi]!;
+      const key = `${G.region}\u0000${G.class}`;
+      si = slotByKey.get(key) ?? -1;
+      if (si < 0) {
+        slotByKey.set(key, (si = slots.length));
+        slots.push({ s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, all: new Int32Array(paths.length) });
+      }
+      slotOf[gi] = si;
+    }
+    const e = slots[si]!;
     const pv = path[v]!;
     e.s.population++;
-    e.all.set(pv, (e.all.get(pv) ?? 0) + 1);
+    e.all[pv]!++;
     if (selected[v]) continue;
     e.s.never++;
     if (flaggedPath[pv]) e.s.flagged++;
     if (opts.rows) {
+      const G = groups[gi]!;
       const q = quarters[lastQ[v]!]!;
       rows.push({ id: al.uni.idOf(v), name: q.objects.names[lastU[v]!] ?? '', region: G.region, class: G.class, tier: G.tier, quarters: paths[pv]!.quarters, chance: paths[pv]!.chance, flagged: flaggedPath[pv]! });
     }
   }
-  const summary = [...sums.values()].flatMap((m) => [...m.values()]).map((e) => {
+  const summary = slots.map((e) => {
     const chances = new Map<Frac, number>();
-    for (const [pv, n] of e.all) countTimes(chances, paths[pv]!.chance, n);
+    e.all.forEach((n, pv) => n && countTimes(chances, paths[pv]!.chance, n));
     e.s.expectedNever = countedSum(chances);
     return e.s;
   });
