@@ -986,19 +986,13 @@ function aligned(quarters: QuarterFairness[]): Aligned {
   };
 }
 
-/** Visit each object of each quarter, in quarter order, under the common numbering: f(its number, the quarter's index, its number in the quarter, its kind, its group's number). */
-function eachAligned(quarters: QuarterFairness[], al: Aligned, f: (v: number, qi: number, u: number, kind: number, group: number) => void): void {
-  quarters.forEach((q, qi) => {
-    const o = q.objects;
-    const ids = al.ids[qi];
-    const groups = al.groups[qi];
-    for (let u = 0; u < o.size; u++) {
-      const k = o.kind[u]!;
-      if (k < 0) continue;
-      const g = o.kinds[k]!.group;
-      f(ids ? ids[u]! : u, qi, u, k, groups ? groups[g]! : g);
-    }
-  });
+/** Per kind of quarter qi: whether it is routine, and its group's number in the common numbering (loops read these, not the kinds). */
+function kindTables(q: QuarterFairness, al: Aligned, qi: number): { routine: Uint8Array; group: Int32Array } {
+  const groups = al.groups[qi];
+  return {
+    routine: Uint8Array.from(q.objects.kinds, (k) => (k.routine ? 1 : 0)),
+    group: Int32Array.from(q.objects.kinds, (k) => (groups ? groups[k.group]! : k.group)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1027,12 +1021,19 @@ export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[
   const last = new Int32Array(size).fill(-1);
   const kindIn = quarters.map(() => new Int32Array(size).fill(-1));
   const selected = new Int32Array(size);
-  eachAligned(quarters, al, (v, qi, u, k, g) => {
-    const q = quarters[qi]!;
-    if (!q.objects.kinds[k]!.routine) return;
-    last[v] = g;
-    kindIn[qi]![v] = k;
-    selected[v]! += q.objects.selected[u]!;
+  quarters.forEach((q, qi) => {
+    const o = q.objects;
+    const ids = al.ids[qi];
+    const { routine, group } = kindTables(q, al, qi);
+    const kin = kindIn[qi]!;
+    for (let u = 0; u < o.size; u++) {
+      const k = o.kind[u]!;
+      if (k < 0 || !routine[k]) continue;
+      const v = ids ? ids[u]! : u;
+      last[v] = group[k]!;
+      kin[v] = k;
+      selected[v]! += o.selected[u]!;
+    }
   });
   // per row: its enterprises counted by kind in each quarter (Σ expected is a sum: taken by kind)
   const rowOf = new Int32Array(al.uni.groups.length).fill(-1);
@@ -1158,24 +1159,33 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
   const next: Int32Array[] = [];
   const rowsFor = Math.floor(4_000_000 / Math.max(1, allKinds));
   const nextMap = new Map<number, number>();
-  eachAligned(quarters, al, (v, qi, u, k, g) => {
-    lastQ[v] = qi;
-    lastU[v] = u;
-    lastG[v] = g;
-    selected[v]! += quarters[qi]!.objects.selected[u]!;
-    const from = path[v]!;
-    const at = kindBase[qi]! + k;
-    const row = from + 1 < rowsFor ? (next[from + 1] ??= new Int32Array(allKinds).fill(-1)) : null;
-    let to = row ? row[at]! : (nextMap.get((from + 1) * allKinds + at) ?? -1);
-    if (to < 0) {
-      const stay = quarters[qi]!.objects.kinds[k]!.stay;
-      const before = from < 0 ? null : paths[from]!;
-      to = paths.length;
-      if (row) row[at] = to;
-      else nextMap.set((from + 1) * allKinds + at, to);
-      paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1 });
+  quarters.forEach((q, qi) => {
+    const o = q.objects;
+    const ids = al.ids[qi];
+    const { group } = kindTables(q, al, qi);
+    const base = kindBase[qi]!;
+    for (let u = 0; u < o.size; u++) {
+      const k = o.kind[u]!;
+      if (k < 0) continue;
+      const v = ids ? ids[u]! : u;
+      lastQ[v] = qi;
+      lastU[v] = u;
+      lastG[v] = group[k]!;
+      selected[v]! += o.selected[u]!;
+      const from = path[v]!;
+      const at = base + k;
+      const row = from + 1 < rowsFor ? (next[from + 1] ??= new Int32Array(allKinds).fill(-1)) : null;
+      let to = row ? row[at]! : (nextMap.get((from + 1) * allKinds + at) ?? -1);
+      if (to < 0) {
+        const stay = o.kinds[k]!.stay;
+        const before = from < 0 ? null : paths[from]!;
+        to = paths.length;
+        if (row) row[at] = to;
+        else nextMap.set((from + 1) * allKinds + at, to);
+        paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1 });
+      }
+      path[v] = to;
     }
-    path[v] = to;
   });
   const flaggedPath = paths.map((p) => cmp(p.chance, REVIEW_BELOW) < 0);
   // by (region, class) of the last group: the enterprises counted by path, all and never selected
