@@ -249,7 +249,7 @@ for (const [name, args, target] of whole) {
 
 /**
  * The year report on real draws: bench/cli.mjs's 100k-object roster, the county draws of
- * 2023Q1–Q3 made by `sj draw` (about 36k tasks each), built once. One run each: they take seconds.
+ * 2023Q1–Q3 made by `sj draw` (about 36k tasks each), built once; medians like the others.
  */
 function realYear() {
   const base = join(OUT, 'cli-100000.db');
@@ -279,10 +279,10 @@ function realYear() {
     ['sj report --year 2023 --json (real draws)', ['report', '--year', '2023', '--json']],
     ['sj report --year 2023 --out y.xlsx (real draws)', ['report', '--year', '2023', '--out', join(dir, 'y.xlsx')]],
   ]) {
-    const r = cli(args, path, name.includes('check') ? REPEAT : 1);
+    const r = cli(args, path, REPEAT);
     rowsOut.push([name, r.ms, r.cpu, verdict(r.ms)]);
   }
-  return `real draws: ${tasks} tasks of 3 county draws, no results (${path}); the year report's runs: one each`;
+  return `real draws: ${tasks} tasks of 3 county draws, no results (${path})`;
 }
 const yearNote = process.argv.includes('--no-year') ? '(year report on real draws: skipped, --no-year)' : realYear();
 
