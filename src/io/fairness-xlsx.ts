@@ -83,6 +83,8 @@ function neverSummarySheet(wb: ExcelJS.Workbook, r: FairnessReport, name: Namer)
     name: t('fairness.sheet.never'), title: t('fairness.title.never', { from: r.span[0]!, to: r.span[r.span.length - 1]! }),
     headers: [t('fairness.h.region'), t('fairness.h.class'), t('fairness.h.population'), t('fairness.h.never'), t('fairness.h.expectedNever'), t('fairness.h.flagged')],
     rows: r.never.summary.map((s) => [name(s.region), cls(s.class), s.population, s.never, num(s.expectedNever, 1), s.flagged]),
+    // "从未抽中" on one line: at half its width it broke as 从未抽 / 中
+    minWidths: [4, 4, 4, 10],
   });
   ws.getColumn(5).numFmt = '0.0';
 }
