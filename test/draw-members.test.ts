@@ -47,7 +47,13 @@ describe('drawMembers', () => {
   it('keeps the stratum objects in snapshot order with stratum, own county and exclusion', () => {
     const m = drawMembers(city);
     expect(m.ids).toEqual(['k1', 'g1', 'k2', 'k3', 'g2']);
-    expect([...m.picks]).toEqual([3, 0]);
+    // its selections as positions among the members, ascending; found by identity alike
+    expect([...m.picks]).toEqual([0, 3]);
+    const byIdentity = drawMembers({ ...city, tasks: city.tasks.slice(0, 1).concat(city.tasks.slice(2)), picked: new Set([city.objects[0]!, city.objects[4]!]) });
+    expect([...byIdentity.picks]).toEqual([0, 3]);
+    // objects that are not the snapshot's (a copy): the ids are used
+    const copies = new Set([{ ...city.objects[0]! }, { ...city.objects[4]! }]);
+    expect([...drawMembers({ ...city, tasks: [{ objectId: 'k3' }, { objectId: 'k1' }], picked: copies }).picks]).toEqual([0, 3]);
     expect(m.regions).toEqual(['R2', 'R1']);
     expect(m.reasons).toEqual(['same-quarter', 'suspended']);
     expect([...m.places]).toEqual([
@@ -204,8 +210,10 @@ describe('draw_members on the fixtures', () => {
       const rates = ev.snapshot.rules.rates[ev.draw.level];
       const want = (ev.snapshot.objects as FairnessObject[]).filter((o) => (rates[o.class] ?? 0) > 0).map((o) => o.id);
       expect(ids).toEqual(want);
-      // its selections, by position among them
-      expect(u32(r.picks).map((i) => ids[i])).toEqual(ev.tasks.map((t: { objectId: string }) => t.objectId));
+      // its selections, by position among them (ascending)
+      const picks = u32(r.picks);
+      expect(picks).toEqual([...picks].sort((a, b) => a - b));
+      expect(picks.map((i) => ids[i]).sort()).toEqual(ev.tasks.map((t: { objectId: string }) => t.objectId).sort());
       expect(JSON.parse(r.tiers)).toEqual(ev.snapshot.rules.tiers.map((x: { code: string }) => x.code));
     }
   });

@@ -107,7 +107,10 @@ export interface DrawMembers {
   places: Uint16Array;
   regions: string[];
   reasons: string[];
-  /** the draw's selections that are members (all, for a draw sj made: a task's object is in its stratum's pool), as member positions, in task order */
+  /**
+   * the draw's selections that are members (all, for a draw sj made: a task's object is in its
+   * stratum's pool), as member positions, ascending (an object in two tasks twice)
+   */
   picks: Uint32Array;
 }
 
@@ -116,6 +119,11 @@ type Placeable = Pick<FairnessObject, 'region' | 'class' | 'tier'>;
 export type MemberSource = Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 'strata'> & {
   objects: Iterable<Placeable & Pick<FairnessObject, 'id' | 'excluded'> & { name?: string }>;
   tasks: readonly { objectId: string }[];
+  /**
+   * the snapshot objects the draw selected, the very objects of `objects` (a draw just made):
+   * found by identity, with no string hashed per member; checked against the tasks' count
+   */
+  picked?: ReadonlySet<object>;
 };
 
 /**
@@ -151,23 +159,16 @@ function indexIn(list: string[], ix: Map<string, number>, v: string): number {
   return i;
 }
 
-/** The positions among the members of the tasks' objects that are members, in task order (the tasks are fewer: they are the map). */
+/** The positions among the members of the tasks' objects that are members, ascending (the tasks are fewer: they are the map). */
 function picksOf(ids: readonly string[], tasks: MemberSource['tasks']): Uint32Array {
-  const taskAt = new Map<string, number>();
-  for (let k = 0; k < tasks.length; k++) if (!taskAt.has(tasks[k]!.objectId)) taskAt.set(tasks[k]!.objectId, k);
-  const position = new Int32Array(tasks.length).fill(-1);
-  let found = 0;
-  for (let i = 0; i < ids.length && found < taskAt.size; i++) {
-    const k = taskAt.get(ids[i]!);
-    if (k === undefined) continue;
-    position[k] = i;
-    found++;
+  const times = new Map<string, number>();
+  for (const t of tasks) times.set(t.objectId, (times.get(t.objectId) ?? 0) + 1);
+  const out: number[] = [];
+  for (let i = 0; i < ids.length && out.length < tasks.length; i++) {
+    const n = times.get(ids[i]!);
+    for (let k = 0; k < (n ?? 0); k++) out.push(i);
   }
-  // an object in two tasks (no draw sj makes has one): its later tasks too
-  if (taskAt.size < tasks.length) tasks.forEach((t, k) => (position[k] = position[taskAt.get(t.objectId)!]!));
-  let n = 0;
-  for (let k = 0; k < position.length; k++) if (position[k]! >= 0) position[n++] = position[k]!;
-  return Uint32Array.from(position.subarray(0, n));
+  return Uint32Array.from(out);
 }
 
 export function membersOf(d: MemberSource, withNames: boolean): { members: DrawMembers; names: string[] | null } {
@@ -180,9 +181,11 @@ export function membersOf(d: MemberSource, withNames: boolean): { members: DrawM
   const names: string[] | null = withNames ? [] : null;
   let places = new Uint16Array(3 * 4096);
   let j = 0;
+  const picked: number[] = [];
   for (const o of d.objects) {
     const s = find(o);
     if (s === undefined) continue;
+    if (d.picked?.has(o)) picked.push(ids.length);
     ids.push(o.id);
     names?.push(o.name ?? '');
     if (j === places.length) {
@@ -196,7 +199,9 @@ export function membersOf(d: MemberSource, withNames: boolean): { members: DrawM
   }
   // 16 bits each: far above a province's strata (regions × classes × tiers), counties and reasons
   if (d.strata.length > 0x10000 || regions.length > 0x10000 || reasons.length >= 0xffff) throw new RangeError('draw members: more strata, regions or reasons than 16 bits hold');
-  return { members: { ids, places: places.subarray(0, j), regions, reasons, picks: picksOf(ids, d.tasks) }, names };
+  // the selections found by identity are all the tasks, or they are found by id
+  const picks = d.picked && picked.length === d.tasks.length ? Uint32Array.from(picked) : picksOf(ids, d.tasks);
+  return { members: { ids, places: places.subarray(0, j), regions, reasons, picks }, names };
 }
 
 export const drawMembers = (d: MemberSource): DrawMembers => membersOf(d, false).members;

@@ -12,12 +12,12 @@
  *   id_ends  per member the unsigned 32-bit little-endian offset of its closing quote in the
  *            UTF-8 of `ids` (core/members.ts IdList); null when an id needs an escape there
  *   places   per member three unsigned 16-bit little-endian numbers (DrawMembers.places)
- *   picks    the draw's selections as member positions, unsigned 32-bit little-endian, in task order
+ *   picks    the draw's selections as member positions, unsigned 32-bit little-endian, ascending
  *   regions, reasons, tiers  JSON arrays: the members' counties and exclusion reasons (first
  *            seen first), and the rules' tier codes in order
  */
 import type { FairnessDraw } from '../core/fairness.js';
-import { drawMembers, idStrings, jsonIdEnds, type DrawMembers, type MemberSource } from '../core/members.js';
+import { drawMembers, idStrings, isIdList, jsonIdEnds, type DrawMembers, type MemberSource } from '../core/members.js';
 import type { Algorithm, Level } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -39,7 +39,7 @@ const COLUMNS = ['tiers', 'regions', 'reasons', 'ids', 'id_ends', 'places', 'pic
 /** The row a draw's members are stored as. */
 export function membersRow(d: MemberSource): MembersRow {
   const m = drawMembers(d);
-  const list = idStrings(m.ids);
+  const list = isIdList(m.ids) ? idStrings(m.ids) : m.ids;
   const ids = JSON.stringify(list);
   const ends = jsonIdEnds(list, ids, Buffer.byteLength(ids));
   return {

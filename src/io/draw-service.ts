@@ -125,7 +125,9 @@ export function runPrepared(db: DB, header: Omit<DrawHeader, 'seed'>, snapshot: 
 export function recordRun(db: DB, outcome: DrawOutcome, rulesId: number | null, recordedAt: string): DrawRun {
   const regions = Regions.load(db);
   const evidence = outcome.evidence;
-  const entry = recordDraw(db, evidence, { rulesId, recordedAt, regionName: (c) => regions.name(c) });
+  // the drawn objects themselves: draw_members finds them among its objects by identity
+  const picked = new Set<object>(outcome.strata.flatMap((s) => s.drawn.map((x) => x.o)));
+  const entry = recordDraw(db, evidence, { rulesId, recordedAt, regionName: (c) => regions.name(c), picked });
   evidence.ledger = { seq: entry.seq, prevHash: entry.prevHash, hash: entry.hash };
   return { evidence, outcome, rulesId: rulesId ?? 0, ledger: { seq: entry.seq, hash: entry.hash }, dryRun: false };
 }
