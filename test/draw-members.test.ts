@@ -1,7 +1,7 @@
 /**
  * draw_members (issue 13): what the annual fairness figures read of each draw's snapshot,
  * stored at draw time. The members of a hand-built draw, written out by hand; on the Hengshui
- * fixtures: one row per draw, equal to what the evidence gives, back-filled by migration 8 byte
+ * fixtures: one row per draw, equal to what the evidence gives, back-filled by migration 10 byte
  * for byte, held equal to the evidence by `sj verify`, and giving `sj report --year` the same
  * figures as the evidence files give `sj fairness --evidence`.
  */

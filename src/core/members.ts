@@ -2,7 +2,7 @@
  * A draw's members: the objects of its snapshot that fall in one of its strata, each with its
  * stratum, own county and exclusion — what the fairness figures read of a draw (fairness.ts), in
  * the form stored at draw time (io/draw-members.ts). Its own module, so that opening a database
- * (migration 8 computes members) does not load the fairness figures. Pure.
+ * (migration 10 computes members) does not load the fairness figures. Pure.
  */
 import type { FairnessDraw, FairnessObject } from './fairness.js';
 import type { ObjClass } from './types.js';

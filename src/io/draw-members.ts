@@ -1,9 +1,9 @@
 /**
- * draw_members (its table: schema.ts, migration 8): per draw, what the fairness figures read of
- * its snapshot (core/members.ts drawMembers), stored at draw time so that the annual report reads
- * one small row per draw instead of every draw's evidence (issue 13 §4). Derived from the evidence like draw_strata:
- * `sj verify` holds each row equal to what the evidence gives (memberProblems), and migration 8
- * back-fills the draws made before it.
+ * draw_members (its table: schema.ts, migrations 8 and 10): per draw, what the fairness figures
+ * read of its snapshot and selections (core/members.ts drawMembers), stored at draw time so that
+ * the annual report reads one small row per draw instead of every draw's evidence and tasks
+ * (issue 13 §4). Derived from the evidence like draw_strata: `sj verify` holds each row equal to
+ * what the evidence gives (memberProblems), and migration 10 back-fills the draws made before it.
  *
  * One row per draw, not one per object: a 100k-object draw writes about 2.5 MB in one row
  * (milliseconds) where 100k rows would cost its draw a tenth of a second. A report reads the
@@ -144,7 +144,7 @@ export function drawsFromFacts(db: DB, quarters: readonly string[]): FairnessDra
   for (const q of quarters) {
     for (const r of draws.all(q) as (Record<string, string | number | null> & Pick<MembersRow, 'id_ends' | 'places' | 'picks'> & { ids: Buffer })[]) {
       const id = String(r.id);
-      // every draw has both rows (written with it, or back-filled by migration 8): sj verify names what is missing
+      // every draw has both rows (written with it, or back-filled by migration 10): sj verify names what is missing
       if (r.ids === null || r.algorithm === null) throw new SjError(t('fairness.factsMissing', { id }), { hint: t('fairness.factsMissingHint') });
       const level = r.level as Level;
       const st = strata.all(id) as FairnessDraw['strata'];
