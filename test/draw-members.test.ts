@@ -1,8 +1,8 @@
 /**
  * draw_members (issue 13): what the annual fairness figures read of each draw's snapshot,
  * stored at draw time. The members of a hand-built draw, written out by hand; on the Hengshui
- * fixtures: one row per draw, equal to what the evidence gives, back-filled by migration 10 byte
- * for byte, held equal to the evidence by `sj verify`, and giving `sj report --year` the same
+ * fixtures: one row per draw, equal to what the evidence and the objects' numbers give,
+ * back-filled by migration 11 byte for byte, held equal to the evidence by `sj verify`, and giving `sj report --year` the same
  * figures as the evidence files give `sj fairness --evidence`.
  */
 import { join } from 'node:path';
@@ -158,13 +158,27 @@ describe('Universe: object numbers across draws', () => {
   });
 });
 
+describe('Universe: by the objects\' own numbers', () => {
+  it('numbers members by object number in first-seen order, and refuses ids in the same universe', () => {
+    const u = new Universe();
+    expect([...u.numbers({ nums: Uint32Array.of(7, 3, 900) })]).toEqual([0, 1, 2]);
+    expect([...u.numbers({ nums: Uint32Array.of(3, 12, 900, 7) })]).toEqual([1, 3, 2, 0]);
+    expect(u.size).toBe(4);
+    expect(() => u.numbers(['a'])).toThrow(/not both/);
+    expect(() => u.idOf(0)).toThrow();
+    const byId = new Universe();
+    byId.numbers(['a', 'b']);
+    expect(() => byId.numbers({ nums: Uint32Array.of(1) })).toThrow(/not both/);
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // on the fixtures
 
 const SEED = '2 7 1 8 2 8 1 8 2 8 4 5 9 0 4 5 2 3 5 3';
 const AFTER = { SJ_NOW: '2024-01-05T10:00:00+08:00' };
 
-interface MembersRow { draw_id: string; tiers: string; regions: string; reasons: string; ids: string; id_ends: Buffer | null; places: Buffer; picks: Buffer }
+interface MembersRow { draw_id: string; tiers: string; regions: string; reasons: string; nums: Buffer; places: Buffer; picks: Buffer }
 const u32 = (b: Buffer): number[] => Array.from({ length: b.length / 4 }, (_, i) => b.readUInt32LE(i * 4));
 const rowsOf = (path: string): MembersRow[] => {
   const db = new Database(path, { readonly: true });
@@ -197,32 +211,39 @@ describe('draw_members on the fixtures', () => {
     return copy;
   };
 
-  it('stores one row per draw, the members of its evidence', async () => {
+  it('stores one row per draw, the members of its evidence by their objects\' numbers', async () => {
     const rows = rowsOf(path);
     expect(rows.map((r) => r.draw_id)).toEqual(['2023Q2-city-01', '2023Q2-county-01', '2023Q3-city-01', '2023Q3-county-01']);
+    const db = new Database(path, { readonly: true });
+    const numOf = db.prepare('SELECT num FROM objects WHERE id = ? AND valid_to IS NULL').pluck();
     for (const r of rows) {
-      const ids = JSON.parse(r.ids) as string[];
-      expect(r.places.length).toBe(ids.length * 6);
-      // where each id ends in the JSON's bytes
-      expect(idStrings({ bytes: Buffer.from(r.ids), ends: Uint32Array.from(u32(r.id_ends!)) })).toEqual(ids);
+      const nums = u32(r.nums);
+      expect(r.places.length).toBe(nums.length * 6);
       // the county draw's members are its snapshot objects of the classes drawn at county level
       const ev = JSON.parse((await sj(['--db', path, 'draw', 'export', r.draw_id])).stdout);
       const rates = ev.snapshot.rules.rates[ev.draw.level];
-      const want = (ev.snapshot.objects as FairnessObject[]).filter((o) => (rates[o.class] ?? 0) > 0).map((o) => o.id);
-      expect(ids).toEqual(want);
+      const ids = (ev.snapshot.objects as FairnessObject[]).filter((o) => (rates[o.class] ?? 0) > 0).map((o) => o.id);
+      expect(ids.length).toBeGreaterThan(100);
+      // each by its object's own number
+      expect(nums).toEqual(ids.map((id) => numOf.get(id)));
       // its selections, by position among them (ascending)
       const picks = u32(r.picks);
       expect(picks).toEqual([...picks].sort((a, b) => a - b));
       expect(picks.map((i) => ids[i]).sort()).toEqual(ev.tasks.map((t: { objectId: string }) => t.objectId).sort());
       expect(JSON.parse(r.tiers)).toEqual(ev.snapshot.rules.tiers.map((x: { code: string }) => x.code));
     }
+    // the same object has the same number in every draw: Q2's and Q3's county draws share most members
+    const [q2, q3] = [rows[1]!, rows[3]!].map((r) => new Set(u32(r.nums)));
+    expect([...q2].filter((n) => q3.has(n)).length).toBeGreaterThan(q2.size / 2);
+    db.close();
   });
 
-  it('migrations 8 to 10 back-fill a database made before them, byte for byte', () => {
+  it('migrations 8 to 11 back-fill a database made before them, numbers included, byte for byte', () => {
     const copy = copyOf('before-8.db');
     const old = new Database(copy);
     toUserVersion(old, 7);
     expect(old.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'draw_members'").pluck().get()).toBe(0);
+    expect(old.prepare("SELECT name FROM pragma_table_info('objects')").pluck().all()).not.toContain('num');
     old.close();
     openDb(copy).close();
     const back = rowsOf(copy);
@@ -230,24 +251,21 @@ describe('draw_members on the fixtures', () => {
     expect(back).toEqual(rowsOf(path));
   });
 
-  it('migration 10 rebuilds the rows of migration 8 (no selections)', () => {
-    const copy = copyOf('before-10.db');
+  it("migration 11 rebuilds migration 10's rows (ids) as numbers", () => {
+    const copy = copyOf('before-11.db');
     const old = new Database(copy);
-    toUserVersion(old, 7);
+    toUserVersion(old, 9);
     registerMigrationFunctions(old);
-    runMigration(old, 7);
-    runMigration(old, 8);
-    // migration 8's rows as it wrote them
-    for (const r of rowsOf(path)) {
-      old.prepare('INSERT INTO draw_members(draw_id, tiers, regions, reasons, ids, places) VALUES (?, ?, ?, ?, ?, ?)').run(r.draw_id, r.tiers, r.regions, r.reasons, r.ids, r.places);
-    }
-    old.pragma('user_version = 9');
+    runMigration(old, 9);
+    // a row of migration 10's layout (its ids as JSON)
+    old.prepare("INSERT INTO draw_members(draw_id, tiers, regions, reasons, ids, id_ends, places, picks) VALUES ('2023Q2-city-01', '[]', '[]', '[]', '[\"x\"]', NULL, x'000000000000', x'')").run();
+    old.pragma('user_version = 10');
     old.close();
     openDb(copy).close();
     expect(rowsOf(copy)).toEqual(rowsOf(path));
   });
 
-  it('migration 10 opens a database where a draw\'s evidence gives no members; sj verify names the draw', async () => {
+  it('migration 11 opens a database where a draw\'s evidence gives no members; sj verify names the draw', async () => {
     const copy = copyOf('no-evidence.db');
     const old = new Database(copy);
     toUserVersion(old, 7);
@@ -297,11 +315,18 @@ describe('draw_members on the fixtures', () => {
     const picks = Buffer.from((db.prepare("SELECT picks FROM draw_members WHERE draw_id = '2023Q2-city-01'").get() as { picks: Buffer }).picks);
     picks.writeUInt32LE(picks.readUInt32LE(0) + 1, 0);
     db.prepare("UPDATE draw_members SET picks = ? WHERE draw_id = '2023Q2-city-01'").run(picks);
+    // and two of the Q3 county draw's members given each other's objects
+    const nums = Buffer.from((db.prepare("SELECT nums FROM draw_members WHERE draw_id = '2023Q3-county-01'").get() as { nums: Buffer }).nums);
+    const [a, b] = [nums.readUInt32LE(0), nums.readUInt32LE(4)];
+    nums.writeUInt32LE(b, 0);
+    nums.writeUInt32LE(a, 4);
+    db.prepare("UPDATE draw_members SET nums = ? WHERE draw_id = '2023Q3-county-01'").run(nums);
     const r = await sj(['--db', copy, 'verify']);
     expect(r.status).toBe(1);
     const found = (r.stdout + r.stderr).split('\n').filter((l) => l.includes('draw_members differ from the evidence snapshot'));
     expect(found.join('\n')).toContain('2023Q2-county-01');
     expect(found.join('\n')).toContain('2023Q2-city-01');
+    expect(found.join('\n')).toContain('2023Q3-county-01');
     db.exec('DROP TRIGGER draw_members_no_delete');
     db.prepare("DELETE FROM draw_members WHERE draw_id = '2023Q3-city-01'").run();
     db.close();

@@ -18,6 +18,7 @@ import { taskFiguresOf } from '../src/io/report-figures.js';
 import { MIGRATIONS } from '../src/io/schema.js';
 import { addTableSheet, newWorkbook, newWorkbookToWrite, workbookBytes } from '../src/io/xlsx.js';
 import { tempDir } from './db-helpers.js';
+import { toUserVersion } from './legacy-evidence.js';
 
 const CITY = '131100';
 const [A, B] = ['131102', '131121'];
@@ -223,8 +224,8 @@ describe('migration 9', () => {
     let db = openDb(path);
     expect(MIGRATIONS.length).toBeGreaterThanOrEqual(9);
     // a database as migration 8 left it, with its draws
-    db.exec('DROP INDEX results_figures; DROP INDEX published_figures');
-    db.pragma('user_version = 8');
+    toUserVersion(db, 8);
+    expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name IN ('results_figures', 'published_figures')").pluck().get()).toBe(0);
     buildTasks(db);
     db.close();
     db = openDb(path);

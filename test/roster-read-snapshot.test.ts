@@ -22,9 +22,10 @@ beforeAll(async () => {
 });
 
 function fromReadRoster(opts: ReadOptions): SnapshotObjectRow[] {
+  const numOf = db.prepare('SELECT num FROM objects WHERE vid = ?').pluck();
   return readRoster(db, 'objects', opts).map((o: ObjectRow) => ({
     id: o.id, name: o.name, region: o.region, class: o.class, tier: o.tier, industry: o.industry,
-    offsite: o.offsite, status: o.status, months: o.months, tags: o.tags,
+    offsite: o.offsite, status: o.status, months: o.months, tags: o.tags, num: numOf.get(o.vid) as number,
   }));
 }
 
@@ -40,6 +41,23 @@ describe('eachSnapshotObject', () => {
     const want = fromReadRoster(opts);
     expect(want.length).toBeGreaterThan(100);
     expect(snapshotObjectRows(db, opts)).toEqual(want);
+  });
+
+  it("numbers each object by its first version's vid, kept by the re-import's versions", () => {
+    const q2 = new Map(snapshotObjectRows(db, { asOf: '2023-05-01T00:00:00.000Z' }).map((o) => [o.id, o.num]));
+    const now = snapshotObjectRows(db, { includeRemoved: true });
+    // numbers are the objects' own: one per id, distinct
+    expect(new Set(now.map((o) => o.num)).size).toBe(now.length);
+    const first = db.prepare('SELECT MIN(vid) FROM objects WHERE id = ?').pluck();
+    for (const o of now) expect(o.num).toBe(first.get(o.id));
+    // the re-import wrote new versions of some objects (and removed others): their numbers are the old ones
+    const versions = db.prepare('SELECT id FROM objects GROUP BY id HAVING COUNT(*) > 1').pluck().all() as string[];
+    expect(versions.length).toBeGreaterThan(10);
+    const kept = now.filter((o) => versions.includes(o.id) && q2.has(o.id));
+    expect(kept.length).toBeGreaterThan(10);
+    for (const o of kept) expect(o.num).toBe(q2.get(o.id));
+    // the roster's readers do not show the number
+    expect(Object.keys(readRoster(db, 'objects')[0]!)).not.toContain('num');
   });
 
   it('sees the re-import: rows differ between Q2 and now, and the fields are decoded', () => {

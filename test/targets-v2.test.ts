@@ -307,7 +307,7 @@ describe('sj verify checks all it claims', () => {
     });
     expect(out.evidence.format).toBe('sj-evidence/1');
     // recorded now: the template's rosters were imported when the test suite started
-    writeTx(db, () => recordDraw(db, out.evidence, { rulesId: rules.id, recordedAt: new Date().toISOString(), regionName: (c) => c }));
+    writeTx(db, () => recordDraw(db, out.evidence, { rulesId: rules.id, recordedAt: new Date().toISOString(), regionName: (c) => c, nums: snap.nums }));
     db.close();
     const v = (await sj(['--db', path, 'verify'], { env: DRAW_DAY }));
     expect(v.status, v.stderr).toBe(0);

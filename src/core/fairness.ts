@@ -29,7 +29,7 @@
 import { compareBytes } from './canonical.js';
 import { drawKeys, keyOrder, seedOf } from './draw.js';
 import { add, cmp, countedSum, div, eq, frac, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
-import { idAt, idCount, idList, idStart, isIdList, membersOf, type DrawMembers, type IdList } from './members.js';
+import { idAt, idCount, idList, idStart, isIdList, isObjectNums, membersOf, type DrawMembers, type IdList, type MemberIds } from './members.js';
 import { planStrata } from './quotas.js';
 import { CLASSES, type Algorithm, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapObject, type Stratum } from './types.js';
 
@@ -231,10 +231,17 @@ export class Universe {
   readonly groups: GroupKey[] = [];
   private readonly groupIx = new Map<string, number>();
   private decoded: string[] = [];
+  /** numbering by the objects' own numbers (draw_members): per object number, its number here + 1 (0: not seen) */
+  private byNum: Int32Array | null = null;
 
-  /** The numbers of these ids (strings, or UTF-8 as stored), in the list's order; new ids are added. */
-  numbers(input: IdList | readonly string[]): Int32Array {
-    const list = isIdList(input) ? input : idList(input);
+  /**
+   * The numbers of these members (their ids as strings or UTF-8, or their objects' own numbers),
+   * in the list's order; new objects are added. One universe numbers by id or by object number.
+   */
+  numbers(input: MemberIds): Int32Array {
+    if (isObjectNums(input)) return this.byObjectNumber(input.nums);
+    if (this.byNum) throw new Error('a universe numbers objects by id or by their own numbers, not both');
+    const list = isIdList(input) ? input : idList(input as readonly string[]);
     const n = list.ends.length;
     const first = this.count;
     if (!this.sorted.ends.length && isAscending(list)) {
@@ -374,7 +381,35 @@ export class Universe {
     this.sortedNums = nums;
   }
 
+  /** Numbers by the objects' own numbers: a look-up per member, in first-seen order (no id is known then). */
+  private byObjectNumber(nums: Uint32Array): Int32Array {
+    if (this.count > 0 && !this.byNum) throw new Error('a universe numbers objects by id or by their own numbers, not both');
+    let ix = this.byNum ?? new Int32Array(0);
+    let count = this.count;
+    const out = new Int32Array(nums.length);
+    for (let i = 0; i < nums.length; i++) {
+      const n = nums[i]!;
+      if (n >= ix.length) {
+        // numbers are vids: below the roster's row count
+        if (n >= 0x4000000) throw new RangeError(`object number ${n} is beyond what a report numbers`);
+        const grown = new Int32Array(Math.max(n + 1, 2 * ix.length));
+        grown.set(ix);
+        ix = grown;
+      }
+      let u = ix[n]! - 1;
+      if (u < 0) {
+        u = count++;
+        ix[n] = count;
+      }
+      out[i] = u;
+    }
+    this.byNum = ix;
+    this.count = count;
+    return out;
+  }
+
   numberOf(id: string): number | undefined {
+    if (this.byNum) throw new Error('objects numbered by their own numbers have no ids here');
     const key = idList([id]);
     const S = this.sorted;
     let lo = 0;
@@ -391,6 +426,7 @@ export class Universe {
 
   /** The id of number u. */
   idOf(u: number): string {
+    if (this.byNum) throw new Error('objects numbered by their own numbers have no ids here');
     let id = this.decoded[u];
     if (id === undefined) {
       // the last list whose first number is at most u added it
@@ -828,7 +864,8 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
       ix.strata.forEach((x, k) => {
         st.otherCredit[k] = v2 ? Math.max(0, (x.s.credited ?? 0) - (st.credits ? fromEarlier[k]! : 0)) : 0;
       });
-      for (const u of ix.picks) earlier[u] = 1;
+      const picks = ix.picks;
+      for (let i = 0; i < picks.length; i++) earlier[picks[i]!] = 1;
       stages.push(st);
     }
   }
@@ -890,16 +927,22 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
     }
   }
   // the selections, per object and per group of a routine object
+  // (indexed loops: code run once, where a typed array's iterator costs more than the loop's work)
   const selected = new Int32Array(size);
-  const groupSelected = new Map<number, number>();
+  const kindSelected = new Int32Array(table.kinds.length);
   for (const ix of ixs) {
-    for (const u of ix.picks) {
+    const picks = ix.picks;
+    for (let i = 0; i < picks.length; i++) {
+      const u = picks[i]!;
       if (!has[u]) continue;
       selected[u]!++;
-      const k = table.kinds[kind[u]!]!;
-      if (k.routine) groupSelected.set(k.group, (groupSelected.get(k.group) ?? 0) + 1);
+      kindSelected[kind[u]!]!++;
     }
   }
+  const groupSelected = new Map<number, number>();
+  table.kinds.forEach((k, i) => {
+    if (k.routine && kindSelected[i]) groupSelected.set(k.group, (groupSelected.get(k.group) ?? 0) + kindSelected[i]!);
+  });
   const o: QuarterObjects = { size, kind, kinds: table.kinds, names, selected };
   return {
     quarter, draws: ordered.map((d) => ({ id: d.id, level: d.level, kind: d.kind, algorithm: d.algorithm })), tiers, tiered,
@@ -1015,13 +1058,15 @@ export interface YearRow {
 const groupKey = (o: GroupKey) => skey(o.region, o.class, o.tier);
 
 export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[] {
-  // per enterprise (common number): its last routine group, its routine kind in each quarter, Σ selected
+  // per enterprise (common number): its last routine group, its routine kind in each quarter (k + 1;
+  // 0: none, so that a quarter without objects leaves its array untouched), Σ selected
   const al = aligned(quarters);
   const size = al.uni.size;
   const last = new Int32Array(size).fill(-1);
-  const kindIn = quarters.map(() => new Int32Array(size).fill(-1));
+  const kindIn = quarters.map(() => new Int32Array(size));
   const selected = new Int32Array(size);
-  quarters.forEach((q, qi) => {
+  for (let qi = 0; qi < quarters.length; qi++) {
+    const q = quarters[qi]!;
     const o = q.objects;
     const ids = al.ids[qi];
     const { routine, group } = kindTables(q, al, qi);
@@ -1031,12 +1076,13 @@ export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[
       if (k < 0 || !routine[k]) continue;
       const v = ids ? ids[u]! : u;
       last[v] = group[k]!;
-      kin[v] = k;
+      kin[v] = k + 1;
       selected[v]! += o.selected[u]!;
     }
-  });
+  }
   // per row: its enterprises counted by kind in each quarter (Σ expected is a sum: taken by kind)
   const rowOf = new Int32Array(al.uni.groups.length).fill(-1);
+  const quarterProbability = quarters.map((q) => new Map(q.groups.map((x) => [groupKey(x), x.probability])));
   const rows: { row: YearRow; counts: Int32Array[] }[] = [];
   for (let v = 0; v < size; v++) {
     const g = last[v]!;
@@ -1045,24 +1091,25 @@ export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[
     if (ri < 0) {
       const G = al.uni.groups[g]!;
       const k = groupKey(G);
-      const quarterP = quarters.map((q) => q.groups.find((x) => groupKey(x) === k)?.probability ?? null);
+      const quarterP = quarterProbability.map((m) => m.get(k) ?? null);
       rowOf[g] = ri = rows.length;
       rows.push({
         row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 },
-        counts: quarters.map((q) => new Int32Array(q.objects.kinds.length)),
+        counts: quarters.map((q) => new Int32Array(q.objects.kinds.length + 1)),
       });
     }
     const r = rows[ri]!;
     r.row.population++;
     r.row.selected += selected[v]!;
-    for (let qi = 0; qi < kindIn.length; qi++) {
-      const k = kindIn[qi]![v]!;
-      if (k >= 0) r.counts[qi]![k]!++;
-    }
+    for (let qi = 0; qi < kindIn.length; qi++) r.counts[qi]![kindIn[qi]![v]!]!++;
   }
   for (const { row, counts } of rows) {
     const sums = new Map<Frac, number>();
-    counts.forEach((c, qi) => c.forEach((n, k) => n && countTimes(sums, quarters[qi]!.objects.kinds[k]!.expected, n)));
+    for (let qi = 0; qi < counts.length; qi++) {
+      const c = counts[qi]!;
+      const kinds = quarters[qi]!.objects.kinds;
+      for (let k = 1; k < c.length; k++) if (c[k]) countTimes(sums, kinds[k - 1]!.expected, c[k]!);
+    }
     row.expected = countedSum(sums);
     row.expectedPerEnterprise = div(row.expected, frac(row.population));
     row.actualPerEnterprise = frac(row.selected, row.population);
@@ -1109,6 +1156,44 @@ export function tierRatios(rows: { region: string; class: ObjClass; tier: string
 // ---------------------------------------------------------------------------------------------
 // never inspected
 
+/** A map from pairs of non-negative 32-bit integers to non-negative ones (open addressing; −1: absent). */
+export class PairTable {
+  private a = new Int32Array(1024).fill(-1);
+  private b = new Int32Array(1024);
+  private v = new Int32Array(1024);
+  private n = 0;
+
+  private slot(x: number, y: number): number {
+    const mask = this.a.length - 1;
+    let i = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77)) & mask;
+    while (this.a[i] !== -1 && (this.a[i] !== x || this.b[i] !== y)) i = (i + 1) & mask;
+    return i;
+  }
+
+  get(x: number, y: number): number {
+    const i = this.slot(x, y);
+    return this.a[i] === -1 ? -1 : this.v[i]!;
+  }
+
+  set(x: number, y: number, value: number): void {
+    if (2 * (this.n + 1) > this.a.length) this.grow();
+    const i = this.slot(x, y);
+    if (this.a[i] === -1) this.n++;
+    this.a[i] = x;
+    this.b[i] = y;
+    this.v[i] = value;
+  }
+
+  private grow(): void {
+    const { a, b, v } = this;
+    this.a = new Int32Array(a.length * 2).fill(-1);
+    this.b = new Int32Array(a.length * 2);
+    this.v = new Int32Array(a.length * 2);
+    this.n = 0;
+    for (let i = 0; i < a.length; i++) if (a[i] !== -1) this.set(a[i]!, b[i]!, v[i]!);
+  }
+}
+
 export const REVIEW_BELOW: Frac = frac(1, 100);
 
 export interface NeverRow {
@@ -1154,11 +1239,9 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
     allKinds += q.objects.kinds.length;
   }
   const paths: { chance: Frac; quarters: number }[] = [];
-  // the path after `from` (−1: none yet) and a kind: a row of next paths by kind for the first
-  // paths (array look-ups), a map for the rest (rows for every path could take 4 bytes × paths × kinds)
-  const next: Int32Array[] = [];
-  const rowsFor = Math.floor(4_000_000 / Math.max(1, allKinds));
-  const nextMap = new Map<number, number>();
+  // the path after a path (−1: none yet) and a kind of the year (few distinct pairs: a hash table,
+  // not a row of every kind per path, which could take megabytes of fresh memory)
+  const next = new PairTable();
   quarters.forEach((q, qi) => {
     const o = q.objects;
     const ids = al.ids[qi];
@@ -1173,15 +1256,12 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
       lastG[v] = group[k]!;
       selected[v]! += o.selected[u]!;
       const from = path[v]!;
-      const at = base + k;
-      const row = from + 1 < rowsFor ? (next[from + 1] ??= new Int32Array(allKinds).fill(-1)) : null;
-      let to = row ? row[at]! : (nextMap.get((from + 1) * allKinds + at) ?? -1);
+      let to = next.get(from + 1, base + k);
       if (to < 0) {
         const stay = o.kinds[k]!.stay;
         const before = from < 0 ? null : paths[from]!;
         to = paths.length;
-        if (row) row[at] = to;
-        else nextMap.set((from + 1) * allKinds + at, to);
+        next.set(from + 1, base + k, to);
         paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1 });
       }
       path[v] = to;

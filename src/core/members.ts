@@ -91,15 +91,28 @@ export function idStrings(l: IdList | readonly string[]): string[] {
   return isIdList(l) ? Array.from(l.ends, (_, i) => idAt(l, i)) : [...l];
 }
 
-export const isIdList = (l: IdList | readonly string[]): l is IdList => !Array.isArray(l);
+/**
+ * The members as the objects' own numbers (objects.num, schema migration 11: the vid of an
+ * object's first version), as draw_members stores them: the same number for the same object in
+ * every draw, so a report numbers nothing. The ids themselves are the evidence's.
+ */
+export interface ObjectNums {
+  nums: Uint32Array;
+}
 
-/** How many ids. */
-export const idCount = (l: IdList | readonly string[]): number => (isIdList(l) ? l.ends.length : l.length);
+/** A draw's members' objects: their ids (strings, or UTF-8 in the IdList layout), or their numbers. */
+export type MemberIds = readonly string[] | IdList | ObjectNums;
+
+export const isIdList = (l: MemberIds): l is IdList => !Array.isArray(l) && 'ends' in l;
+export const isObjectNums = (l: MemberIds): l is ObjectNums => !Array.isArray(l) && 'nums' in l;
+
+/** How many members. */
+export const idCount = (l: MemberIds): number => (isIdList(l) ? l.ends.length : isObjectNums(l) ? l.nums.length : (l as readonly string[]).length);
 
 /** A draw's members: the snapshot objects that fall in one of its strata, in snapshot order. */
 export interface DrawMembers {
-  /** as strings (made from objects) or as bytes (read from draw_members) */
-  ids: readonly string[] | IdList;
+  /** as strings (made from objects), or as the objects' numbers (read from draw_members) */
+  ids: MemberIds;
   /**
    * Per member three numbers: its stratum (an index into the draw's strata), its own county (an
    * index into `regions`), and 0 when it is in the pool, else 1 + an index into `reasons`.
@@ -124,6 +137,8 @@ export type MemberSource = Pick<FairnessDraw, 'level' | 'regions' | 'rules' | 's
    * found by identity, with no string hashed per member; checked against the tasks' count
    */
   picked?: ReadonlySet<object>;
+  /** each object's own number (objects.num), in the order of `objects`: draw_members stores the members' */
+  nums?: ArrayLike<number>;
 };
 
 /**
@@ -171,7 +186,7 @@ function picksOf(ids: readonly string[], tasks: MemberSource['tasks']): Uint32Ar
   return Uint32Array.from(out);
 }
 
-export function membersOf(d: MemberSource, withNames: boolean): { members: DrawMembers; names: string[] | null } {
+export function membersOf(d: MemberSource, withNames: boolean): { members: DrawMembers; names: string[] | null; nums: Uint32Array | null } {
   const find = stratumFinder(d);
   const regions: string[] = [];
   const reasons: string[] = [];
@@ -182,10 +197,15 @@ export function membersOf(d: MemberSource, withNames: boolean): { members: DrawM
   let places = new Uint16Array(3 * 4096);
   let j = 0;
   const picked: number[] = [];
+  const allNums = d.nums;
+  const nums = allNums ? new Uint32Array(allNums.length) : null;
+  let at = -1;
   for (const o of d.objects) {
+    at++;
     const s = find(o);
     if (s === undefined) continue;
     if (d.picked?.has(o)) picked.push(ids.length);
+    if (nums) nums[ids.length] = allNums![at]!;
     ids.push(o.id);
     names?.push(o.name ?? '');
     if (j === places.length) {
@@ -201,7 +221,8 @@ export function membersOf(d: MemberSource, withNames: boolean): { members: DrawM
   if (d.strata.length > 0x10000 || regions.length > 0x10000 || reasons.length >= 0xffff) throw new RangeError('draw members: more strata, regions or reasons than 16 bits hold');
   // the selections found by identity are all the tasks, or they are found by id
   const picks = d.picked && picked.length === d.tasks.length ? Uint32Array.from(picked) : picksOf(ids, d.tasks);
-  return { members: { ids, places: places.subarray(0, j), regions, reasons, picks }, names };
+  if (allNums && allNums.length !== at + 1) throw new RangeError(`draw members: ${allNums.length} numbers for ${at + 1} objects`);
+  return { members: { ids, places: places.subarray(0, j), regions, reasons, picks }, names, nums: nums && nums.subarray(0, ids.length) };
 }
 
 export const drawMembers = (d: MemberSource): DrawMembers => membersOf(d, false).members;

@@ -93,7 +93,7 @@ function revealInTransaction(db: DB, id: string, entropy: string, progress?: Dra
   const firstSeq = ledgerHead(db).seq + 1;
   const runs = c.payload.draws.map((cd, k): DrawRun => {
     // the committed snapshot, plus the picks of this commit's draws already made (none for the first)
-    const snapshot = rebuildCommitted(db, c, k).snapshot;
+    const { snapshot, nums } = rebuildCommitted(db, c, k);
     const pickedBefore = pickedBetween(c.snapshots[k]!, snapshot);
     if (hashOf(committedSnapshot(snapshot, pickedBefore)) !== cd.snapshotHash) throw new Error(`reveal of ${cd.id}: snapshot does not restore to the committed one`);
     const commitment: DrawCommitment = {
@@ -104,7 +104,7 @@ function revealInTransaction(db: DB, id: string, entropy: string, progress?: Dra
       partners: cd.partners, jointShare: cd.jointShare, withExperts: cd.withExperts, createdAt: createdAt(cd.date),
       entropy, entropySource: 'user', commitment,
     };
-    return recordRun(db, runPrepared(db, header, snapshot, progress), c.rulesId, isoUtc(instant));
+    return recordRun(db, runPrepared(db, header, snapshot, progress), c.rulesId, isoUtc(instant), nums);
   });
   recordReveal(db, c, firstSeq, isoUtc(instant));
   return { commit: c, runs, rostersChanged };

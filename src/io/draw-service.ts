@@ -122,12 +122,12 @@ export function runPrepared(db: DB, header: Omit<DrawHeader, 'seed'>, snapshot: 
 }
 
 /** Record a run draw in the ledger and its tables (inside the caller's transaction); its evidence gets the entry. */
-export function recordRun(db: DB, outcome: DrawOutcome, rulesId: number | null, recordedAt: string): DrawRun {
+export function recordRun(db: DB, outcome: DrawOutcome, rulesId: number | null, recordedAt: string, nums: Uint32Array): DrawRun {
   const regions = Regions.load(db);
   const evidence = outcome.evidence;
   // the drawn objects themselves: draw_members finds them among its objects by identity
   const picked = new Set<object>(outcome.strata.flatMap((s) => s.drawn.map((x) => x.o)));
-  const entry = recordDraw(db, evidence, { rulesId, recordedAt, regionName: (c) => regions.name(c), picked });
+  const entry = recordDraw(db, evidence, { rulesId, recordedAt, regionName: (c) => regions.name(c), picked, nums });
   evidence.ledger = { seq: entry.seq, prevHash: entry.prevHash, hash: entry.hash };
   return { evidence, outcome, rulesId: rulesId ?? 0, ledger: { seq: entry.seq, hash: entry.hash }, dryRun: false };
 }
@@ -142,7 +142,7 @@ export function makeDraw(db: DB, req: DrawRequest, opts: { dryRun: boolean; inTr
     const header: Omit<DrawHeader, 'seed'> = { ...p.header, createdAt: createdAt(req.date), entropy: req.entropy, entropySource: req.entropySource };
     const outcome = runPrepared(db, header, p.snap.snapshot, opts.progress);
     if (opts.dryRun) return { evidence: outcome.evidence, outcome, rulesId: p.rulesId, dryRun: true };
-    return recordRun(db, outcome, p.rulesId, isoUtc(now()));
+    return recordRun(db, outcome, p.rulesId, isoUtc(now()), p.snap.nums);
   };
   if (opts.dryRun || opts.inTransaction) return work();
   return writeTx(db, work);

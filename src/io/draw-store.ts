@@ -54,7 +54,10 @@ export function conflictError(c: LiveScopeConflict, regionName: string): SjError
 }
 
 /** Record a draw; must run inside the caller's write transaction. Returns the ledger entry. */
-export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number | null; recordedAt: string; regionName: (c: string) => string; picked?: ReadonlySet<object> }) {
+export function recordDraw(
+  db: DB, evidence: Evidence,
+  meta: { rulesId: number | null; recordedAt: string; regionName: (c: string) => string; picked?: ReadonlySet<object>; nums: ArrayLike<number> },
+) {
   const d = evidence.draw;
   if (d.kind === 'routine') {
     const c = scopeConflict(db, d.quarter, d.level, d.regions);
@@ -78,7 +81,7 @@ export function recordDraw(db: DB, evidence: Evidence, meta: { rulesId: number |
     evidence.strata.forEach((s, i) => st.run(d.id, i + 1, s.region, s.class, s.tier, s.population, s.quota, s.credited ?? 0, s.pool, s.selected));
     const ex = db.prepare('INSERT INTO draw_exclusions(draw_id, region, class, reason, n) VALUES (?, ?, ?, ?, ?)');
     for (const e of excludedCounts(evidence.snapshot.objects)) ex.run(d.id, e.region, e.class, e.reason, e.n);
-    writeDrawMembers(db, d.id, { level: d.level, regions: d.regions, rules: evidence.snapshot.rules, strata: evidence.strata, objects: evidence.snapshot.objects, tasks: evidence.tasks, picked: meta.picked });
+    writeDrawMembers(db, d.id, { level: d.level, regions: d.regions, rules: evidence.snapshot.rules, strata: evidence.strata, objects: evidence.snapshot.objects, tasks: evidence.tasks, picked: meta.picked, nums: meta.nums });
     if (d.kind === 'routine') {
       const sc = db.prepare('INSERT INTO draw_scope(quarter, level, region, draw_id) VALUES (?, ?, ?, ?)');
       for (const r of d.regions) sc.run(d.quarter, d.level, r, d.id);

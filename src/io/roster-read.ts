@@ -90,6 +90,7 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperC
 function decode<K extends RosterKind>(raw: Record<string, unknown>): RowOf[K] {
   const o: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
+    if (k === 'num') continue; // objects' internal number (draw_members), not a roster field
     if (JSON_COLS.has(k)) o[camel(k)] = JSON.parse(v as string);
     else if (BOOL_COLS.has(k)) o[camel(k)] = v === 1;
     else o[camel(k)] = v;
@@ -129,7 +130,10 @@ export function readRoster<K extends RosterKind>(db: DB, kind: K, opts: ReadOpti
 }
 
 /** What a draw's snapshot reads of an object: its snapshot fields, and what scope, filter and exclusions need. */
-export type SnapshotObjectRow = Pick<ObjectRow, 'id' | 'name' | 'region' | 'class' | 'tier' | 'industry' | 'offsite' | 'status' | 'months' | 'tags'>;
+export type SnapshotObjectRow = Pick<ObjectRow, 'id' | 'name' | 'region' | 'class' | 'tier' | 'industry' | 'offsite' | 'status' | 'months' | 'tags'> & {
+  /** the object's own number (schema migration 11): stored with the draw's members, not in its snapshot */
+  num: number;
+};
 
 /**
  * The objects readRoster(db, 'objects', opts) gives, in the same order, with only the columns a
@@ -145,7 +149,7 @@ export function eachSnapshotObject(db: DB, opts: ReadOptions, fn: (o: SnapshotOb
   const { where, params } = rosterWhere(opts);
   // NOT INDEXED: one sequential scan and a sort read 100k rows about 30% faster than walking
   // the id index and fetching every row from its page
-  const stmt = db.prepare(`SELECT id, name, region, class, tier, industry, offsite, status, months, tags FROM objects NOT INDEXED WHERE ${where} ORDER BY id`);
+  const stmt = db.prepare(`SELECT id, name, region, class, tier, industry, offsite, status, months, tags, num FROM objects NOT INDEXED WHERE ${where} ORDER BY id`);
   const region = interner();
   const cls = interner();
   const tier = interner();
@@ -158,6 +162,7 @@ export function eachSnapshotObject(db: DB, opts: ReadOptions, fn: (o: SnapshotOb
         id: r[0] as string, name: r[1] as string, region: region(r[2] as string), class: cls(r[3] as string) as ObjClass,
         tier: r[4] === null ? null : tier(r[4] as string), industry: industry(r[5] as string), offsite: r[6] === 1,
         status: r[7] as ObjectRow['status'], months: r[8] as string, tags: r[9] === '[]' ? [] : (JSON.parse(r[9] as string) as string[]),
+        num: r[10] as number,
       });
     }
   });

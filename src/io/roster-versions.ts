@@ -12,6 +12,8 @@ const INSERT_BATCH = 50;
 
 export interface CurrentVersion {
   vid: number;
+  /** the object's own number (objects only: the vid of its first version; schema migration 11) */
+  num: number | null;
   hash: string;
   inRoster: boolean;
   /** the file has a row with this id */
@@ -21,8 +23,9 @@ export interface CurrentVersion {
 /** The current version of every id of the roster (read under the write lock). */
 export function currentVersions(db: DB, kind: ImportKind): Map<string, CurrentVersion> {
   const current = new Map<string, CurrentVersion>();
-  for (const r of db.prepare(`SELECT id, vid, hash, in_roster FROM ${kind} WHERE valid_to IS NULL`).raw().iterate() as Iterable<[string, number, string, number]>) {
-    current.set(r[0], { vid: r[1], hash: r[2], inRoster: r[3] === 1, seen: false });
+  const num = kind === 'objects' ? 'num' : 'NULL';
+  for (const r of db.prepare(`SELECT id, vid, hash, in_roster, ${num} FROM ${kind} WHERE valid_to IS NULL`).raw().iterate() as Iterable<[string, number, string, number, number | null]>) {
+    current.set(r[0], { vid: r[1], num: r[4], hash: r[2], inRoster: r[3] === 1, seen: false });
   }
   return current;
 }
@@ -59,6 +62,9 @@ export function finishImport(db: DB, importId: number, sha256: string, summary: 
  * Writes the versions of one import, all starting at `at`. New versions are inserted
  * INSERT_BATCH at a time (call flush() at the end); a replaced version is closed at once, before
  * its successor is inserted (ids within a file are distinct, so the order is otherwise kept).
+ * Objects' versions are written with their vid and number: a new object's number is its first
+ * version's vid, a later version keeps it (the objects_num trigger does the same for a row
+ * written without them, at a look-up per row that a million-row import should not pay).
  */
 export class VersionWriter {
   private readonly insertSql: (n: number) => string;
@@ -66,8 +72,12 @@ export class VersionWriter {
   private insertMany: ReturnType<DB['prepare']> | undefined;
   private readonly closeStmt;
   private readonly copyStmt;
-  /** per row: id, hash, the data columns, extra */
+  /** per row: id, hash, the data columns, extra; then, for objects, vid and num */
   private readonly width: number;
+  private readonly dataWidth: number;
+  private readonly numbered: boolean;
+  /** the next vid to write (numbered rosters) */
+  private nextVid = 0;
   private readonly pending: SqlValue[];
   private nPending = 0;
   private readonly constants: { at: string; imp: number };
@@ -79,36 +89,46 @@ export class VersionWriter {
     private readonly importId: number,
   ) {
     const dbCols = COLUMNS[kind].map(snake);
-    this.width = 2 + dbCols.length + 1;
+    this.numbered = kind === 'objects';
+    this.dataWidth = 2 + dbCols.length + 1;
+    this.width = this.dataWidth + (this.numbered ? 2 : 0);
     this.pending = Array.from({ length: INSERT_BATCH * this.width }, () => null); // packed: bound element by element
     // the version's start and the import are the same on every row
-    const oneRow = `(?, ?, ${dbCols.map(() => '?').join(', ')}, ?, @at, NULL, @imp, 1)`;
+    const numbered = this.numbered ? ', vid, num' : '';
+    const oneRow = `(?, ?, ${dbCols.map(() => '?').join(', ')}, ?${this.numbered ? ', ?, ?' : ''}, @at, NULL, @imp, 1)`;
     this.insertSql = (n) =>
-      `INSERT INTO ${kind} (id, hash, ${dbCols.join(', ')}, extra, valid_from, valid_to, import_id, in_roster) VALUES ${Array.from({ length: n }, () => oneRow).join(', ')}`;
+      `INSERT INTO ${kind} (id, hash, ${dbCols.join(', ')}, extra${numbered}, valid_from, valid_to, import_id, in_roster) VALUES ${Array.from({ length: n }, () => oneRow).join(', ')}`;
     this.insertOne = db.prepare(this.insertSql(1));
     this.closeStmt = db.prepare(`UPDATE ${kind} SET valid_to = ? WHERE vid = ?`);
     this.copyStmt = db.prepare(
-      `INSERT INTO ${kind} (id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra)
-       SELECT id, ?, NULL, ?, 0, hash, ${dbCols.join(', ')}, extra FROM ${kind} WHERE vid = ?`,
+      `INSERT INTO ${kind} (${this.numbered ? 'vid, num, ' : ''}id, valid_from, valid_to, import_id, in_roster, hash, ${dbCols.join(', ')}, extra)
+       SELECT ${this.numbered ? '@vid, num, ' : ''}id, @at, NULL, @imp, 0, hash, ${dbCols.join(', ')}, extra FROM ${kind} WHERE vid = @from`,
     );
+    if (this.numbered) this.nextVid = (db.prepare(`SELECT COALESCE(MAX(vid), 0) + 1 FROM ${kind}`).pluck().get() as number);
     this.constants = { at, imp: importId };
   }
 
   /**
-   * A new current version (replacing `replaced`, the vid of the current one, if any): its id,
-   * hash, data columns and extra, in this order, at row[from..] (a RowBatch of io/import-rows.ts).
+   * A new current version (replacing `replaced`, the current one, if any): its id, hash, data
+   * columns and extra, in this order, at row[from..] (a RowBatch of io/import-rows.ts).
    */
-  add(row: readonly unknown[], from: number, replaced?: number): void {
-    if (replaced !== undefined) this.close(replaced);
-    const { pending, width } = this;
-    for (let i = 0, o = this.nPending * width; i < width; i++) pending[o + i] = row[from + i] as SqlValue;
+  add(row: readonly unknown[], from: number, replaced?: CurrentVersion): void {
+    if (replaced !== undefined) this.close(replaced.vid);
+    const { pending, dataWidth } = this;
+    const o = this.nPending * this.width;
+    for (let i = 0; i < dataWidth; i++) pending[o + i] = row[from + i] as SqlValue;
+    if (this.numbered) {
+      const vid = this.nextVid++;
+      pending[o + dataWidth] = vid;
+      pending[o + dataWidth + 1] = replaced?.num ?? vid;
+    }
     if (++this.nPending === INSERT_BATCH) this.flush();
   }
 
   /** A current version that left the roster (full import): closed, and copied as inactive. */
   remove(vid: number): void {
     this.close(vid);
-    this.copyStmt.run(this.at, this.importId, vid);
+    this.copyStmt.run({ at: this.at, imp: this.importId, from: vid, ...(this.numbered ? { vid: this.nextVid++ } : {}) });
   }
 
   flush(): void {

@@ -219,7 +219,7 @@ export async function importRoster(db: DB, opts: ImportOptions): Promise<ImportS
           else s.added++;
           write = true;
         }
-        if (write && inTx && problemCount === 0) writer!.add(batch, at + ROW.id, cur?.vid);
+        if (write && inTx && problemCount === 0) writer!.add(batch, at + ROW.id, cur);
       }
     }
     if (s.rows === 0 && problemCount === 0) {

@@ -430,11 +430,9 @@ CREATE INDEX results_figures ON results(task_no, date, outcome, fine_fen, rectif
 CREATE INDEX published_figures ON published(task_no, date);
 `,
   // 10: draw_members also holds where each id ends in its JSON and the draw's selections as
-  // member positions (io/draw-members.ts), so that the annual report reads no task and makes no
-  // string per member (issue 13: reading the tasks' ids and numbering them was half its time at
-  // 100k); rebuilt from the evidence of every draw made before
-  (db) => {
-    db.exec(`
+  // member positions, so that the annual report reads no task and makes no string per member
+  // (issue 13). Its rows are now migration 11's: the table is made here as it was, and filled there.
+  `
 DROP TABLE draw_members;
 CREATE TABLE draw_members (
   draw_id TEXT PRIMARY KEY,
@@ -443,6 +441,30 @@ CREATE TABLE draw_members (
   reasons TEXT NOT NULL,
   ids TEXT NOT NULL,
   id_ends BLOB,
+  places BLOB NOT NULL,
+  picks BLOB NOT NULL
+);
+${appendOnly('draw_members')}`,
+  // 11: every object has a number of its own, the vid of its first version, kept by each later
+  // version (the import writes it; the trigger numbers a row written by other means); draw_members
+  // holds the members' numbers instead of their ids, so that the annual report reads 4 bytes per
+  // member and numbers nothing (issue 13: the ids' JSON and its numbering were a fifth of it at
+  // 100k). Rebuilt from the evidence of every draw made before.
+  (db) => {
+    db.exec(`
+ALTER TABLE objects ADD COLUMN num INTEGER;
+UPDATE objects SET num = f.first FROM (SELECT id, MIN(vid) AS first FROM objects GROUP BY id) AS f WHERE f.id = objects.id;
+CREATE TRIGGER objects_num AFTER INSERT ON objects WHEN NEW.num IS NULL BEGIN
+  UPDATE objects SET num = COALESCE((SELECT o.num FROM objects o WHERE o.id = NEW.id AND o.vid <> NEW.vid AND o.num IS NOT NULL LIMIT 1), NEW.vid)
+  WHERE vid = NEW.vid;
+END;
+DROP TABLE draw_members;
+CREATE TABLE draw_members (
+  draw_id TEXT PRIMARY KEY,
+  tiers TEXT NOT NULL,
+  regions TEXT NOT NULL,
+  reasons TEXT NOT NULL,
+  nums BLOB NOT NULL,
   places BLOB NOT NULL,
   picks BLOB NOT NULL
 );

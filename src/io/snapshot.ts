@@ -46,6 +46,8 @@ export interface SnapshotResult {
   ineligibleInspectors: { id: string; region: string; reason: 'inactive' | 'uncertified' | 'expired' }[];
   /** draw.regions for the evidence */
   drawRegions: string[];
+  /** each snapshot object's own number (schema migration 11), in snapshot order: what draw_members stores of it */
+  nums: Uint32Array;
 }
 
 /** Parse production months "1-3,11-12" into a set; empty = all year. */
@@ -145,6 +147,28 @@ export function matchesFilter(o: Pick<ObjectRow, 'industry' | 'tags' | 'region'>
   return true;
 }
 
+/**
+ * The objects' numbers as a typed array, the objects sorted by id with them. They are read in
+ * that order (SQLite's ORDER BY id compares UTF-8 bytes, which is code point order), so this
+ * only checks it, unless the collation ever differs.
+ */
+function objectNumbers(objects: SnapObject[], nums: number[]): Uint32Array {
+  const out = new Uint32Array(nums.length);
+  for (let i = 0; i < nums.length; i++) {
+    const n = nums[i]!;
+    // a number written by the import or by the objects_num trigger (migration 11)
+    if (!Number.isInteger(n) || n < 1 || n > 0xffffffff) throw new Error(`object ${objects[i]!.id} has no number (objects.num ${String(n)})`);
+    out[i] = n;
+  }
+  let sorted = true;
+  for (let i = 1; i < objects.length && sorted; i++) sorted = compareBytes(objects[i - 1]!.id, objects[i]!.id) < 0;
+  if (sorted) return out;
+  const order = Array.from(objects.keys()).sort((a, b) => compareBytes(objects[a]!.id, objects[b]!.id));
+  const byOrder = order.map((i) => objects[i]!);
+  byOrder.forEach((o, i) => (objects[i] = o));
+  return Uint32Array.from(order, (i) => out[i]!);
+}
+
 export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   const regions = Regions.load(db);
   const cityCode = regions.city.code;
@@ -159,6 +183,7 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
   // only the columns a snapshot needs, as raw rows (the full read was most of a large draw's time),
   // one at a time: a row is garbage as soon as its snapshot object is made
   const objects: SnapObject[] = [];
+  const nums: number[] = [];
   const excludedCounts: SnapshotResult['excludedCounts'] = {};
   eachSnapshotObject(db, { asOf: req.asOf, where: "status = 'active'" }, (o) => {
     if (!scope.has(o.region) || !matchesFilter(o, req.filter)) return;
@@ -173,6 +198,7 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
     objects.push({
       class: o.class, excluded, id: o.id, industry: o.industry, name: o.name, offsite: o.offsite, region: o.region, tier: o.tier,
     });
+    nums.push(o.num);
   });
 
   const inspectors: SnapInspector[] = [];
@@ -199,7 +225,6 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
     .sort((a, b) => compareBytes(a[0], b[0]) || compareBytes(a[1], b[1]));
 
   const byId = <T extends { id: string }>(a: T, b: T) => compareBytes(a.id, b.id);
-  objects.sort(byId);
   inspectors.sort(byId);
   experts.sort(byId);
   return {
@@ -208,5 +233,6 @@ export function buildSnapshot(db: DB, req: SnapshotRequest): SnapshotResult {
     priorDraws: sel.draws,
     ineligibleInspectors,
     drawRegions,
+    nums: objectNumbers(objects, nums),
   };
 }

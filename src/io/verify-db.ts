@@ -11,7 +11,7 @@ import type { Evidence, Level } from '../core/types.js';
 import { algorithmOf, payloadHashes, recheckEvidence, sameJson } from '../core/verify.js';
 import type { DB } from './db.js';
 import { excludedCounts, taskNo, taskObjectRegion, type ExcludedCount } from './draw-store.js';
-import { memberProblems } from './draw-members.js';
+import { memberProblems, objectNumbers } from './draw-members.js';
 import { readEvidence } from './evidence-store.js';
 import { readLedger } from './ledger.js';
 import { buildSnapshot } from './snapshot.js';
@@ -64,6 +64,9 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
   }[];
   const drawSeqs = new Set<number>();
   let n = 0;
+  // every object's number by id, read once if a draw's members must be compared without its snapshot's
+  let byId: ReadonlyMap<string, number> | undefined;
+  const numbersById = () => (byId ??= objectNumbers(db));
   for (const d of draws) {
     drawSeqs.add(d.seq);
     if (only && !only.has(d.id)) continue;
@@ -111,6 +114,8 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     // the snapshot against the roster history, as it stood when the draw was recorded (a revealed
     // draw: when it was committed) and the ledger before it
     const q = parseQuarter(d.quarter);
+    // the snapshot objects' numbers, when the rebuilt snapshot is the evidence's (draw_members stores them)
+    let nums: Uint32Array | undefined;
     if (q && ev.snapshot && ev.draw) {
       const asOf = commitInstantOfDraw(db, d.id) ?? d.recorded_at;
       try {
@@ -119,7 +124,9 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
           rules: ev.snapshot.rules, asOf, beforeSeq: d.seq, algorithm: algorithmOf(ev) ?? undefined,
         });
         // the same snapshot as the evidence's (whose hash verifyEvidence checked) needs no hash of its own
-        if (!sameJson(rebuilt.snapshot, ev.snapshot) && hashCanonical(rebuilt.snapshot) !== ev.snapshotHash) {
+        if (sameJson(rebuilt.snapshot, ev.snapshot) || hashCanonical(rebuilt.snapshot) === ev.snapshotHash) {
+          nums = rebuilt.nums;
+        } else {
           const diff = describeSnapshotDiff(rebuilt.snapshot, ev.snapshot);
           problems.push({ entry: where, problem: `snapshot does not match the roster history at ${asOf}: ${diff}` });
         }
@@ -127,7 +134,7 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
         problems.push({ entry: where, problem: `snapshot could not be rebuilt: ${(e as Error).message}` });
       }
     }
-    for (const p of drawFactsProblems(db, d.id, d.level as Level, ev)) problems.push({ entry: where, problem: p });
+    for (const p of drawFactsProblems(db, d.id, d.level as Level, ev, nums, numbersById)) problems.push({ entry: where, problem: p });
     for (const p of drawCommitmentProblems(db, d.id, ev)) problems.push({ entry: where, problem: p });
     if (d.rules_id !== null) {
       const r = db.prepare('SELECT body FROM rules WHERE id = ?').get(d.rules_id) as { body: string } | undefined;
@@ -252,7 +259,7 @@ function commitRecordProblems(db: DB, bySeq: Map<number, StoredLedgerEntry>): { 
 }
 
 /** The facts stored at draw time (draw_facts, draw_strata, draw_exclusions, draw_members) must be the evidence's own. */
-function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence): string[] {
+function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence, nums: Uint32Array | undefined, byId: () => ReadonlyMap<string, number>): string[] {
   const out: string[] = [];
   const f = db.prepare('SELECT algorithm, joint, draw_date, rates, tiered FROM draw_facts WHERE draw_id = ?').get(drawId) as
     | { algorithm: string; joint: string; draw_date: string; rates: string; tiered: string } | undefined;
@@ -273,7 +280,7 @@ function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence): 
   const wantEx = excludedCounts(ev.snapshot?.objects ?? []);
   if (stored.length !== wantEx.length || wantEx.some((e) => !storedKeys.has(key(e)))) out.push('draw_exclusions differ from the evidence snapshot (excluded objects by region, class and reason)');
   try {
-    out.push(...memberProblems(db, drawId, ev));
+    out.push(...memberProblems(db, drawId, ev, nums, byId));
   } catch {
     // evidence too damaged to give members: its own checks report it
     out.push('draw_members cannot be compared: the evidence snapshot or strata are malformed');
