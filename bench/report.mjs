@@ -9,7 +9,7 @@
  * The database is built with SQL as `sj draw` would leave it, reduced to what report and check
  * read: a 100k-object roster; per quarter one city draw and one county draw per county (sharing
  * no object, as under the same-quarter exclusion), each with its draw_facts, draw_strata,
- * draw_exclusions and draw_scope rows (evidence reduced to the draw header); a result for every
+ * draw_task_counts, draw_exclusions and draw_scope rows (evidence reduced to the draw header); a result for every
  * task, some object substitutions, two voided draws. It is built once into bench/out/
  * (report-<tasks>-<objects>-v<schema>.db; --fresh builds it again) and only read.
  *
@@ -153,6 +153,10 @@ function buildDraws(pool) {
       insR.run(tn, batch, date, outcome, fine, rnd() < 0.5 ? 1 : 0, rnd() < 0.05 ? 1 : 0, rnd() < 0.8 ? date : null);
       made++;
     }
+    // the tasks counted per (region, class, tier), as recordDraw stores them
+    db.prepare(`INSERT INTO draw_task_counts(draw_id, region, class, tier, tasks, onsite, joint)
+      SELECT draw_id, region, class, tier, COUNT(*), COUNT(CASE WHEN method = 'onsite' THEN 1 END), COUNT(CASE WHEN joint = 1 THEN 1 END)
+      FROM draw_tasks WHERE draw_id = ? GROUP BY region, class, tier`).run(id);
     // strata as a draw leaves them: a task's region, class and tier are its stratum's (selected =
     // its tasks); the class's population and quota on its first stratum (required reads their sums)
     const population = (cls) => (level === 'city' ? counties : [region]).reduce((k, c) => k + (pool.get(`${c}|${cls}`)?.length ?? 0), 0);

@@ -225,7 +225,7 @@ describe('evidence and audit', () => {
     ['the evidence rewritten', rewriteEvidence('2023Q2-city-01', '"entropySource":"user"', '"entropySource":"generated"'), /2023Q2-city-01/],
     ['a ledger entry rewritten', "UPDATE ledger SET payload_hash = '" + '0'.repeat(64) + "' WHERE seq = 1", /ledger #1/],
     ['a draw inserted', "INSERT INTO draws SELECT '2023Q2-county-99', 99, quarter, level, kind, regions, rules_id, recorded_at, evidence FROM draws WHERE id = '2023Q2-county-01'", /2023Q2-county-99/],
-    ['a draw deleted with its tasks', "DELETE FROM draw_tasks WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_scope WHERE draw_id = '2023Q2-city-01'; DELETE FROM draws WHERE id = '2023Q2-city-01'", /ledger #1/],
+    ['a draw deleted with its tasks', "DELETE FROM draw_tasks WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_task_counts WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-city-01'; DELETE FROM draw_scope WHERE draw_id = '2023Q2-city-01'; DELETE FROM draws WHERE id = '2023Q2-city-01'", /ledger #1/],
     ['a roster row rewritten', "UPDATE objects SET tier = 'E' WHERE vid = (SELECT MIN(vid) FROM objects WHERE tier = 'A' AND status = 'active')", /roster history/],
   ];
   for (const [what, sql, expected] of tamper) {
@@ -234,7 +234,7 @@ describe('evidence and audit', () => {
       (await drawAll(path));
       expect((await sj(['--db', path, 'verify'])).status).toBe(0);
       const db = new Database(path);
-      for (const tbl of ['ledger', 'draws', 'draw_evidence', 'draw_tasks', 'draw_facts', 'draw_strata']) {
+      for (const tbl of ['ledger', 'draws', 'draw_evidence', 'draw_tasks', 'draw_task_counts', 'draw_facts', 'draw_strata']) {
         db.exec(`DROP TRIGGER IF EXISTS ${tbl}_no_update; DROP TRIGGER IF EXISTS ${tbl}_no_delete;`);
       }
       if (typeof sql === 'string') db.exec(sql);
@@ -263,8 +263,8 @@ describe('evidence and audit', () => {
     expect(head).toMatch(/^[0-9a-f]{64}$/);
     const db = new Database(path);
     // the whole draw removed, everything derived from it included: a consistent shorter history
-    db.exec(`DROP TRIGGER ledger_no_delete; DROP TRIGGER draws_no_delete; DROP TRIGGER draw_tasks_no_delete; DROP TRIGGER draw_facts_no_delete; DROP TRIGGER draw_strata_no_delete;
-      DELETE FROM draw_tasks WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-county-01';
+    db.exec(`DROP TRIGGER ledger_no_delete; DROP TRIGGER draws_no_delete; DROP TRIGGER draw_tasks_no_delete; DROP TRIGGER draw_task_counts_no_delete; DROP TRIGGER draw_facts_no_delete; DROP TRIGGER draw_strata_no_delete;
+      DELETE FROM draw_tasks WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_task_counts WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_facts WHERE draw_id = '2023Q2-county-01'; DELETE FROM draw_strata WHERE draw_id = '2023Q2-county-01';
       DELETE FROM draw_scope WHERE draw_id = '2023Q2-county-01'; DELETE FROM draws WHERE id = '2023Q2-county-01'; DELETE FROM ledger WHERE seq = 2;`);
     db.close();
     expect((await sj(['--db', path, 'verify'])).status).toBe(0); // a consistent shorter history …

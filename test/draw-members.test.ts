@@ -281,6 +281,36 @@ describe('draw_members on the fixtures', () => {
     expect(v.stdout + v.stderr).not.toContain('内部错误'); // a damaged draw is a finding, not a crash
   });
 
+  it('draw_task_counts: the tasks counted at draw time, as migration 12 counts them; sj verify finds an edited count', async () => {
+    const counts = (p: string) => {
+      const db = new Database(p, { readonly: true });
+      try {
+        return db.prepare('SELECT draw_id, region, class, tier, tasks, onsite, joint FROM draw_task_counts ORDER BY draw_id, region, class, tier').all();
+      } finally {
+        db.close();
+      }
+    };
+    const made = counts(path) as { draw_id: string; tasks: number; onsite: number; joint: number }[];
+    // every task of every draw, some on site and some not
+    const db = new Database(path, { readonly: true });
+    expect(made.reduce((n, c) => n + c.tasks, 0)).toBe(db.prepare('SELECT count(*) FROM draw_tasks').pluck().get());
+    db.close();
+    expect(made.some((c) => c.onsite > 0) && made.some((c) => c.onsite < c.tasks)).toBe(true);
+    const copy = copyOf('before-12.db');
+    const old = new Database(copy);
+    toUserVersion(old, 11);
+    expect(old.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'draw_task_counts'").pluck().get()).toBe(0);
+    old.close();
+    openDb(copy).close();
+    expect(counts(copy)).toEqual(made);
+    const edited = new Database(copy);
+    edited.exec("DROP TRIGGER draw_task_counts_no_update; UPDATE draw_task_counts SET onsite = onsite + 1 WHERE rowid = (SELECT MIN(rowid) FROM draw_task_counts WHERE draw_id = '2023Q3-county-01')");
+    edited.close();
+    const v = await sj(['--db', copy, 'verify']);
+    expect(v.status).toBe(1);
+    expect(v.stdout + v.stderr).toMatch(/2023Q3-county-01[^\n]*draw_task_counts differ|draw_task_counts differ[^\n]*/);
+  });
+
   it('gives the year report the figures the evidence files give sj fairness --evidence', async () => {
     const files: string[] = [];
     for (const id of ['2023Q2-city-01', '2023Q2-county-01', '2023Q3-city-01', '2023Q3-county-01']) {

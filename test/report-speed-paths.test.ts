@@ -25,7 +25,7 @@ const [A, B] = ['131102', '131121'];
 
 type Task = { object: string; region?: string; objectRegion: string; cls: string };
 
-/** Draws written as `sj draw` leaves them for report and check (draws, draw_facts, draw_tasks), by SQL. */
+/** Draws written as `sj draw` leaves them for report and check (draws, draw_facts, draw_tasks, draw_task_counts), by SQL. */
 function drawWriter(db: DB, rulesId: number | null = null) {
   let seq = 0;
   const insD = db.prepare(`INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, '2023-04-03T01:00:00.000Z', '{}')`);
@@ -33,6 +33,13 @@ function drawWriter(db: DB, rulesId: number | null = null) {
   const insF = db.prepare(`INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, 'sj-draw/2', 'none', '2023-04-03', ?, '[]')`);
   const insT = db.prepare(`INSERT INTO draw_tasks(task_no, draw_id, ord, object_id, region, object_region, class, tier, rank, key, method, joint, inspectors, expert)
     VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?, 'k', 'onsite', 0, '[]', NULL)`);
+  // (a database made before migration 12 has no such table: the migration counts them)
+  const counted = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'draw_task_counts'").get() !== undefined;
+  const countTasks = counted
+    ? db.prepare(`INSERT INTO draw_task_counts(draw_id, region, class, tier, tasks, onsite, joint)
+    SELECT draw_id, region, class, tier, COUNT(*), COUNT(CASE WHEN method = 'onsite' THEN 1 END), COUNT(CASE WHEN joint = 1 THEN 1 END)
+    FROM draw_tasks WHERE draw_id = ? GROUP BY region, class, tier`)
+    : { run: (_id: string) => undefined };
   return {
     /** `empty`: strata that selected nothing (a pool with no object left), as a draw records them */
     draw(id: string, quarter: string, level: 'city' | 'county', kind: 'routine' | 'directional', tasks: Task[], empty: [string, string][] = []): string[] {
@@ -47,6 +54,8 @@ function drawWriter(db: DB, rulesId: number | null = null) {
         strata.set(JSON.stringify([region, t.cls]), (strata.get(JSON.stringify([region, t.cls])) ?? 0) + 1);
         return taskNo;
       });
+      // and counted per (region, class, tier), as recordDraw stores them
+      countTasks.run(id);
       for (const k of empty) strata.set(JSON.stringify(k), 0);
       let ord = 0;
       for (const [k, n] of strata) {

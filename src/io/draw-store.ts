@@ -73,6 +73,8 @@ export function recordDraw(
       "INSERT INTO draws(id, seq, quarter, level, kind, regions, rules_id, recorded_at, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')",
     ).run(d.id, entry.seq, d.quarter, d.level, d.kind, JSON.stringify(d.regions), meta.rulesId, meta.recordedAt);
     insertTasks(db, d.id, evidence);
+    const tc = db.prepare('INSERT INTO draw_task_counts(draw_id, region, class, tier, tasks, onsite, joint) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    for (const c of taskCounts(evidence.tasks)) tc.run(d.id, c.region, c.class, c.tier, c.tasks, c.onsite, c.joint);
     // the facts reports and checks read (sj verify holds them equal to the evidence)
     db.prepare('INSERT INTO draw_facts(draw_id, algorithm, joint, draw_date, rates, tiered) VALUES (?, ?, ?, ?, ?, ?)').run(
       d.id, evidence.algorithm, d.joint, d.createdAt.slice(0, 10), canonical(evidence.snapshot.rules.rates[d.level] ?? {}), canonical(evidence.snapshot.rules.tiered),
@@ -118,6 +120,29 @@ function insertTasks(db: DB, drawId: string, evidence: Evidence): void {
   evidence.tasks.forEach((tk, i) => {
     ins.run(taskNo(drawId, i + 1), drawId, i + 1, tk.objectId, tk.region, regionOf(tk), tk.class, tk.tier, tk.rank, tk.key, tk.method, tk.joint ? 1 : 0, JSON.stringify(tk.inspectors), tk.expert);
   });
+}
+
+export interface TaskCount {
+  region: string;
+  class: string;
+  tier: string | null;
+  tasks: number;
+  onsite: number;
+  joint: number;
+}
+
+/** The tasks counted per (region, class, tier), with their on-site and joint ones (the draw_task_counts rows), in first-seen order. */
+export function taskCounts(tasks: readonly { region: string; class: string; tier: string | null; method: string; joint: boolean }[]): TaskCount[] {
+  const m = new Map<string, TaskCount>();
+  for (const tk of tasks) {
+    const k = `${tk.region}\u0000${tk.class}\u0000${tk.tier ?? '\u0001'}`;
+    let c = m.get(k);
+    if (!c) m.set(k, (c = { region: tk.region, class: tk.class, tier: tk.tier, tasks: 0, onsite: 0, joint: 0 }));
+    c.tasks++;
+    if (tk.method === 'onsite') c.onsite++;
+    if (tk.joint) c.joint++;
+  }
+  return [...m.values()];
 }
 
 export interface ExcludedCount {

@@ -1,6 +1,6 @@
 /**
  * The figures of the live tasks (core/stats.ts TaskFigures) by SQL aggregates over the columns
- * stored at draw time (draw_tasks, draw_facts) and the results in force: a year of 100k tasks
+ * stored at draw time (draw_tasks, draw_task_counts, draw_facts) and the results in force: a year of 100k tasks
  * never becomes 100k JS objects, and no evidence is read. The same figures as taskFigures over
  * liveTaskFacts (report-data.ts) and the results; test/report-figures.test.ts holds them equal.
  */
@@ -147,8 +147,8 @@ const IN_LIVE = 'tk.draw_id IN (SELECT id FROM live)';
 const CURRENT_RESULTS = 'results r INDEXED BY results_figures';
 
 /**
- * The task counts, by quarter and row. Counted per stratum of the index (draw, region, class,
- * tier) as it gives them, so no join is made per task: a stratum's class takes its draw's rate
+ * The task counts, by quarter and row, from the counts stored at draw time per (draw, region,
+ * class, tier) (draw_task_counts; no task is read): a stratum's class takes its draw's rate
  * once; the few tasks whose method a substitution changed are counted apart, as a correction.
  */
 function taskCounts(db: DB, q: TallyQuery, p: Params, draws = liveDrawsOf(db, p)): (Keyed & Pick<TaskTally, 'onsite' | 'offsite' | 'jointInternal' | 'creditBasis' | 'creditBased'>)[] {
@@ -156,10 +156,9 @@ function taskCounts(db: DB, q: TallyQuery, p: Params, draws = liveDrawsOf(db, p)
   const credit = q.creditScope === 'all' ? '1' : sampled;
   const rows = db.prepare(`WITH ${LIVE}, ${RATES}, ${SUBSTITUTED},
   stratum AS (
-    SELECT tk.draw_id, tk.region, tk.class, tk.tier IS NOT NULL AS rated, COUNT(*) AS n,
-      ${n("tk.method = 'onsite'")} AS onsite, ${n('tk.joint = 1')} AS joint
-    FROM ${LIVE_TASKS} WHERE ${IN_LIVE}
-    GROUP BY tk.draw_id, tk.region, tk.class, tk.tier),
+    SELECT c.draw_id, c.region, c.class, c.tier IS NOT NULL AS rated, SUM(c.tasks) AS n, SUM(c.onsite) AS onsite, SUM(c.joint) AS joint
+    FROM draw_task_counts c WHERE c.draw_id IN (SELECT id FROM live)
+    GROUP BY c.draw_id, c.region, c.class, c.tier),
   moved AS (
     SELECT tk.draw_id, tk.region, SUM((s.method = 'onsite') - (tk.method = 'onsite')) AS onsite
     FROM sub s CROSS JOIN draw_tasks tk ON tk.task_no = s.task_no
@@ -188,8 +187,12 @@ type ResultSums = Pick<TaskTally, (typeof RESULT_SUMS)[number]> & { undated: num
  * the results' own dates added). A due date costs about 0.1 ms (the calendar walked day by
  * day): no more days than grouping by date used to judge.
  */
-function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string, TaskTally>, draws: Map<string, LiveDraw>): void {
+function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string, TaskTally>, live: Map<string, LiveDraw>): void {
   if (!q.quarters.length) return;
+  // a draw with no result yet has none to count: its tasks are not read, nor due dates computed for it
+  const anyResult = db.prepare(`SELECT 1 FROM ${CURRENT_RESULTS} WHERE r.task_no > ? AND r.task_no < ? AND r.current = 1 LIMIT 1`).pluck();
+  const draws = new Map([...live].filter(([id]) => anyResult.get(`${id}-`, `${id}.`) !== undefined));
+  if (!draws.size) return;
   const spans = q.quarters.map((id) => parseQuarter(id)!);
   const last = spans.reduce((a, b) => (b.end > a ? b.end : a), spans[0]!.end);
   const dues = new Map<string, string>();

@@ -471,6 +471,26 @@ CREATE TABLE draw_members (
 ${appendOnly('draw_members')}`);
     backfillDrawMembers(db);
   },
+  // 12: the tasks of each draw counted per (region, class, tier), with their on-site and joint
+  // ones, stored at draw time: report and check read a few hundred rows instead of aggregating
+  // every task (issue 13: that aggregate was two fifths of the year table at 100k tasks); filled
+  // from draw_tasks for the draws made before
+  `
+CREATE TABLE draw_task_counts (
+  draw_id TEXT NOT NULL REFERENCES draws(id),
+  region TEXT NOT NULL,
+  class TEXT NOT NULL,
+  tier TEXT,
+  tasks INTEGER NOT NULL,
+  onsite INTEGER NOT NULL,
+  joint INTEGER NOT NULL
+);
+CREATE INDEX draw_task_counts_draw ON draw_task_counts(draw_id, region, class, tier);
+${appendOnly('draw_task_counts')}
+INSERT INTO draw_task_counts(draw_id, region, class, tier, tasks, onsite, joint)
+  SELECT draw_id, region, class, tier, COUNT(*), COUNT(CASE WHEN method = 'onsite' THEN 1 END), COUNT(CASE WHEN joint = 1 THEN 1 END)
+  FROM draw_tasks GROUP BY draw_id, region, class, tier;
+`,
 ];
 
 /** The SQL functions migrations call, registered on the connection before they run. */

@@ -10,7 +10,7 @@ import { parseQuarter } from '../core/quarter.js';
 import type { Evidence, Level } from '../core/types.js';
 import { algorithmOf, payloadHashes, recheckEvidence, sameJson } from '../core/verify.js';
 import type { DB } from './db.js';
-import { excludedCounts, taskNo, taskObjectRegion, type ExcludedCount } from './draw-store.js';
+import { excludedCounts, taskCounts, taskNo, taskObjectRegion, type ExcludedCount, type TaskCount } from './draw-store.js';
 import { memberProblems, objectNumbers } from './draw-members.js';
 import { readEvidence } from './evidence-store.js';
 import { readLedger } from './ledger.js';
@@ -279,6 +279,14 @@ function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence, n
   const storedKeys = new Set(stored.map(key));
   const wantEx = excludedCounts(ev.snapshot?.objects ?? []);
   if (stored.length !== wantEx.length || wantEx.some((e) => !storedKeys.has(key(e)))) out.push('draw_exclusions differ from the evidence snapshot (excluded objects by region, class and reason)');
+  try {
+    const counted = db.prepare('SELECT region, class, tier, tasks, onsite, joint FROM draw_task_counts WHERE draw_id = ?').all(drawId) as TaskCount[];
+    const ckey = (c: TaskCount) => JSON.stringify([c.region, c.class, c.tier, c.tasks, c.onsite, c.joint]);
+    const wantCounts = taskCounts(ev.tasks ?? []).map(ckey).sort();
+    if (JSON.stringify(counted.map(ckey).sort()) !== JSON.stringify(wantCounts)) out.push('draw_task_counts differ from the evidence tasks (counted by region, class and tier)');
+  } catch {
+    out.push('draw_task_counts cannot be compared: the evidence tasks are malformed');
+  }
   try {
     out.push(...memberProblems(db, drawId, ev, nums, byId));
   } catch {
