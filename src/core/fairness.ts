@@ -1058,58 +1058,67 @@ export interface YearRow {
 const groupKey = (o: GroupKey) => skey(o.region, o.class, o.tier);
 
 export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[] {
-  // per enterprise (common number): its last routine group, its routine kind in each quarter (k + 1;
-  // 0: none, so that a quarter without objects leaves its array untouched), Σ selected
+  // per enterprise (common number) its path: its routine kinds quarter by quarter with its
+  // selections in each, numbered once. What a row needs is the path's: the group of its last
+  // routine kind (the row), Σ expected and Σ selected; so one pass per quarter, and the
+  // enterprises are then counted by path.
   const al = aligned(quarters);
   const size = al.uni.size;
-  const last = new Int32Array(size).fill(-1);
-  const kindIn = quarters.map(() => new Int32Array(size));
-  const selected = new Int32Array(size);
+  const path = new Int32Array(size).fill(-1);
+  const paths: { group: number; expected: Frac; selected: number }[] = [];
+  // a step: a routine kind of the year, with the selections in its quarter
+  const next = new PathSteps(quarters.reduce((n, q) => n + q.objects.kinds.length, 0));
+  let base = 0;
   for (let qi = 0; qi < quarters.length; qi++) {
     const q = quarters[qi]!;
     const o = q.objects;
     const ids = al.ids[qi];
     const { routine, group } = kindTables(q, al, qi);
-    const kin = kindIn[qi]!;
     for (let u = 0; u < o.size; u++) {
       const k = o.kind[u]!;
       if (k < 0 || !routine[k]) continue;
       const v = ids ? ids[u]! : u;
-      last[v] = group[k]!;
-      kin[v] = k + 1;
-      selected[v]! += o.selected[u]!;
+      const sel = o.selected[u]!;
+      const from = path[v]!;
+      let to = next.get(from, base + k, sel);
+      if (to < 0) {
+        const before = from < 0 ? null : paths[from]!;
+        const e = o.kinds[k]!.expected;
+        to = paths.length;
+        next.set(from, base + k, sel, to);
+        paths.push({ group: group[k]!, expected: before ? add(before.expected, e) : e, selected: (before?.selected ?? 0) + sel });
+      }
+      path[v] = to;
     }
+    base += o.kinds.length;
   }
-  // per row: its enterprises counted by kind in each quarter (Σ expected is a sum: taken by kind)
-  const rowOf = new Int32Array(al.uni.groups.length).fill(-1);
-  const quarterProbability = quarters.map((q) => new Map(q.groups.map((x) => [groupKey(x), x.probability])));
-  const rows: { row: YearRow; counts: Int32Array[] }[] = [];
+  const count = new Int32Array(paths.length);
   for (let v = 0; v < size; v++) {
-    const g = last[v]!;
-    if (g < 0) continue;
-    let ri = rowOf[g]!;
-    if (ri < 0) {
-      const G = al.uni.groups[g]!;
-      const k = groupKey(G);
-      const quarterP = quarterProbability.map((m) => m.get(k) ?? null);
-      rowOf[g] = ri = rows.length;
-      rows.push({
-        row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterP, expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 },
-        counts: quarters.map((q) => new Int32Array(q.objects.kinds.length + 1)),
-      });
-    }
-    const r = rows[ri]!;
-    r.row.population++;
-    r.row.selected += selected[v]!;
-    for (let qi = 0; qi < kindIn.length; qi++) r.counts[qi]![kindIn[qi]![v]!]!++;
+    const p = path[v]!;
+    if (p >= 0) count[p]!++;
   }
-  for (const { row, counts } of rows) {
-    const sums = new Map<Frac, number>();
-    for (let qi = 0; qi < counts.length; qi++) {
-      const c = counts[qi]!;
-      const kinds = quarters[qi]!.objects.kinds;
-      for (let k = 1; k < c.length; k++) if (c[k]) countTimes(sums, kinds[k - 1]!.expected, c[k]!);
+  // per row (the group of the last routine kind): its enterprises, counted by path
+  const quarterProbability = quarters.map((q) => new Map(q.groups.map((x) => [groupKey(x), x.probability])));
+  const rowOf = new Map<number, { row: YearRow; sums: Map<Frac, number> }>();
+  paths.forEach((p, pv) => {
+    const n = count[pv]!;
+    if (!n) return;
+    let r = rowOf.get(p.group);
+    if (!r) {
+      const G = al.uni.groups[p.group]!;
+      const k = groupKey(G);
+      r = {
+        row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterProbability.map((m) => m.get(k) ?? null), expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 },
+        sums: new Map(),
+      };
+      rowOf.set(p.group, r);
     }
+    r.row.population += n;
+    r.row.selected += n * p.selected;
+    countTimes(r.sums, p.expected, n);
+  });
+  const rows = [...rowOf.values()];
+  for (const { row, sums } of rows) {
     row.expected = countedSum(sums);
     row.expectedPerEnterprise = div(row.expected, frac(row.population));
     row.actualPerEnterprise = frac(row.selected, row.population);
@@ -1156,41 +1165,25 @@ export function tierRatios(rows: { region: string; class: ObjClass; tier: string
 // ---------------------------------------------------------------------------------------------
 // never inspected
 
-/** A map from pairs of non-negative 32-bit integers to non-negative ones (open addressing; −1: absent). */
-export class PairTable {
-  private a = new Int32Array(1024).fill(-1);
-  private b = new Int32Array(1024);
-  private v = new Int32Array(1024);
-  private n = 0;
+/**
+ * Path steps: the path after a path (−1: none yet) and a step, keyed by one number in a Map (a
+ * builtin: quick even from code that runs once, where a hash table written in JS is not), numbered
+ * in order of first use. `steps` bounds the steps; a count beyond 63 is keyed apart.
+ */
+class PathSteps {
+  private readonly byKey = new Map<number, number>();
+  private readonly rare = new Map<string, number>();
+  constructor(private readonly steps: number) {}
 
-  private slot(x: number, y: number): number {
-    const mask = this.a.length - 1;
-    let i = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77)) & mask;
-    while (this.a[i] !== -1 && (this.a[i] !== x || this.b[i] !== y)) i = (i + 1) & mask;
-    return i;
+  /** The path after `from` with `step` and `times` (0–63 in the key), or −1. */
+  get(from: number, step: number, times = 0): number {
+    if (times > 63) return this.rare.get(`${from} ${step} ${times}`) ?? -1;
+    return this.byKey.get(((from + 1) * this.steps + step) * 64 + times) ?? -1;
   }
 
-  get(x: number, y: number): number {
-    const i = this.slot(x, y);
-    return this.a[i] === -1 ? -1 : this.v[i]!;
-  }
-
-  set(x: number, y: number, value: number): void {
-    if (2 * (this.n + 1) > this.a.length) this.grow();
-    const i = this.slot(x, y);
-    if (this.a[i] === -1) this.n++;
-    this.a[i] = x;
-    this.b[i] = y;
-    this.v[i] = value;
-  }
-
-  private grow(): void {
-    const { a, b, v } = this;
-    this.a = new Int32Array(a.length * 2).fill(-1);
-    this.b = new Int32Array(a.length * 2);
-    this.v = new Int32Array(a.length * 2);
-    this.n = 0;
-    for (let i = 0; i < a.length; i++) if (a[i] !== -1) this.set(a[i]!, b[i]!, v[i]!);
+  set(from: number, step: number, times: number, to: number): void {
+    if (times > 63) this.rare.set(`${from} ${step} ${times}`, to);
+    else this.byKey.set(((from + 1) * this.steps + step) * 64 + times, to);
   }
 }
 
@@ -1223,26 +1216,26 @@ export interface NeverSummary {
 
 /** The enterprises of the span's populations never selected; opts.rows false: the counts only (rows null). */
 export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolean } = { rows: true }): { rows: NeverRow[] | null; summary: NeverSummary[] } {
-  // per enterprise (common number): its last record (quarter, number in it, group), Σ selected,
-  // and its path: the kinds it had, quarter by quarter, numbered once (Π stay is taken per path)
+  // per enterprise (common number) its path: the kinds it had quarter by quarter and whether it
+  // was selected in each, numbered once. What the figures need is the path's: Π stay, the group of
+  // its last kind, whether it was ever selected; so one pass per quarter, and the enterprises are
+  // then counted by path. For the list, each one's last record (quarter, number in it) too.
   const al = aligned(quarters);
   const size = al.uni.size;
-  const lastQ = new Int32Array(size).fill(-1);
-  const lastU = new Int32Array(size);
-  const lastG = new Int32Array(size);
-  const selected = new Int32Array(size);
   const path = new Int32Array(size).fill(-1);
+  const lastQ = opts.rows ? new Int32Array(size).fill(-1) : null;
+  const lastU = opts.rows ? new Int32Array(size) : null;
   const kindBase: number[] = [];
   let allKinds = 0;
   for (const q of quarters) {
     kindBase.push(allKinds);
     allKinds += q.objects.kinds.length;
   }
-  const paths: { chance: Frac; quarters: number }[] = [];
-  // the path after a path (−1: none yet) and a kind of the year (few distinct pairs: a hash table,
-  // not a row of every kind per path, which could take megabytes of fresh memory)
-  const next = new PairTable();
-  quarters.forEach((q, qi) => {
+  const paths: { chance: Frac; quarters: number; group: number; selected: boolean }[] = [];
+  // a step: a kind of the year, selected or not (a table of every step per path could take megabytes)
+  const next = new PathSteps(allKinds);
+  for (let qi = 0; qi < quarters.length; qi++) {
+    const q = quarters[qi]!;
     const o = q.objects;
     const ids = al.ids[qi];
     const { group } = kindTables(q, al, qi);
@@ -1251,64 +1244,60 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
       const k = o.kind[u]!;
       if (k < 0) continue;
       const v = ids ? ids[u]! : u;
-      lastQ[v] = qi;
-      lastU[v] = u;
-      lastG[v] = group[k]!;
-      selected[v]! += o.selected[u]!;
+      const sel = o.selected[u]! > 0 ? 1 : 0;
       const from = path[v]!;
-      let to = next.get(from + 1, base + k);
+      let to = next.get(from, base + k, sel);
       if (to < 0) {
         const stay = o.kinds[k]!.stay;
         const before = from < 0 ? null : paths[from]!;
         to = paths.length;
-        next.set(from + 1, base + k, to);
-        paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1 });
+        next.set(from, base + k, sel, to);
+        paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1, group: group[k]!, selected: sel === 1 || (before?.selected ?? false) });
       }
       path[v] = to;
+      if (lastQ) {
+        lastQ[v] = qi;
+        lastU![v] = u;
+      }
     }
-  });
+  }
+  const count = new Int32Array(paths.length);
+  for (let v = 0; v < size; v++) {
+    const p = path[v]!;
+    if (p >= 0) count[p]!++;
+  }
   const flaggedPath = paths.map((p) => cmp(p.chance, REVIEW_BELOW) < 0);
   // by (region, class) of the last group: the enterprises counted by path, all and never selected
   const groups = al.uni.groups;
-  const slotOf = new Int32Array(groups.length).fill(-1);
-  const slots: { s: NeverSummary; all: Int32Array }[] = [];
-  const slotByKey = new Map<string, number>();
-  const rows: NeverRow[] = [];
-  for (let v = 0; v < size; v++) {
-    if (lastQ[v]! < 0) continue;
-    const gi = lastG[v]!;
-    let si = slotOf[gi]!;
-    if (si < 0) {
-      const G = groups[gi]!;
-      const key = `${G.region}\u0000${G.class}`;
-      si = slotByKey.get(key) ?? -1;
-      if (si < 0) {
-        slotByKey.set(key, (si = slots.length));
-        slots.push({ s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, all: new Int32Array(paths.length) });
-      }
-      slotOf[gi] = si;
-    }
-    const e = slots[si]!;
-    const pv = path[v]!;
-    e.s.population++;
-    e.all[pv]!++;
-    if (selected[v]) continue;
-    e.s.never++;
-    if (flaggedPath[pv]) e.s.flagged++;
-    if (opts.rows) {
-      const G = groups[gi]!;
-      const q = quarters[lastQ[v]!]!;
-      rows.push({ id: al.uni.idOf(v), name: q.objects.names[lastU[v]!] ?? '', region: G.region, class: G.class, tier: G.tier, quarters: paths[pv]!.quarters, chance: paths[pv]!.chance, flagged: flaggedPath[pv]! });
-    }
-  }
-  const summary = slots.map((e) => {
-    const chances = new Map<Frac, number>();
-    e.all.forEach((n, pv) => n && countTimes(chances, paths[pv]!.chance, n));
-    e.s.expectedNever = countedSum(chances);
+  const slots = new Map<string, { s: NeverSummary; chances: Map<Frac, number> }>();
+  paths.forEach((p, pv) => {
+    const n = count[pv]!;
+    if (!n) return;
+    const G = groups[p.group]!;
+    const key = `${G.region}\u0000${G.class}`;
+    let e = slots.get(key);
+    if (!e) slots.set(key, (e = { s: { region: G.region, class: G.class, population: 0, never: 0, flagged: 0, expectedNever: ZERO }, chances: new Map() }));
+    e.s.population += n;
+    countTimes(e.chances, p.chance, n);
+    if (p.selected) return;
+    e.s.never += n;
+    if (flaggedPath[pv]) e.s.flagged += n;
+  });
+  const summary = [...slots.values()].map((e) => {
+    e.s.expectedNever = countedSum(e.chances);
     return e.s;
   });
   summary.sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class));
   if (!opts.rows) return { rows: null, summary };
+  const rows: NeverRow[] = [];
+  for (let v = 0; v < size; v++) {
+    const pv = path[v]!;
+    if (pv < 0 || paths[pv]!.selected) continue;
+    const p = paths[pv]!;
+    const G = groups[p.group]!;
+    const q = quarters[lastQ![v]!]!;
+    rows.push({ id: al.uni.idOf(v), name: q.objects.names[lastU![v]!] ?? '', region: G.region, class: G.class, tier: G.tier, quarters: p.quarters, chance: p.chance, flagged: flaggedPath[pv]! });
+  }
   rows.sort((a, b) => cmp(a.chance, b.chance) || compareBytes(a.region, b.region) || compareBytes(a.id, b.id));
   return { rows, summary };
 }

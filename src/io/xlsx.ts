@@ -70,7 +70,34 @@ export async function newWorkbookToWrite(fixedDate?: Date): Promise<ExcelJS.Work
 
 /** The bytes of an .xlsx file of the workbook (of either build). */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
+  shareStyles(wb);
   return Buffer.from(await wb.xlsx.writeBuffer(ZIP_OPTIONS as Partial<ExcelJS.XlsxWriteOptions>));
+}
+
+/**
+ * One style object for the cells that look alike. exceljs gives each cell a style object of its
+ * own and, writing, renders each one's font, border and fill as XML to find its style id, unless
+ * it has met that very object before: with the objects shared, a style is rendered once (most of
+ * the time of writing a report, issue 13). The same styles, ids and XML are written.
+ */
+function shareStyles(wb: ExcelJS.Workbook): void {
+  const shared = new Map<string, Partial<ExcelJS.Style>>();
+  wb.eachSheet((ws) => {
+    ws.eachRow({ includeEmpty: true }, (row) => {
+      // the row's own cells, empty ones included (styled, or a merge's): row.eachCell would make
+      // a cell in every gap, and change the row's span
+      const cells = (row as unknown as { _cells?: (ExcelJS.Cell | undefined)[] })._cells;
+      if (!Array.isArray(cells)) return;
+      for (const cell of cells) {
+        const style = cell?.style;
+        if (!style) continue;
+        const key = JSON.stringify(style);
+        const same = shared.get(key);
+        if (same) cell.style = same;
+        else shared.set(key, style);
+      }
+    });
+  });
 }
 
 function dated(wb: ExcelJS.Workbook, fixedDate?: Date): ExcelJS.Workbook {
