@@ -87,6 +87,6 @@ export function freshDb(dir: string, name = 'sj.db'): { path: string; db: DB } {
 /** The rows eachSnapshotObject hands over (a draw's snapshot read), collected in their order. */
 export function snapshotObjectRows(db: DB, opts: ReadOptions = {}): SnapshotObjectRow[] {
   const out: SnapshotObjectRow[] = [];
-  eachSnapshotObject(db, opts, (o) => out.push(o));
+  eachSnapshotObject(db, opts, (o) => out.push({ ...o, tags: [...o.tags] }));
   return out;
 }
