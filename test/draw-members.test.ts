@@ -8,11 +8,15 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fairnessDraw, objectChance, quarterFairness, Universe, type FairnessDraw, type FairnessObject } from '../src/core/fairness.js';
+import {
+  aligned, drawFromEvidence, fairnessDraw, neverInspected, objectChance, objectSequences, quarterFairness, sequencesByStep, Universe, yearRows, yearSequences,
+  type EvidenceLike, type FairnessDraw, type FairnessObject,
+} from '../src/core/fairness.js';
 import { drawMembers, idList, idStrings, jsonIdEnds, type MemberSource } from '../src/core/members.js';
 import { fracText } from '../src/core/fraction.js';
 import { compressText } from '../src/io/compress.js';
 import { openDb } from '../src/io/db.js';
+import { readEvidence } from '../src/io/evidence-store.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
 import { toUserVersion } from './legacy-evidence.js';
@@ -309,6 +313,32 @@ describe('draw_members on the fixtures', () => {
     const v = await sj(['--db', copy, 'verify']);
     expect(v.status).toBe(1);
     expect(v.stdout + v.stderr).toMatch(/2023Q3-county-01[^\n]*draw_task_counts differ|draw_task_counts differ[^\n]*/);
+  });
+
+  it('groups the enterprises by their sequences of kinds alike by digits and step by step; year rows and never-inspected the same from either', () => {
+    const db = openDb(path);
+    const draws = ['2023Q2-city-01', '2023Q2-county-01', '2023Q3-city-01', '2023Q3-county-01'].map((id) => drawFromEvidence(readEvidence(db, id)!.body as unknown as EvidenceLike));
+    db.close();
+    const uni = new Universe();
+    const qs = ['2023Q1', '2023Q2', '2023Q3', '2023Q4'].map((q) => quarterFairness(q, draws, uni));
+    const al = aligned(qs);
+    const every = qs.map((q) => new Uint8Array(q.objects.kinds.length).fill(1));
+    for (const flag of [true, false]) {
+      const a = objectSequences(qs, al, every, flag);
+      const b = sequencesByStep(qs, al, every, flag);
+      const groups = (x: typeof a) => new Map(x.steps.map((st, i) => [JSON.stringify(st), x.count[i]]));
+      expect(groups(a)).toEqual(groups(b));
+      expect(a.steps.length).toBeGreaterThan(50);
+      // every enterprise in the same sequence either way
+      const [ofA, ofB] = [a.of(), b.of()];
+      for (let v = 0; v < uni.size; v++) expect(ofA[v]! < 0 ? null : a.steps[ofA[v]!]).toEqual(ofB[v]! < 0 ? null : b.steps[ofB[v]!]);
+    }
+    // the year's sequences made once (as a year report does) give what each function makes alone
+    const shared = yearSequences(qs);
+    expect(yearRows(qs, ['A', 'B', 'C', 'D', 'E'], shared)).toEqual(yearRows(qs, ['A', 'B', 'C', 'D', 'E']));
+    const never = neverInspected(qs, { rows: true });
+    expect(neverInspected(qs, { rows: true }, shared)).toEqual(never);
+    expect(never.rows!.length).toBeGreaterThan(100);
   });
 
   it('gives the year report the figures the evidence files give sj fairness --evidence', async () => {

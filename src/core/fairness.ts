@@ -1007,7 +1007,7 @@ function groupRows(o: QuarterObjects, count: readonly number[], groupSelected: R
   return sortRows([...acc.values()].map((a) => a.row), tiers);
 }
 
-interface Aligned {
+export interface Aligned {
   uni: Universe;
   /** per quarter: its object numbers and group numbers in `uni` (null: its own are uni's) */
   ids: (Int32Array | null)[];
@@ -1018,7 +1018,7 @@ interface Aligned {
  * The quarters' objects and groups under one numbering: the quarters' own universe when they
  * share one (a report), else a new one linking them by id (quarters computed apart).
  */
-function aligned(quarters: QuarterFairness[]): Aligned {
+export function aligned(quarters: QuarterFairness[]): Aligned {
   const first = quarters[0]?.universe;
   if (!first || quarters.every((q) => q.universe === first)) return { uni: first ?? new Universe(), ids: quarters.map(() => null), groups: quarters.map(() => null) };
   const uni = new Universe();
@@ -1057,65 +1057,44 @@ export interface YearRow {
 
 const groupKey = (o: GroupKey) => skey(o.region, o.class, o.tier);
 
-export function yearRows(quarters: QuarterFairness[], tiers: string[]): YearRow[] {
-  // per enterprise (common number) its path: its routine kinds quarter by quarter with its
-  // selections in each, numbered once. What a row needs is the path's: the group of its last
-  // routine kind (the row), Σ expected and Σ selected; so one pass per quarter, and the
-  // enterprises are then counted by path.
+export function yearRows(quarters: QuarterFairness[], tiers: string[], all?: Sequences): YearRow[] {
+  // per enterprise (common number) its sequence: its routine kinds quarter by quarter with its
+  // selections in each. What a row needs is the sequence's: the group of its last routine kind
+  // (the row), Σ expected and Σ selected; taken once per sequence, times its enterprises. `all`:
+  // the sequences of every kind with their selections counted (yearSequences), of which the
+  // routine steps are taken.
   const al = aligned(quarters);
-  const size = al.uni.size;
-  const path = new Int32Array(size).fill(-1);
-  const paths: { group: number; expected: Frac; selected: number }[] = [];
-  // a step: a routine kind of the year, with the selections in its quarter
-  const next = new PathSteps(quarters.reduce((n, q) => n + q.objects.kinds.length, 0));
-  let base = 0;
-  for (let qi = 0; qi < quarters.length; qi++) {
-    const q = quarters[qi]!;
-    const o = q.objects;
-    const ids = al.ids[qi];
-    const { routine, group } = kindTables(q, al, qi);
-    for (let u = 0; u < o.size; u++) {
-      const k = o.kind[u]!;
-      if (k < 0 || !routine[k]) continue;
-      const v = ids ? ids[u]! : u;
-      const sel = o.selected[u]!;
-      const from = path[v]!;
-      let to = next.get(from, base + k, sel);
-      if (to < 0) {
-        const before = from < 0 ? null : paths[from]!;
-        const e = o.kinds[k]!.expected;
-        to = paths.length;
-        next.set(from, base + k, sel, to);
-        paths.push({ group: group[k]!, expected: before ? add(before.expected, e) : e, selected: (before?.selected ?? 0) + sel });
-      }
-      path[v] = to;
-    }
-    base += o.kinds.length;
-  }
-  const count = new Int32Array(paths.length);
-  for (let v = 0; v < size; v++) {
-    const p = path[v]!;
-    if (p >= 0) count[p]!++;
-  }
-  // per row (the group of the last routine kind): its enterprises, counted by path
+  const tables = quarters.map((q, qi) => kindTables(q, al, qi));
+  const seq = all ?? objectSequences(quarters, al, tables.map((t) => t.routine), false);
   const quarterProbability = quarters.map((q) => new Map(q.groups.map((x) => [groupKey(x), x.probability])));
   const rowOf = new Map<number, { row: YearRow; sums: Map<Frac, number> }>();
-  paths.forEach((p, pv) => {
-    const n = count[pv]!;
-    if (!n) return;
-    let r = rowOf.get(p.group);
+  const plus = pairMemo(add);
+  seq.steps.forEach((everyStep, i) => {
+    const steps = all ? everyStep.filter((st) => tables[st.q]!.routine[st.k]) : everyStep;
+    if (!steps.length) return;
+    const n = seq.count[i]!;
+    const last = steps[steps.length - 1]!;
+    const g = tables[last.q]!.group[last.k]!;
+    let expected = quarters[steps[0]!.q]!.objects.kinds[steps[0]!.k]!.expected;
+    let selected = steps[0]!.sel;
+    for (let j = 1; j < steps.length; j++) {
+      const st = steps[j]!;
+      expected = plus(expected, quarters[st.q]!.objects.kinds[st.k]!.expected);
+      selected += st.sel;
+    }
+    let r = rowOf.get(g);
     if (!r) {
-      const G = al.uni.groups[p.group]!;
+      const G = al.uni.groups[g]!;
       const k = groupKey(G);
       r = {
         row: { region: G.region, class: G.class, tier: G.tier, population: 0, quarters: quarterProbability.map((m) => m.get(k) ?? null), expectedPerEnterprise: ZERO, actualPerEnterprise: ZERO, expected: ZERO, selected: 0 },
         sums: new Map(),
       };
-      rowOf.set(p.group, r);
+      rowOf.set(g, r);
     }
     r.row.population += n;
-    r.row.selected += n * p.selected;
-    countTimes(r.sums, p.expected, n);
+    r.row.selected += n * selected;
+    countTimes(r.sums, expected, n);
   });
   const rows = [...rowOf.values()];
   for (const { row, sums } of rows) {
@@ -1187,6 +1166,160 @@ class PathSteps {
   }
 }
 
+/** f(a, b) for fractions, once per pair of these very objects: sequences that share a beginning share its products and sums. */
+function pairMemo(f: (a: Frac, b: Frac) => Frac): (a: Frac, b: Frac) => Frac {
+  const memo = new Map<Frac, Map<Frac, Frac>>();
+  return (a, b) => {
+    let byB = memo.get(a);
+    if (!byB) memo.set(a, (byB = new Map()));
+    let r = byB.get(b);
+    if (!r) byB.set(b, (r = f(a, b)));
+    return r;
+  };
+}
+
+/** One step of an enterprise's sequence: in quarter q (index into the quarters given), kind k, selected `sel` times (or 0/1). */
+interface Step {
+  q: number;
+  k: number;
+  sel: number;
+}
+
+/** The enterprises grouped by their sequence of steps over the quarters. */
+export interface Sequences {
+  /** each distinct sequence's steps, in quarter order (the quarters it was absent from left out) */
+  steps: Step[][];
+  /** how many enterprises have it */
+  count: Int32Array;
+  /** the sequence of each enterprise (by common number), −1 for none: made when asked for (the list) */
+  of(): Int32Array;
+}
+
+/**
+ * Every enterprise's sequence: its kind in each quarter (those `include` lets in) with its
+ * selections there (`flag`: 1 when selected at all), the enterprises grouped by it. Each
+ * enterprise gets one number whose digits are its steps (a digit per quarter, 0: absent), the
+ * numbers are sorted (a builtin: quick from code that runs once) and counted; one addition per
+ * enterprise and quarter, no look-up. When the digits do not fit in 52 bits (a long span of
+ * quarters with many kinds), each enterprise's sequence is numbered step by step instead.
+ */
+export function objectSequences(quarters: readonly QuarterFairness[], al: Aligned, include: readonly Uint8Array[], flag: boolean): Sequences {
+  const size = al.uni.size;
+  // per quarter: selections (0 … most) per kind, the digit's base and its place value
+  const S: number[] = [];
+  const M: number[] = [];
+  const P: number[] = [];
+  let place = 1;
+  for (const q of quarters) {
+    let most = 1;
+    if (!flag) for (let u = 0; u < q.objects.size; u++) if (q.objects.selected[u]! > most) most = q.objects.selected[u]!;
+    S.push(most + 1);
+    M.push(q.objects.kinds.length * (most + 1) + 1);
+    P.push(place);
+    place *= M[M.length - 1]!;
+  }
+  if (place > 2 ** 52) return sequencesByStep(quarters, al, include, flag);
+  // 32-bit digits sort quicker, where they fit
+  const key = place <= 2 ** 31 ? new Int32Array(size) : new Float64Array(size);
+  quarters.forEach((q, qi) => {
+    const o = q.objects;
+    const ids = al.ids[qi];
+    const inc = include[qi]!;
+    const s = S[qi]!;
+    const p = P[qi]!;
+    for (let u = 0; u < o.size; u++) {
+      const k = o.kind[u]!;
+      if (k < 0 || !inc[k]) continue;
+      const sel = o.selected[u]!;
+      key[ids ? ids[u]! : u]! += (k * s + (flag ? (sel > 0 ? 1 : 0) : sel) + 1) * p;
+    }
+  });
+  const sorted = key.slice().sort();
+  const distinct: number[] = [];
+  const counts: number[] = [];
+  for (let i = 0; i < size; i++) {
+    const x = sorted[i]!;
+    if (x === 0) continue;
+    if (distinct.length && distinct[distinct.length - 1] === x) counts[counts.length - 1]!++;
+    else {
+      distinct.push(x);
+      counts.push(1);
+    }
+  }
+  const steps = distinct.map((x) => {
+    const out: Step[] = [];
+    let rest = x;
+    for (let qi = quarters.length - 1; qi >= 0; qi--) {
+      const digit = Math.floor(rest / P[qi]!);
+      rest -= digit * P[qi]!;
+      if (digit > 0) out.push({ q: qi, k: Math.floor((digit - 1) / S[qi]!), sel: (digit - 1) % S[qi]! });
+    }
+    return out.reverse();
+  });
+  const of = (): Int32Array => {
+    const out = new Int32Array(size);
+    for (let v = 0; v < size; v++) {
+      const x = key[v]!;
+      if (x === 0) {
+        out[v] = -1;
+        continue;
+      }
+      let lo = 0;
+      let hi = distinct.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (distinct[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      out[v] = lo;
+    }
+    return out;
+  };
+  return { steps, count: Int32Array.from(counts), of };
+}
+
+/** The sequences of every kind of these quarters with the selections counted: what yearRows and neverInspected both read, made once for a year. */
+export function yearSequences(quarters: readonly QuarterFairness[]): Sequences {
+  return objectSequences(quarters, aligned(quarters as QuarterFairness[]), quarters.map((q) => new Uint8Array(q.objects.kinds.length).fill(1)), false);
+}
+
+/** objectSequences numbering each enterprise's sequence step by step, in a Map (any number of quarters and kinds). */
+export function sequencesByStep(quarters: readonly QuarterFairness[], al: Aligned, include: readonly Uint8Array[], flag: boolean): Sequences {
+  const size = al.uni.size;
+  const of = new Int32Array(size).fill(-1);
+  const steps: Step[][] = [];
+  const next = new PathSteps(quarters.reduce((n, q) => n + q.objects.kinds.length, 0));
+  let base = 0;
+  quarters.forEach((q, qi) => {
+    const o = q.objects;
+    const ids = al.ids[qi];
+    const inc = include[qi]!;
+    for (let u = 0; u < o.size; u++) {
+      const k = o.kind[u]!;
+      if (k < 0 || !inc[k]) continue;
+      const v = ids ? ids[u]! : u;
+      const sel = flag ? (o.selected[u]! > 0 ? 1 : 0) : o.selected[u]!;
+      const from = of[v]!;
+      let to = next.get(from, base + k, sel);
+      if (to < 0) {
+        to = steps.length;
+        next.set(from, base + k, sel, to);
+        steps.push([...(from < 0 ? [] : steps[from]!), { q: qi, k, sel }]);
+      }
+      of[v] = to;
+    }
+    base += o.kinds.length;
+  });
+  const count = new Int32Array(steps.length);
+  for (let v = 0; v < size; v++) if (of[v]! >= 0) count[of[v]!]!++;
+  // only the sequences some enterprise ends with
+  const kept = steps.map((_, i) => i).filter((i) => count[i]! > 0);
+  const renumber = new Int32Array(steps.length).fill(-1);
+  kept.forEach((i, j) => (renumber[i] = j));
+  for (let v = 0; v < size; v++) if (of[v]! >= 0) of[v] = renumber[of[v]!]!;
+  return { steps: kept.map((i) => steps[i]!), count: Int32Array.from(kept, (i) => count[i]!), of: () => of };
+}
+
 export const REVIEW_BELOW: Frac = frac(1, 100);
 
 export interface NeverRow {
@@ -1215,64 +1348,28 @@ export interface NeverSummary {
 }
 
 /** The enterprises of the span's populations never selected; opts.rows false: the counts only (rows null). */
-export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolean } = { rows: true }): { rows: NeverRow[] | null; summary: NeverSummary[] } {
-  // per enterprise (common number) its path: the kinds it had quarter by quarter and whether it
-  // was selected in each, numbered once. What the figures need is the path's: Π stay, the group of
-  // its last kind, whether it was ever selected; so one pass per quarter, and the enterprises are
-  // then counted by path. For the list, each one's last record (quarter, number in it) too.
+export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolean } = { rows: true }, all?: Sequences): { rows: NeverRow[] | null; summary: NeverSummary[] } {
+  // per enterprise (common number) its sequence: the kinds it had quarter by quarter and whether
+  // it was selected in each. What the figures need is the sequence's: Π stay, the group of its
+  // last kind, whether it was ever selected; taken once per sequence, times its enterprises.
+  // `all`: the same sequences with the selections counted (yearSequences).
   const al = aligned(quarters);
-  const size = al.uni.size;
-  const path = new Int32Array(size).fill(-1);
-  const lastQ = opts.rows ? new Int32Array(size).fill(-1) : null;
-  const lastU = opts.rows ? new Int32Array(size) : null;
-  const kindBase: number[] = [];
-  let allKinds = 0;
-  for (const q of quarters) {
-    kindBase.push(allKinds);
-    allKinds += q.objects.kinds.length;
-  }
-  const paths: { chance: Frac; quarters: number; group: number; selected: boolean }[] = [];
-  // a step: a kind of the year, selected or not (a table of every step per path could take megabytes)
-  const next = new PathSteps(allKinds);
-  for (let qi = 0; qi < quarters.length; qi++) {
-    const q = quarters[qi]!;
-    const o = q.objects;
-    const ids = al.ids[qi];
-    const { group } = kindTables(q, al, qi);
-    const base = kindBase[qi]!;
-    for (let u = 0; u < o.size; u++) {
-      const k = o.kind[u]!;
-      if (k < 0) continue;
-      const v = ids ? ids[u]! : u;
-      const sel = o.selected[u]! > 0 ? 1 : 0;
-      const from = path[v]!;
-      let to = next.get(from, base + k, sel);
-      if (to < 0) {
-        const stay = o.kinds[k]!.stay;
-        const before = from < 0 ? null : paths[from]!;
-        to = paths.length;
-        next.set(from, base + k, sel, to);
-        paths.push({ chance: before ? mul(before.chance, stay) : stay, quarters: (before?.quarters ?? 0) + 1, group: group[k]!, selected: sel === 1 || (before?.selected ?? false) });
-      }
-      path[v] = to;
-      if (lastQ) {
-        lastQ[v] = qi;
-        lastU![v] = u;
-      }
-    }
-  }
-  const count = new Int32Array(paths.length);
-  for (let v = 0; v < size; v++) {
-    const p = path[v]!;
-    if (p >= 0) count[p]!++;
-  }
+  const tables = quarters.map((q, qi) => kindTables(q, al, qi));
+  const seq = all ?? objectSequences(quarters, al, quarters.map((q) => new Uint8Array(q.objects.kinds.length).fill(1)), true);
+  const stayOf = (st: Step) => quarters[st.q]!.objects.kinds[st.k]!.stay;
+  const times = pairMemo(mul);
+  const paths = seq.steps.map((steps) => {
+    let chance = stayOf(steps[0]!);
+    for (let i = 1; i < steps.length; i++) chance = times(chance, stayOf(steps[i]!));
+    const last = steps[steps.length - 1]!;
+    return { chance, quarters: steps.length, group: tables[last.q]!.group[last.k]!, last: last.q, selected: steps.some((st) => st.sel > 0) };
+  });
   const flaggedPath = paths.map((p) => cmp(p.chance, REVIEW_BELOW) < 0);
-  // by (region, class) of the last group: the enterprises counted by path, all and never selected
+  // by (region, class) of the last group: the enterprises counted by sequence, all and never selected
   const groups = al.uni.groups;
   const slots = new Map<string, { s: NeverSummary; chances: Map<Frac, number> }>();
   paths.forEach((p, pv) => {
-    const n = count[pv]!;
-    if (!n) return;
+    const n = seq.count[pv]!;
     const G = groups[p.group]!;
     const key = `${G.region}\u0000${G.class}`;
     let e = slots.get(key);
@@ -1289,17 +1386,29 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
   });
   summary.sort((a, b) => compareBytes(a.region, b.region) || classIdx(a.class) - classIdx(b.class));
   if (!opts.rows) return { rows: null, summary };
+  // the list: each never-selected enterprise with its name from its last quarter
   const rows: NeverRow[] = [];
-  for (let v = 0; v < size; v++) {
-    const pv = path[v]!;
+  const numberIn = quarters.map((_, qi) => inverse(al.ids[qi] ?? null, quarters[qi]!.objects.size));
+  const of = seq.of();
+  for (let v = 0; v < al.uni.size; v++) {
+    const pv = of[v]!;
     if (pv < 0 || paths[pv]!.selected) continue;
     const p = paths[pv]!;
     const G = groups[p.group]!;
-    const q = quarters[lastQ![v]!]!;
-    rows.push({ id: al.uni.idOf(v), name: q.objects.names[lastU![v]!] ?? '', region: G.region, class: G.class, tier: G.tier, quarters: p.quarters, chance: p.chance, flagged: flaggedPath[pv]! });
+    const q = quarters[p.last]!;
+    const u = numberIn[p.last]!(v);
+    rows.push({ id: al.uni.idOf(v), name: q.objects.names[u] ?? '', region: G.region, class: G.class, tier: G.tier, quarters: p.quarters, chance: p.chance, flagged: flaggedPath[pv]! });
   }
   rows.sort((a, b) => cmp(a.chance, b.chance) || compareBytes(a.region, b.region) || compareBytes(a.id, b.id));
   return { rows, summary };
+}
+
+/** A quarter's own number of common number v (its numbering `ids`, null: the same). */
+function inverse(ids: Int32Array | null, size: number): (v: number) => number {
+  if (!ids) return (v) => v;
+  const back = new Map<number, number>();
+  for (let u = 0; u < size; u++) back.set(ids[u]!, u);
+  return (v) => back.get(v) ?? -1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1567,11 +1676,14 @@ export function fairnessReport(input: FairnessInput): FairnessReport {
     };
   });
   let year: FairnessReport['year'] = null;
+  // a year whose never-inspected span is the year: the enterprises' sequences made once for both
+  const sameSpan = input.period.kind === 'year' && span.length === quarters.length && span.every((q, i) => q === quarters[i]);
+  const shared = sameSpan ? yearSequences(quarters.map((q) => qf.get(q)!)) : undefined;
   if (input.period.kind === 'year') {
-    const rows = inRegion(yearRows(quarters.map((q) => qf.get(q)!), tiers));
+    const rows = inRegion(yearRows(quarters.map((q) => qf.get(q)!), tiers, shared));
     year = { rows, ratios: tierRatios(rows.map((r) => ({ ...r, value: r.expectedPerEnterprise })), tiers) };
   }
-  const never = neverInspected(span.map((q) => qf.get(q)!), { rows: !input.summary });
+  const never = neverInspected(span.map((q) => qf.get(q)!), { rows: !input.summary }, shared);
   const load = input.summary ? null : inspectorLoad(quarters, draws);
   const simulation = input.simulate
     ? {

@@ -139,8 +139,10 @@ function littleEndian(a: Uint16Array | Uint32Array): Buffer {
   return b;
 }
 
-function fromLittleEndian<T extends Uint16Array | Uint32Array>(b: Buffer, Kind: { new (n: number): T; BYTES_PER_ELEMENT: number }): T {
+function fromLittleEndian<T extends Uint16Array | Uint32Array>(b: Buffer, Kind: { new (n: number): T; new (buffer: ArrayBufferLike, offset: number, length: number): T; BYTES_PER_ELEMENT: number }): T {
   const size = Kind.BYTES_PER_ELEMENT;
+  // the blob's own memory when it is aligned (a large one is: it has a buffer of its own), no copy
+  if (HOST_LE && b.byteOffset % size === 0) return new Kind(b.buffer, b.byteOffset, Math.floor(b.length / size));
   const out = new Kind(Math.floor(b.length / size));
   if (HOST_LE) new Uint8Array(out.buffer).set(b.subarray(0, out.length * size));
   else for (let i = 0; i < out.length; i++) out[i] = size === 2 ? b.readUInt16LE(i * 2) : b.readUInt32LE(i * 4);
