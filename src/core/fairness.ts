@@ -879,9 +879,18 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   const stayOf = new Map<Frac, Frac>();
   // each kind's count of objects
   const count: number[] = [];
+  // one routine draw (most quarters): an object's chance is its pre-pool stratum's, looked up by
+  // stratum (−2: not yet known) instead of through the memo
+  const single = stages.length === 1 ? new Int32Array(stages[0]!.ix.strata.length).fill(-2) : null;
+  const pre0 = single ? stages[0]!.pre : null;
   for (let u = 0; u < size; u++) {
     if (!has[u]) continue;
-    const c = routineChance(stages, u, memo, overlaps);
+    let c: number;
+    if (single) {
+      const s = pre0![u]!;
+      c = s < 0 ? -1 : single[s]!;
+      if (c === -2) c = single[s] = routineChance(stages, u, memo, overlaps);
+    } else c = routineChance(stages, u, memo, overlaps);
     const r = routine[u]!;
     const g = group[u]!;
     const key = ((c + 1) * groups + g) * 2 + r;

@@ -56,7 +56,7 @@ export function decimalText(f: Frac, decimals = 1): string {
 }
 
 /** f as a percentage ("12.5%"), rounded half up, exactly. */
-export const percentText = (f: Frac, decimals = 1): string => `${decimalText(mul(f, frac(100)), decimals)}%`;
+export const percentText = (f: Frac, decimals = 1): string => `${decimalText({ n: f.n * 100n, d: f.d }, decimals)}%`; // rounded by value: no need to reduce
 
 /** f as a double (for the simulation's intervals and the chart's bar lengths only). */
 export function toNumber(f: Frac): number {
