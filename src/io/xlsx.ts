@@ -91,9 +91,10 @@ function shareStyles(wb: ExcelJS.Workbook): void {
       for (const cell of cells) {
         const style = cell?.style;
         if (!style) continue;
+        // (JSON.stringify, a builtin, is quicker here than keying the style by its parts)
         const key = JSON.stringify(style);
         const same = shared.get(key);
-        if (same) cell.style = same;
+        if (same) cell!.style = same;
         else shared.set(key, style);
       }
     });
@@ -199,6 +200,9 @@ export function linesIn(text: string, width: number, fontSize = 10): number {
  * by itself in every case, and a clipped cell prints as half a line.
  */
 export function fitHeights(ws: ExcelJS.Worksheet, from: number, to: number, fontSize = 10): void {
+  // the merges by master cell, read once (the sheet's model is built whole each time it is read)
+  let merges: Map<string, string> | undefined;
+  const mergesOf = () => (merges ??= new Map((ws.model as unknown as { merges: string[] }).merges.map((m) => [m.split(':')[0]!, m])));
   for (let r = from; r <= to; r++) {
     const row = ws.getRow(r);
     let height = lineHeight(fontSize);
@@ -207,16 +211,16 @@ export function fitHeights(ws: ExcelJS.Worksheet, from: number, to: number, font
       const text = cellText(cell.value);
       if (!text) return;
       const size = cell.font?.size ?? fontSize;
-      const width = cell.isMerged ? mergedWidth(ws, cell) : ws.getColumn(col).width ?? 9;
+      const width = cell.isMerged ? mergedWidth(ws, cell, mergesOf()) : ws.getColumn(col).width ?? 9;
       height = Math.max(height, linesIn(text, width, size) * lineHeight(size));
     });
     row.height = Math.ceil(height + 4);
   }
 }
 
-function mergedWidth(ws: ExcelJS.Worksheet, cell: ExcelJS.Cell): number {
+function mergedWidth(ws: ExcelJS.Worksheet, cell: ExcelJS.Cell, merges: ReadonlyMap<string, string>): number {
   // a master cell of a merge spanning columns: the sum of their widths
-  const range = (ws.model as unknown as { merges: string[] }).merges.find((m) => m.split(':')[0] === cell.address);
+  const range = merges.get(cell.address);
   if (!range) return ws.getColumn(cell.col).width ?? 9;
   const last = ws.getCell(range.split(':')[1]!).col;
   let w = 0;
