@@ -9,8 +9,6 @@ import { writeFileAtomic } from '../io/atomic-file.js';
 import type { DB } from '../io/db.js';
 import { Regions } from '../io/regions.js';
 import { gatherReport, reportJson, reportRows, type ReportContext } from '../io/report-data.js';
-import { reportCsv, reportText, reportWorkbook } from '../io/report-xlsx.js';
-import { workbookBytes } from '../io/xlsx.js';
 import { examples, type App } from './app.js';
 import { requirePeriod } from './period.js';
 
@@ -30,17 +28,11 @@ export function pickFormat(format: string | undefined, out: string | undefined):
   throw new UsageError(t('report.badFormat', { file: out }), t('report.badFormatHint'));
 }
 
-/** The annual fairness section and its views, loaded for a year's report only (a quarter's report has none). */
+/** The annual fairness section and the view of it a format needs, loaded for a year's report only (a quarter's report has none). */
 interface AnnualFairness {
   report: FairnessReport;
   name: (code: string) => string;
-  views: Awaited<ReturnType<typeof fairnessViews>>;
 }
-
-const fairnessViews = async () => {
-  const [xlsx, text] = await Promise.all([import('../io/fairness-xlsx.js'), import('./fairness-views.js')]);
-  return { addFairnessSheets: xlsx.addFairnessSheets, fairnessChartPath: xlsx.fairnessChartPath, fairnessJson: text.fairnessJson, fairnessText: text.fairnessText };
-};
 
 /**
  * The year's fairness section (issue 18 §5: the chances, tier ratios and never-inspected counts;
@@ -48,27 +40,35 @@ const fairnessViews = async () => {
  * stored at draw time: the same figures as `sj fairness` computes from the evidence.
  */
 async function annualFairness(db: DB, year: number): Promise<AnnualFairness> {
-  const [{ fairnessReport, quartersOfYear }, { drawsFromFacts }, views] = await Promise.all([
-    import('../core/fairness.js'), import('../io/draw-members.js'), fairnessViews(),
-  ]);
+  const [{ fairnessReport, quartersOfYear }, { drawsFromFacts }] = await Promise.all([import('../core/fairness.js'), import('../io/draw-members.js')]);
   const regions = Regions.load(db);
   const draws = drawsFromFacts(db, quartersOfYear(year));
-  return { report: fairnessReport({ period: { kind: 'year', year }, draws, summary: true }), name: (c) => regions.name(c), views };
+  return { report: fairnessReport({ period: { kind: 'year', year }, draws, summary: true }), name: (c) => regions.name(c) };
 }
 
-/** The report in one format, with the annual fairness section when there is one; an xlsx's chart is written beside `out`. */
+/**
+ * The report in one format, with the annual fairness section when there is one; an xlsx's chart
+ * is written beside `out`. Each format loads only its own writers (JSON none: a script's report
+ * does not load the workbook's).
+ */
 async function renderReport(format: ReportFormat, ctx: ReportContext, rows: StatsRow[], fair: AnnualFairness | undefined, out: string | undefined): Promise<string | Buffer> {
+  if (format === 'json') {
+    const views = fair && (await import('./fairness-views.js'));
+    return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: views!.fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
+  }
+  const table = await import('../io/report-xlsx.js');
   if (format === 'xlsx') {
-    const wb = await reportWorkbook(ctx, rows);
+    const [{ workbookBytes }, sheets] = await Promise.all([import('../io/xlsx.js'), fair && import('../io/fairness-xlsx.js')]);
+    const wb = await table.reportWorkbook(ctx, rows);
     if (fair) {
-      const { svg } = fair.views.addFairnessSheets(wb, fair.report, fair.name);
-      if (out) writeFileAtomic(fair.views.fairnessChartPath(out), svg);
+      const { svg } = sheets!.addFairnessSheets(wb, fair.report, fair.name);
+      if (out) writeFileAtomic(sheets!.fairnessChartPath(out), svg);
     }
     return workbookBytes(wb);
   }
-  if (format === 'csv') return reportCsv(ctx, rows);
-  if (format === 'json') return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: fair.views.fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
-  return reportText(ctx, rows) + (fair ? `\n${fair.views.fairnessText(fair.report, fair.name)}` : '');
+  if (format === 'csv') return table.reportCsv(ctx, rows);
+  const views = fair && (await import('./fairness-views.js'));
+  return table.reportText(ctx, rows) + (fair ? `\n${views!.fairnessText(fair.report, fair.name)}` : '');
 }
 
 export interface ReportOpts {
