@@ -12,7 +12,7 @@ import {
   aligned, drawFromEvidence, fairnessDraw, neverInspected, objectChance, objectSequences, quarterFairness, sequencesByStep, Universe, yearRows, yearSequences,
   type EvidenceLike, type FairnessDraw, type FairnessObject,
 } from '../src/core/fairness.js';
-import { drawMembers, idList, idStrings, jsonIdEnds, type MemberSource } from '../src/core/members.js';
+import { drawMembers, idAt, idList, jsonIdEnds, type IdList, type MemberSource } from '../src/core/members.js';
 import { fracText } from '../src/core/fraction.js';
 import { compressText } from '../src/io/compress.js';
 import { openDb } from '../src/io/db.js';
@@ -94,6 +94,9 @@ describe('drawMembers', () => {
     expect(() => quarterFairness('2023Q2', [{ ...d, members: { ...m, places: m.places.subarray(3) } }])).toThrow(RangeError);
   });
 });
+
+/** Every id of a list, decoded. */
+const idStrings = (l: IdList): string[] => Array.from(l.ends, (_, i) => idAt(l, i));
 
 describe('ids as bytes', () => {
   it('lays ids out as their JSON text, and ids that need an escape as their UTF-8 in the same layout', () => {

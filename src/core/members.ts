@@ -2,17 +2,17 @@
  * A draw's members: the objects of its snapshot that fall in one of its strata, each with its
  * stratum, own county and exclusion — what the fairness figures read of a draw (fairness.ts), in
  * the form stored at draw time (io/draw-members.ts). Its own module, so that opening a database
- * (migration 10 computes members) does not load the fairness figures. Pure.
+ * (migration 11 computes members) does not load the fairness figures. Pure.
  */
 import type { FairnessDraw, FairnessObject } from './fairness.js';
 import type { ObjClass } from './types.js';
 
 /**
  * Ids as UTF-8 bytes laid out as a JSON array of strings, `["a","b"]` (id i is the bytes from
- * idStart(ends, i) to ends[i]), and where each ends. When no id needs an escape this is the
- * JSON text draw_members stores: a report reads it as bytes with the ends stored beside it, and
- * numbers 100k ids per draw by comparing bytes, without making a string of each (issue 13). In
- * snapshot order, that is code point order (spec §7), which is byte order.
+ * idStart(ends, i) to ends[i]), and where each ends: how `sj fairness` numbers the 100k ids of
+ * each draw's evidence, by comparing bytes, without making a string of each (issue 13; the
+ * report reads the objects' own numbers instead). In snapshot order, that is code point order
+ * (spec §7), which is byte order.
  */
 export interface IdList {
   bytes: Uint8Array;
@@ -85,10 +85,6 @@ export function idList(ids: readonly string[]): IdList {
 /** Id i of the list. */
 export function idAt(l: IdList, i: number): string {
   return fromUtf8.decode(l.bytes.subarray(idStart(l.ends, i), l.ends[i]!));
-}
-
-export function idStrings(l: IdList | readonly string[]): string[] {
-  return isIdList(l) ? Array.from(l.ends, (_, i) => idAt(l, i)) : [...l];
 }
 
 /**
