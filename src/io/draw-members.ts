@@ -175,7 +175,7 @@ export function drawsFromFacts(db: DB, quarters: readonly string[]): FairnessDra
   for (const q of quarters) {
     for (const r of draws.all(q) as (Record<string, string | number | null> & Pick<MembersRow, 'nums' | 'places' | 'picks'>)[]) {
       const id = String(r.id);
-      // every draw has both rows (written with it, or back-filled by migration 10): sj verify names what is missing
+      // every draw has both rows (written with it, or back-filled by migration 11): sj verify names what is missing
       if (r.nums === null || r.algorithm === null) throw new SjError(t('fairness.factsMissing', { id }), { hint: t('fairness.factsMissingHint') });
       const level = r.level as Level;
       const st = strata.all(id) as FairnessDraw['strata'];

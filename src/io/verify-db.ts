@@ -258,7 +258,7 @@ function commitRecordProblems(db: DB, bySeq: Map<number, StoredLedgerEntry>): { 
   return { problems, seqs };
 }
 
-/** The facts stored at draw time (draw_facts, draw_strata, draw_exclusions, draw_members) must be the evidence's own. */
+/** The facts stored at draw time (draw_facts, draw_strata, draw_exclusions, draw_task_counts, draw_members) must be the evidence's own. */
 function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence, nums: Uint32Array | undefined, byId: () => ReadonlyMap<string, number>): string[] {
   const out: string[] = [];
   const f = db.prepare('SELECT algorithm, joint, draw_date, rates, tiered FROM draw_facts WHERE draw_id = ?').get(drawId) as
