@@ -177,6 +177,24 @@ describe('Universe: by the objects\' own numbers', () => {
     byId.numbers(['a', 'b']);
     expect(() => byId.numbers({ nums: Uint32Array.of(1) })).toThrow(/not both/);
   });
+
+  it('takes dense numbers as they are (each object its own number), sparse ones through a table', () => {
+    const u = new Universe();
+    const nums = Uint32Array.of(3, 1, 2, 5);
+    const first = u.numbers({ nums });
+    expect([...first]).toEqual([3, 1, 2, 5]);
+    expect(first.buffer).toBe(nums.buffer); // read as it is, no copy
+    expect(u.size).toBe(6);
+    // a later list may hold numbers above: the universe grows to them
+    expect([...u.numbers({ nums: Uint32Array.of(2, 9) })]).toEqual([2, 9]);
+    expect(u.size).toBe(10);
+    expect(() => u.numbers(['a'])).toThrow(/not both/);
+    expect(() => u.idOf(1)).toThrow();
+    // sparse: numbered in first-seen order
+    const sparse = new Universe();
+    expect([...sparse.numbers({ nums: Uint32Array.of(1000, 7) })]).toEqual([0, 1]);
+    expect(sparse.size).toBe(2);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

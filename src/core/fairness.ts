@@ -233,6 +233,8 @@ export class Universe {
   private decoded: string[] = [];
   /** numbering by the objects' own numbers (draw_members): per object number, its number here + 1 (0: not seen) */
   private byNum: Int32Array | null = null;
+  /** numbering by the objects' own numbers, each object being its own number */
+  private direct = false;
 
   /**
    * The numbers of these members (their ids as strings or UTF-8, or their objects' own numbers),
@@ -240,7 +242,7 @@ export class Universe {
    */
   numbers(input: MemberIds): Int32Array {
     if (isObjectNums(input)) return this.byObjectNumber(input.nums);
-    if (this.byNum) throw new Error('a universe numbers objects by id or by their own numbers, not both');
+    if (this.byNum || this.direct) throw new Error('a universe numbers objects by id or by their own numbers, not both');
     const list = isIdList(input) ? input : idList(input as readonly string[]);
     const n = list.ends.length;
     const first = this.count;
@@ -383,11 +385,19 @@ export class Universe {
 
   /** Numbers by the objects' own numbers: a look-up per member, in first-seen order (no id is known then). */
   private byObjectNumber(nums: Uint32Array): Int32Array {
-    if (this.count > 0 && !this.byNum) throw new Error('a universe numbers objects by id or by their own numbers, not both');
+    if (this.count > 0 && !this.byNum && !this.direct) throw new Error('a universe numbers objects by id or by their own numbers, not both');
     // numbers are vids: below the roster's row count; the table sized once for the largest
     let most = 0;
     for (let i = 0; i < nums.length; i++) if (nums[i]! > most) most = nums[i]!;
     if (most >= 0x4000000) throw new RangeError(`object number ${most} is beyond what a report numbers`);
+    // the first list's numbers dense enough (a roster with little history): each object is its own
+    // number here, and the list is read as it is (no table, no copy); an unused number is an
+    // object in no list, as an id never seen is
+    if (this.count === 0 && !this.byNum && 2 * nums.length >= most + 1) this.direct = true;
+    if (this.direct) {
+      this.count = Math.max(this.count, most + 1);
+      return new Int32Array(nums.buffer, nums.byteOffset, nums.length);
+    }
     let ix = this.byNum ?? new Int32Array(0);
     if (most >= ix.length) {
       const grown = new Int32Array(Math.max(most + 1, 2 * ix.length));
@@ -411,7 +421,7 @@ export class Universe {
   }
 
   numberOf(id: string): number | undefined {
-    if (this.byNum) throw new Error('objects numbered by their own numbers have no ids here');
+    if (this.byNum || this.direct) throw new Error('objects numbered by their own numbers have no ids here');
     const key = idList([id]);
     const S = this.sorted;
     let lo = 0;
@@ -428,7 +438,7 @@ export class Universe {
 
   /** The id of number u. */
   idOf(u: number): string {
-    if (this.byNum) throw new Error('objects numbered by their own numbers have no ids here');
+    if (this.byNum || this.direct) throw new Error('objects numbered by their own numbers have no ids here');
     let id = this.decoded[u];
     if (id === undefined) {
       // the last list whose first number is at most u added it
