@@ -1282,9 +1282,12 @@ export function objectSequences(quarters: readonly QuarterFairness[], al: Aligne
   return { steps, count: Int32Array.from(counts), of };
 }
 
+/** Per quarter, every one of its kinds let in. */
+const everyKind = (quarters: readonly QuarterFairness[]): Uint8Array[] => quarters.map((q) => new Uint8Array(q.objects.kinds.length).fill(1));
+
 /** The sequences of every kind of these quarters with the selections counted: what yearRows and neverInspected both read, made once for a year. */
 export function yearSequences(quarters: readonly QuarterFairness[]): Sequences {
-  return objectSequences(quarters, aligned(quarters as QuarterFairness[]), quarters.map((q) => new Uint8Array(q.objects.kinds.length).fill(1)), false);
+  return objectSequences(quarters, aligned(quarters as QuarterFairness[]), everyKind(quarters), false);
 }
 
 /** objectSequences numbering each enterprise's sequence step by step, in a Map (any number of quarters and kinds). */
@@ -1359,7 +1362,7 @@ export function neverInspected(quarters: QuarterFairness[], opts: { rows: boolea
   // `all`: the same sequences with the selections counted (yearSequences).
   const al = aligned(quarters);
   const tables = quarters.map((q, qi) => kindTables(q, al, qi));
-  const seq = all ?? objectSequences(quarters, al, quarters.map((q) => new Uint8Array(q.objects.kinds.length).fill(1)), true);
+  const seq = all ?? objectSequences(quarters, al, everyKind(quarters), true);
   const stayOf = (st: Step) => quarters[st.q]!.objects.kinds[st.k]!.stay;
   const times = pairMemo(mul);
   const paths = seq.steps.map((steps) => {
