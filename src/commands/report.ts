@@ -59,7 +59,7 @@ async function renderReport(format: ReportFormat, ctx: ReportContext, rows: Stat
   const table = await import('../io/report-xlsx.js');
   if (format === 'xlsx') {
     const [{ workbookBytes }, sheets] = await Promise.all([import('../io/xlsx.js'), fair && import('../io/fairness-xlsx.js')]);
-    const wb = await table.reportWorkbook(ctx, rows);
+    const wb = table.reportWorkbook(ctx, rows);
     if (fair) {
       const { svg } = sheets!.addFairnessSheets(wb, fair.report, fair.name);
       if (out) writeFileAtomic(sheets!.fairnessChartPath(out), svg);

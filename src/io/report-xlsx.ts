@@ -16,7 +16,7 @@ import { textTable } from '../core/text-table.js';
 import { periodId, type ReportContext } from './report-data.js';
 import { bureauName, quarterLabel } from './titles.js';
 import {
-  addTableSheet, BORDER, BODY_FONT, displayWidth, fitHeights, formulaSafe, newWorkbookToWrite, printSetup, READABLE_WIDTH, styleHead, TITLE_FONT,
+  addTableSheet, alignmentOf, BORDER, BODY_FONT, fontOf, displayWidth, fitHeights, formulaSafe, newWorkbookToWrite, printSetup, READABLE_WIDTH, styleHead, TITLE_FONT,
   workbookBytes, writeLine,
 } from './xlsx.js';
 import { writeFileAtomic } from './atomic-file.js';
@@ -140,12 +140,16 @@ const periodRange = (ctx: ReportContext): [string, string] =>
 const HEAD_TOP = 5;
 const FONT = 10;
 const DATA_ROW_HEIGHT = 32;
+const TOTAL_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
 
-/** Build the official workbook: the table, then the 校验信息 sheet (write it with workbookBytes). */
-export async function reportWorkbook(ctx: ReportContext, rows: StatsRow[]): Promise<ExcelJS.Workbook> {
+/**
+ * Build the official workbook: the table, then the 校验信息 sheet (write it with workbookBytes).
+ * Into `into` when given (a test builds it with exceljs too).
+ */
+export function reportWorkbook(ctx: ReportContext, rows: StatsRow[], into?: ExcelJS.Workbook): ExcelJS.Workbook {
   const cols = reportColumns().filter((c) => !c.csvOnly);
   const n = cols.length;
-  const wb = await newWorkbookToWrite(new Date(Date.parse(ctx.generatedAt)));
+  const wb = into ?? newWorkbookToWrite(new Date(Date.parse(ctx.generatedAt)));
   const ws = wb.addWorksheet(t('report.sheet.table', { period: periodId(ctx.period) }));
   const widths = cols.map((col) => columnWidth(col, rows));
   widths.forEach((w, k) => (ws.getColumn(k + 1).width = w));
@@ -235,9 +239,9 @@ function writeDataRow(ws: ExcelJS.Worksheet, r: number, cols: ReportColumn[], ro
   cols.forEach((col, k) => {
     const cell = xr.getCell(k + 1);
     const v = col.value(row);
-    cell.font = { name: BODY_FONT, size: FONT, bold: total };
+    cell.font = fontOf(BODY_FONT, FONT, total);
     cell.border = BORDER;
-    cell.alignment = { vertical: 'middle', horizontal: col.format === 'text' ? 'left' : col.format === 'yesno' ? 'center' : 'right', wrapText: col.format === 'text' };
+    cell.alignment = alignmentOf(col.format === 'text' ? 'left' : col.format === 'yesno' ? 'center' : 'right', col.format === 'text');
     switch (col.format) {
       case 'int':
         cell.value = v as number;
@@ -256,12 +260,12 @@ function writeDataRow(ws: ExcelJS.Worksheet, r: number, cols: ReportColumn[], ro
         break;
       case 'yesno':
         cell.value = cellText(col, row);
-        if (!v) cell.font = { ...cell.font, color: { argb: 'FFC00000' } };
+        if (!v) cell.font = fontOf(BODY_FONT, FONT, total, 'FFC00000');
         break;
       default:
         cell.value = formulaSafe(String(v ?? ''));
     }
-    if (total) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+    if (total) cell.fill = TOTAL_FILL;
   });
 }
 
@@ -296,7 +300,7 @@ function checkSheet(wb: ExcelJS.Workbook, ctx: ReportContext): void {
 }
 
 export async function writeReportXlsx(path: string, ctx: ReportContext, rows: StatsRow[]): Promise<void> {
-  writeFileAtomic(path, await workbookBytes(await reportWorkbook(ctx, rows)));
+  writeFileAtomic(path, await workbookBytes(reportWorkbook(ctx, rows)));
 }
 
 const csvField = (s: string): string => {

@@ -6,9 +6,9 @@
  * cell safe from formula injection.
  */
 import type ExcelJS from 'exceljs';
-import { createRequire } from 'node:module';
 import { displayWidth } from '../core/text-width.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { columnLetter, LiteWorkbook } from './xlsx-lite.js';
 
 /** Text that Excel would take as a formula (=, +, -, @, or a leading tab/CR) is prefixed with '. */
 export function formulaSafe(v: string): string {
@@ -43,33 +43,27 @@ export async function loadExcel<K extends keyof ExcelClasses>(name: K): Promise<
   return ((await import(specifier)) as { default: ExcelClasses[K] }).default;
 }
 
-/**
- * exceljs built into one file (shipped in the package, without polyfills): the same code as its
- * modules, the same XML written (test/report-speed-paths.test.ts), loaded in about half the time
- * (one file to compile instead of some 400 to find and read: 75 ms against 135 at start-up). Its
- * fs is a browser's stub: a workbook from it is written with workbookBytes, never read or
- * written by path.
- */
-const ONE_FILE_BUILD = 'exceljs/dist/exceljs.bare.min.js';
-type ExcelBuild = { Workbook: typeof ExcelJS.Workbook };
-
-/** DEFLATE at level 1: a statistics table is written about a fifth sooner, its file about a tenth larger. */
-const ZIP_OPTIONS = { zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } };
-
-/** A new workbook; a fixed date keeps the file the same from one run to the next. */
+/** A new exceljs workbook; a fixed date keeps the file the same from one run to the next. */
 export async function newWorkbook(fixedDate?: Date): Promise<ExcelJS.Workbook> {
   return dated(new (await loadExcel('Workbook'))(), fixedDate);
 }
 
-/** A new workbook to be written whole with workbookBytes (exceljs's one-file build: quicker to load). */
-export async function newWorkbookToWrite(fixedDate?: Date): Promise<ExcelJS.Workbook> {
-  // required, not imported: an import would first scan all of its 0.9 MB for the names it exports (50 ms)
-  const { Workbook } = createRequire(import.meta.url)(ONE_FILE_BUILD) as ExcelBuild;
-  return dated(new Workbook(), fixedDate);
+/**
+ * A new workbook to be written whole with workbookBytes: sj's own writer (xlsx-lite.ts), the
+ * part of exceljs's API these writers use, written as exceljs writes it, without loading
+ * exceljs (0.2 s of a statistics table, issue 13). Typed as exceljs's workbook: the writers
+ * are shared with files exceljs writes; test/xlsx-lite.test.ts holds the two to the same parts.
+ */
+export function newWorkbookToWrite(fixedDate?: Date): ExcelJS.Workbook {
+  return dated(new LiteWorkbook() as unknown as ExcelJS.Workbook, fixedDate);
 }
 
-/** The bytes of an .xlsx file of the workbook (of either build). */
+/** DEFLATE at level 1 for exceljs (its JavaScript DEFLATE): a file about a fifth sooner, a tenth larger. */
+const ZIP_OPTIONS = { zip: { compression: 'DEFLATE', compressionOptions: { level: 1 } } };
+
+/** The bytes of an .xlsx file of the workbook (sj's writer's, or exceljs's). */
 export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
+  if ((wb as unknown) instanceof LiteWorkbook) return (wb as unknown as LiteWorkbook).bytes();
   shareStyles(wb);
   return Buffer.from(await wb.xlsx.writeBuffer(ZIP_OPTIONS as Partial<ExcelJS.XlsxWriteOptions>));
 }
@@ -77,8 +71,8 @@ export async function workbookBytes(wb: ExcelJS.Workbook): Promise<Buffer> {
 /**
  * One style object for the cells that look alike. exceljs gives each cell a style object of its
  * own and, writing, renders each one's font, border and fill as XML to find its style id, unless
- * it has met that very object before: with the objects shared, a style is rendered once (most of
- * the time of writing a report, issue 13). The same styles, ids and XML are written.
+ * it has met that very object before: with the objects shared, a style is rendered once. The
+ * same styles, ids and XML are written.
  */
 function shareStyles(wb: ExcelJS.Workbook): void {
   const shared = new Map<string, Partial<ExcelJS.Style>>();
@@ -154,12 +148,8 @@ export function printSetup(ws: ExcelJS.Worksheet, o: PrintOptions): void {
 /** Excel width units one landscape page holds at a scale still easy to read (about 75 %, 10 pt type at 7.5 pt) */
 export const READABLE_WIDTH: Record<Paper, number> = { A4: 200, A3: 300 };
 
-/** 1 → A, 27 → AA */
-export function columnLetter(n: number): string {
-  let s = '';
-  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
-  return s;
-}
+/** 1 → A, 27 → AA (one home: xlsx-lite.ts) */
+export { columnLetter };
 
 // ---------------------------------------------------------------------------------------------
 // widths and heights
@@ -245,12 +235,34 @@ export const HEAD_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgCo
 export const BODY_FONT = '宋体';
 export const TITLE_FONT = '黑体';
 
+/**
+ * One font object for each font used, one alignment for each alignment: cells share them
+ * (xlsx-lite.ts numbers a cell's style by its parts, each part told by its object).
+ */
+const FONTS = new Map<string, Partial<ExcelJS.Font>>();
+export function fontOf(name: string, size: number, bold?: boolean, color?: string): Partial<ExcelJS.Font> {
+  const key = `${name}|${size}|${bold ? 1 : 0}|${color ?? ''}`;
+  let f = FONTS.get(key);
+  if (!f) FONTS.set(key, (f = { name, size, ...(bold ? { bold } : {}), ...(color ? { color: { argb: color } } : {}) }));
+  return f;
+}
+
+type Horizontal = 'left' | 'center' | 'right';
+const ALIGNMENTS = new Map<string, Partial<ExcelJS.Alignment>>();
+/** A cell's alignment: vertically centred, `horizontal` (or the default), wrapped or not */
+export function alignmentOf(horizontal: Horizontal | undefined, wrapText: boolean): Partial<ExcelJS.Alignment> {
+  const key = `${horizontal ?? ''}|${wrapText ? 1 : 0}`;
+  let a = ALIGNMENTS.get(key);
+  if (!a) ALIGNMENTS.set(key, (a = { ...(horizontal ? { horizontal } : {}), vertical: 'middle', ...(wrapText ? { wrapText } : {}) }));
+  return a;
+}
+
 /** A title across columns 1..n of a row: merged, centred, large. */
 export function writeTitle(ws: ExcelJS.Worksheet, row: number, text: string, n: number, size = 16): void {
   const c = ws.getCell(row, 1);
   c.value = formulaSafe(text);
-  c.font = { name: TITLE_FONT, bold: true, size };
-  c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  c.font = fontOf(TITLE_FONT, size, true);
+  c.alignment = alignmentOf('center', true);
   if (n > 1) ws.mergeCells(row, 1, row, n);
   ws.getRow(row).height = Math.ceil(size * 1.9);
 }
@@ -260,14 +272,14 @@ export function writeLine(ws: ExcelJS.Worksheet, row: number, text: string, from
   o: { align?: 'left' | 'center' | 'right'; size?: number; bold?: boolean; color?: string; font?: string } = {}): void {
   const c = ws.getCell(row, from);
   c.value = formulaSafe(text);
-  c.font = { name: o.font ?? BODY_FONT, size: o.size ?? 10, bold: o.bold, ...(o.color ? { color: { argb: o.color } } : {}) };
-  c.alignment = { horizontal: o.align ?? 'left', vertical: 'middle', wrapText: true };
+  c.font = fontOf(o.font ?? BODY_FONT, o.size ?? 10, o.bold, o.color);
+  c.alignment = alignmentOf(o.align ?? 'left', true);
   if (to > from) ws.mergeCells(row, from, row, to);
 }
 
 export function styleHead(c: ExcelJS.Cell, size = 10): void {
-  c.font = { name: BODY_FONT, bold: true, size };
-  c.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  c.font = fontOf(BODY_FONT, size, true);
+  c.alignment = alignmentOf('center', true);
   c.fill = HEAD_FILL;
   c.border = BORDER;
 }
@@ -287,8 +299,8 @@ export function writeDataRow(ws: ExcelJS.Worksheet, row: number, values: CellVal
   values.forEach((v, i) => {
     const c = xr.getCell(i + 1);
     if (v !== null && v !== undefined) c.value = typeof v === 'string' ? formulaSafe(v) : v;
-    c.font = { name: BODY_FONT, size: o.size ?? 10 };
-    c.alignment = { vertical: 'middle', wrapText: true, ...(o.center?.[i] ? { horizontal: 'center' as const } : {}) };
+    c.font = fontOf(BODY_FONT, o.size ?? 10);
+    c.alignment = alignmentOf(o.center?.[i] ? 'center' : undefined, true);
     c.border = BORDER;
   });
   return xr;
@@ -350,7 +362,7 @@ export function addTableSheet(wb: ExcelJS.Workbook, spec: SheetSpec): { ws: Exce
 
 /** A workbook of table sheets, written whole or not at all. */
 export async function writeWorkbook(path: string, sheets: SheetSpec[], fixedDate?: Date): Promise<void> {
-  const wb = await newWorkbookToWrite(fixedDate);
+  const wb = newWorkbookToWrite(fixedDate);
   for (const s of sheets) addTableSheet(wb, s);
   writeFileAtomic(path, await workbookBytes(wb));
 }
