@@ -853,22 +853,33 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
     const dn = ix.d.names;
     const st = isRoutine ? newStage(ix, size) : null;
     const fromEarlier = new Int32Array(ix.strata.length);
-    for (let i = 0; i < ix.u.length; i++) {
-      const u = ix.u[i]!;
-      if (st) {
-        const k = ix.stratum[i]!;
+    // (the arrays in locals: this loop runs once per draw over its 100k members, mostly before
+    // it is compiled, where each property read is a step of its own)
+    const us = ix.u;
+    const stratum = ix.stratum;
+    const pooled = ix.pooled;
+    const places = ix.d.members.places;
+    const groupOf = ix.groupOf;
+    const regionsN = ix.d.members.regions.length;
+    const pre = st ? st.pre : null;
+    const preSize = st ? st.preSize : null;
+    for (let i = 0; i < us.length; i++) {
+      const u = us[i]!;
+      const k = stratum[i]!;
+      if (pre) {
         const before = earlier[u] === 1;
         if (before) fromEarlier[k]!++;
         // ids are unique in a snapshot (spec §7): one member per object
-        if ((ix.pooled[i] || before) && st.pre[u] === -1) {
-          st.pre[u] = k;
-          st.preSize[k]!++;
+        if ((pooled[i] || before) && pre[u] === -1) {
+          pre[u] = k;
+          preSize![k]!++;
         }
       }
       if (has[u] && !isRoutine && routine[u]) continue;
       has[u] = 1;
       if (isRoutine) routine[u] = 1;
-      group[u] = memberGroup(ix, i, universe);
+      const g = groupOf[k * regionsN + places[i * 3 + 1]!]!;
+      group[u] = g >= 0 ? g : memberGroup(ix, i, universe);
       if (dn) names[u] = dn[i] ?? '';
     }
     if (st) {
@@ -895,6 +906,9 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   // stratum (−2: not yet known) instead of through the memo
   const single = stages.length === 1 ? new Int32Array(stages[0]!.ix.strata.length).fill(-2) : null;
   const pre0 = single ? stages[0]!.pre : null;
+  // the kind of the last object met, by its key: neighbours are mostly alike (one Map look-up saved)
+  let lastKey = -1;
+  let lastKind = -1;
   for (let u = 0; u < size; u++) {
     if (!has[u]) continue;
     let c: number;
@@ -906,13 +920,15 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
     const r = routine[u]!;
     const g = group[u]!;
     const key = ((c + 1) * groups + g) * 2 + r;
-    let k = table.get(key);
+    let k = key === lastKey ? lastKind : table.get(key);
     if (k === undefined) {
       const p = c < 0 ? ZERO : memo.chances[c]!;
       let stay = stayOf.get(p);
       if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
       k = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
     }
+    lastKey = key;
+    lastKind = k;
     kind[u] = k;
     count[k] = (count[k] ?? 0) + 1;
   }
@@ -1232,7 +1248,8 @@ export function objectSequences(quarters: readonly QuarterFairness[], al: Aligne
   let place = 1;
   for (const q of quarters) {
     let most = 1;
-    if (!flag) for (let u = 0; u < q.objects.size; u++) if (q.objects.selected[u]! > most) most = q.objects.selected[u]!;
+    const selected = q.objects.selected;
+    if (!flag) for (let u = 0; u < selected.length; u++) if (selected[u]! > most) most = selected[u]!;
     S.push(most + 1);
     M.push(q.objects.kinds.length * (most + 1) + 1);
     P.push(place);
@@ -1247,10 +1264,13 @@ export function objectSequences(quarters: readonly QuarterFairness[], al: Aligne
     const inc = include[qi]!;
     const s = S[qi]!;
     const p = P[qi]!;
-    for (let u = 0; u < o.size; u++) {
-      const k = o.kind[u]!;
+    const kind = o.kind;
+    const selected = o.selected;
+    const n = o.size;
+    for (let u = 0; u < n; u++) {
+      const k = kind[u]!;
       if (k < 0 || !inc[k]) continue;
-      const sel = o.selected[u]!;
+      const sel = selected[u]!;
       key[ids ? ids[u]! : u]! += (k * s + (flag ? (sel > 0 ? 1 : 0) : sel) + 1) * p;
     }
   });
@@ -1278,7 +1298,11 @@ export function objectSequences(quarters: readonly QuarterFairness[], al: Aligne
     }
     return out.reverse();
   });
-  const of = (): Int32Array => Int32Array.from(key, (x) => (x === 0 ? -1 : index.get(x)!));
+  const of = (): Int32Array => {
+    const out = new Int32Array(size);
+    for (let v = 0; v < size; v++) out[v] = key[v] === 0 ? -1 : index.get(key[v]!)!;
+    return out;
+  };
   return { steps, count: Int32Array.from(counts), of };
 }
 
