@@ -453,23 +453,24 @@ class Styles {
   private readonly fills: string[] = [];
   private readonly borders: string[] = [];
   private readonly xfs: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private readonly ids = new Map<string[], Map<string, number>>();
   private readonly byParts = new Map<string, number>();
   private readonly objects = new Map<object, number>();
 
   constructor() {
     this.part(this.borders, borderXml({}));
-    this.xfs.push(xfXml({ numFmtId: 0, fontId: 0, fillId: 0, borderId: 0 }));
-    this.ids.set(`x${this.xfs[0]}`, 0);
+    this.part(this.xfs, xfXml({ numFmtId: 0, fontId: 0, fillId: 0, borderId: 0 }));
     this.part(this.fills, fillXml({ type: 'pattern', pattern: 'none' }));
     this.part(this.fills, fillXml({ type: 'pattern', pattern: 'gray125' }));
   }
 
+  /** The number of a part (a font, fill, border or cell format) in its list by its XML, added when new. */
   private part(list: string[], xml: string): number {
-    const key = `${list === this.fonts ? 'f' : list === this.fills ? 'p' : list === this.borders ? 'b' : 'x'}${xml}`;
-    let id = this.ids.get(key);
+    let ids = this.ids.get(list);
+    if (!ids) this.ids.set(list, (ids = new Map()));
+    let id = ids.get(xml);
     if (id === undefined) {
-      this.ids.set(key, (id = list.length));
+      ids.set(xml, (id = list.length));
       list.push(xml);
     }
     return id;
