@@ -9,6 +9,7 @@ import { EXIT, SjError, UsageError } from './errors.js';
 import { catalogue, parseLang, setLang, t } from './messages/index.js';
 import { PACKAGE_ROOT } from './io/paths.js';
 import { localizeUsageError, reportError } from './ui/errors.js';
+import { loadColors } from './ui/output.js';
 
 type CommandModule = { register(program: Command, app: App, freshProgram: () => Command): void };
 
@@ -185,6 +186,7 @@ export async function main(argv: string[]): Promise<number> {
   const lang = parseLang(langIdx >= 0 ? argv[langIdx + 1] : undefined) ?? parseLang(argv.find((a) => a.startsWith('--lang='))?.slice(7)) ?? parseLang(process.env.SJ_LANG);
   // Chinese unless asked otherwise (also for a second run in the same process, as the tests do)
   setLang(lang ?? 'zh');
+  await loadColors();
   const app = new App();
   const root = rootProgram(app);
   const program = addCommands(root, app, await modulesFor(root, argv));

@@ -8,9 +8,9 @@
  * Runs are serialised: one file's tests run one after another, and this swaps process-wide
  * state (env, cwd, the two write functions) only for the length of one run.
  */
-import { Chalk } from 'chalk';
 import { main } from '../src/cli.js';
 import { App } from '../src/commands/app.js';
+import { PLAIN } from '../src/ui/output.js';
 import { BIN, ROOT } from './helpers.js';
 import type { CliResult } from './db-helpers.js';
 
@@ -85,7 +85,7 @@ export function appOn(path: string): { app: App; seen: Captured } {
   const err = (s: string) => void seen.stderr.push(s);
   app.out = {
     data: (s) => void seen.stdout.push(s), dataPart: (s) => void seen.stdout.push(s), info: err, ok: err, warn: err, error: err,
-    color: new Chalk({ level: 0 }), stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false,
+    color: PLAIN, stdoutIsTTY: false, stderrIsTTY: false, stdinIsTTY: false,
   };
   return { app, seen };
 }

@@ -829,6 +829,127 @@ export interface QuarterFairness {
 
 const classIdx = (c: ObjClass) => CLASSES.indexOf(c);
 
+/** Per object number, what the quarter's walk over its draws' members has found so far. */
+interface Walked {
+  /** in some draw's population */
+  has: Uint8Array;
+  /** in a routine draw's population */
+  routine: Uint8Array;
+  /** its group (of the last routine draw that has it, else the last draw); read only where `has` is set */
+  group: Int32Array;
+  /** names, where a draw gave them */
+  names: string[];
+  /** picked by an earlier routine draw of the quarter */
+  earlier: Uint8Array;
+}
+
+/**
+ * One draw's members into the quarter's tables, and, for a routine draw, into its stage's
+ * pre-pools; fromEarlier counts, per stratum, the members an earlier routine draw picked.
+ * (Each hot loop of a quarter is a small function of its own: it is compiled on its own, once,
+ * and stays compiled for the next draw and quarter; inside one large function each loop was
+ * compiled and thrown away again, quarter after quarter. The arrays are read from locals: the
+ * first draws run before the loop is compiled, where each property read is a step of its own.)
+ */
+function walkMembers(ix: DrawIx, st: Stage | null, universe: Universe, w: Walked, fromEarlier: Int32Array): void {
+  const isRoutine = ix.d.kind === 'routine';
+  const dn = ix.d.names;
+  const { has, routine, group, names, earlier } = w;
+  const us = ix.u;
+  const stratum = ix.stratum;
+  const pooled = ix.pooled;
+  const places = ix.d.members.places;
+  const groupOf = ix.groupOf;
+  const regionsN = ix.d.members.regions.length;
+  const pre = st ? st.pre : null;
+  const preSize = st ? st.preSize : null;
+  for (let i = 0; i < us.length; i++) {
+    const u = us[i]!;
+    const k = stratum[i]!;
+    if (pre) {
+      const before = earlier[u] === 1;
+      if (before) fromEarlier[k]!++;
+      // ids are unique in a snapshot (spec §7): one member per object
+      if ((pooled[i] || before) && pre[u] === -1) {
+        pre[u] = k;
+        preSize![k]!++;
+      }
+    }
+    if (has[u] && !isRoutine && routine[u]) continue;
+    has[u] = 1;
+    if (isRoutine) routine[u] = 1;
+    const g = groupOf[k * regionsN + places[i * 3 + 1]!]!;
+    group[u] = g >= 0 ? g : memberGroup(ix, i, universe);
+    if (dn) names[u] = dn[i] ?? '';
+  }
+}
+
+/**
+ * Each object's kind from its routine chance (numbered by the memo), group and routine flag;
+ * the kinds into table, each object's into kind, each kind's count of objects into count.
+ */
+function assignKinds(stages: Stage[], w: Pick<Walked, 'has' | 'routine' | 'group'>, groups: number, table: KindTable, kind: Int32Array, count: number[]): void {
+  const { has, routine, group } = w;
+  const size = kind.length;
+  const memo = new ChanceMemo(stages);
+  const overlaps = new Overlaps(stages);
+  const stayOf = new Map<Frac, Frac>();
+  // one routine draw (most quarters): an object's chance is its pre-pool stratum's, looked up by
+  // stratum (−2: not yet known) instead of through the memo
+  const single = stages.length === 1 ? new Int32Array(stages[0]!.ix.strata.length).fill(-2) : null;
+  const pre0 = single ? stages[0]!.pre : null;
+  // per group and routine flag, the chance and kind of the last object met there: the objects of
+  // a group mostly share their chance (a Map look-up only where one does not)
+  const lastChance = new Int32Array(2 * groups).fill(-2);
+  const lastKind = new Int32Array(2 * groups);
+  for (let u = 0; u < size; u++) {
+    if (!has[u]) {
+      kind[u] = -1;
+      continue;
+    }
+    let c: number;
+    if (single) {
+      const s = pre0![u]!;
+      c = s < 0 ? -1 : single[s]!;
+      if (c === -2) c = single[s] = routineChance(stages, u, memo, overlaps);
+    } else c = routineChance(stages, u, memo, overlaps);
+    const r = routine[u]!;
+    const g = group[u]!;
+    const at = 2 * g + r;
+    let k: number;
+    if (lastChance[at] === c) k = lastKind[at]!;
+    else {
+      const key = ((c + 1) * groups + g) * 2 + r;
+      let had = table.get(key);
+      if (had === undefined) {
+        const p = c < 0 ? ZERO : memo.chances[c]!;
+        let stay = stayOf.get(p);
+        if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
+        had = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
+        count.push(0);
+      }
+      k = had;
+      lastChance[at] = c;
+      lastKind[at] = k;
+    }
+    kind[u] = k;
+    count[k]!++;
+  }
+}
+
+/** Each object's selections by the quarter's draws (objects in none of its populations left out), and each kind's. */
+function countSelections(ixs: DrawIx[], has: Uint8Array, kind: Int32Array, selected: Int32Array, kindSelected: Int32Array): void {
+  for (const ix of ixs) {
+    const picks = ix.picks;
+    for (let i = 0; i < picks.length; i++) {
+      const u = picks[i]!;
+      if (!has[u]) continue;
+      selected[u]!++;
+      kindSelected[kind[u]!]!++;
+    }
+  }
+}
+
 /**
  * The quarter's figures. Quarters whose figures are combined (a year, the never-inspected span)
  * pass one Universe, so that their objects have the same numbers.
@@ -848,40 +969,11 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   const names: string[] = [];
   const stages: Stage[] = [];
   const earlier = new Uint8Array(size);
+  const walked: Walked = { has, routine, group, names, earlier };
   for (const ix of ixs) {
-    const isRoutine = ix.d.kind === 'routine';
-    const dn = ix.d.names;
-    const st = isRoutine ? newStage(ix, size) : null;
+    const st = ix.d.kind === 'routine' ? newStage(ix, size) : null;
     const fromEarlier = new Int32Array(ix.strata.length);
-    // (the arrays in locals: this loop runs once per draw over its 100k members, mostly before
-    // it is compiled, where each property read is a step of its own)
-    const us = ix.u;
-    const stratum = ix.stratum;
-    const pooled = ix.pooled;
-    const places = ix.d.members.places;
-    const groupOf = ix.groupOf;
-    const regionsN = ix.d.members.regions.length;
-    const pre = st ? st.pre : null;
-    const preSize = st ? st.preSize : null;
-    for (let i = 0; i < us.length; i++) {
-      const u = us[i]!;
-      const k = stratum[i]!;
-      if (pre) {
-        const before = earlier[u] === 1;
-        if (before) fromEarlier[k]!++;
-        // ids are unique in a snapshot (spec §7): one member per object
-        if ((pooled[i] || before) && pre[u] === -1) {
-          pre[u] = k;
-          preSize![k]!++;
-        }
-      }
-      if (has[u] && !isRoutine && routine[u]) continue;
-      has[u] = 1;
-      if (isRoutine) routine[u] = 1;
-      const g = groupOf[k * regionsN + places[i * 3 + 1]!]!;
-      group[u] = g >= 0 ? g : memberGroup(ix, i, universe);
-      if (dn) names[u] = dn[i] ?? '';
-    }
+    walkMembers(ix, st, universe, walked, fromEarlier);
     if (st) {
       const v2 = ix.d.algorithm !== 'sj-draw/1';
       ix.strata.forEach((x, k) => {
@@ -894,44 +986,11 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   }
   // each object's kind: its routine chance (numbered by the memo), group and routine flag, then
   // each directional draw whose pool holds it
-  const memo = new ChanceMemo(stages);
-  const overlaps = new Overlaps(stages);
   const table = new KindTable();
-  const kind = new Int32Array(size).fill(-1);
-  const groups = universe.groups.length + 1;
-  const stayOf = new Map<Frac, Frac>();
+  const kind = new Int32Array(size);
   // each kind's count of objects
   const count: number[] = [];
-  // one routine draw (most quarters): an object's chance is its pre-pool stratum's, looked up by
-  // stratum (−2: not yet known) instead of through the memo
-  const single = stages.length === 1 ? new Int32Array(stages[0]!.ix.strata.length).fill(-2) : null;
-  const pre0 = single ? stages[0]!.pre : null;
-  // the kind of the last object met, by its key: neighbours are mostly alike (one Map look-up saved)
-  let lastKey = -1;
-  let lastKind = -1;
-  for (let u = 0; u < size; u++) {
-    if (!has[u]) continue;
-    let c: number;
-    if (single) {
-      const s = pre0![u]!;
-      c = s < 0 ? -1 : single[s]!;
-      if (c === -2) c = single[s] = routineChance(stages, u, memo, overlaps);
-    } else c = routineChance(stages, u, memo, overlaps);
-    const r = routine[u]!;
-    const g = group[u]!;
-    const key = ((c + 1) * groups + g) * 2 + r;
-    let k = key === lastKey ? lastKind : table.get(key);
-    if (k === undefined) {
-      const p = c < 0 ? ZERO : memo.chances[c]!;
-      let stay = stayOf.get(p);
-      if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
-      k = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
-    }
-    lastKey = key;
-    lastKind = k;
-    kind[u] = k;
-    count[k] = (count[k] ?? 0) + 1;
-  }
+  assignKinds(stages, walked, universe.groups.length + 1, table, kind, count);
   const perDraw: DrawStratumRow[] = [];
   let dirStrata = 0;
   for (const ix of ixs) dirStrata += ix.d.kind === 'directional' ? ix.strata.length : 0;
@@ -967,15 +1026,7 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   // (indexed loops: code run once, where a typed array's iterator costs more than the loop's work)
   const selected = new Int32Array(size);
   const kindSelected = new Int32Array(table.kinds.length);
-  for (const ix of ixs) {
-    const picks = ix.picks;
-    for (let i = 0; i < picks.length; i++) {
-      const u = picks[i]!;
-      if (!has[u]) continue;
-      selected[u]!++;
-      kindSelected[kind[u]!]!++;
-    }
-  }
+  countSelections(ixs, has, kind, selected, kindSelected);
   const groupSelected = new Map<number, number>();
   table.kinds.forEach((k, i) => {
     if (k.routine && kindSelected[i]) groupSelected.set(k.group, (groupSelected.get(k.group) ?? 0) + kindSelected[i]!);

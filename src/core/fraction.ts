@@ -9,20 +9,42 @@ export interface Frac {
   readonly d: bigint;
 }
 
+/** 2^53: integers below it are exact as doubles, and so is % between them */
+const EXACT = 2n ** 53n;
+
 const gcd = (a: bigint, b: bigint): bigint => {
   let x = a < 0n ? -a : a;
   let y = b < 0n ? -b : b;
-  while (y) [x, y] = [y, x % y];
+  if (x < EXACT && y < EXACT) {
+    // the usual case (counts of a roster and their products): Euclid on doubles, where each
+    // step is arithmetic and not a new BigInt
+    let p = Number(x);
+    let q = Number(y);
+    while (q) {
+      const r = p % q;
+      p = q;
+      q = r;
+    }
+    return BigInt(p);
+  }
+  while (y) {
+    const r = x % y;
+    x = y;
+    y = r;
+  }
   return x;
 };
 
 export function frac(n: bigint | number, d: bigint | number = 1n): Frac {
-  let nn = BigInt(n);
-  let dd = BigInt(d);
+  let nn = typeof n === 'bigint' ? n : BigInt(n);
+  let dd = typeof d === 'bigint' ? d : BigInt(d);
   if (dd === 0n) throw new RangeError('fraction with denominator 0');
-  if (dd < 0n) [nn, dd] = [-nn, -dd];
-  const g = gcd(nn, dd) || 1n;
-  return { n: nn / g, d: dd / g };
+  if (dd < 0n) {
+    nn = -nn;
+    dd = -dd;
+  }
+  const g = gcd(nn, dd);
+  return g === 1n || g === 0n ? { n: nn, d: dd } : { n: nn / g, d: dd / g };
 }
 
 export const ZERO: Frac = { n: 0n, d: 1n };

@@ -2,8 +2,30 @@
  * The only place that touches the terminal: data to stdout, messages/progress/prompts to stderr.
  * Colour follows the TTY, NO_COLOR and --no-color: --no-color or a non-empty NO_COLOR always
  * wins; then FORCE_COLOR (0/false: none, 1–3: that level); then stderr must be a TTY, TERM not dumb.
+ * Colour is chalk's, loaded only when it can be on (loadColors): a script's run, with no TTY,
+ * does not load it (it is a fifth of a small command's module loading).
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+
+/** The styles sj's messages use, chained as chalk chains them (`c.red.bold(text)`). */
+export interface Colors {
+  (...text: unknown[]): string;
+  bold: Colors;
+  dim: Colors;
+  red: Colors;
+  green: Colors;
+  yellow: Colors;
+}
+
+/** No colour: every style and chain of styles gives its text as it is (as chalk does at level 0). */
+export const PLAIN: Colors = Object.assign((...text: unknown[]): string => text.join(' '), {}) as Colors;
+for (const style of ['bold', 'dim', 'red', 'green', 'yellow'] as const) PLAIN[style] = PLAIN;
+
+let chalk: typeof import('chalk') | undefined;
+
+/** Load chalk when colour can be on in this process (before makeOutput; once). */
+export async function loadColors(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!chalk && colorLevel({ env }) > 0) chalk = await import('chalk');
+}
 
 export interface Output {
   /** write data (tables, JSON, CSV) to stdout, ending its line */
@@ -16,7 +38,7 @@ export interface Output {
   ok(text: string): void;
   warn(text: string): void;
   error(text: string): void;
-  color: ChalkInstance;
+  color: Colors;
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
   stdinIsTTY: boolean;
@@ -38,7 +60,8 @@ export function colorLevel(opts: { noColor?: boolean; stream?: NodeJS.WriteStrea
 export function makeOutput(opts: { noColor?: boolean } = {}): Output {
   // --no-color also reaches what colours on its own (the prompts, via util.styleText)
   if (opts.noColor && !process.env.NO_COLOR) process.env.NO_COLOR = '1';
-  const color = new Chalk({ level: colorLevel({ noColor: opts.noColor, stream: process.stderr }) });
+  const level = colorLevel({ noColor: opts.noColor, stream: process.stderr });
+  const color: Colors = level > 0 && chalk ? new chalk.Chalk({ level }) : PLAIN;
   const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
   return {
     data: (s) => process.stdout.write(s.endsWith('\n') || s === '' ? s : s + '\n'),
