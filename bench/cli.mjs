@@ -13,7 +13,7 @@
  *            --out DIR (instead of bench/out/)
  *
  * The roster is generated into bench/out/ (gitignored) and imported once per size; every timed
- * draw runs on a fresh copy of that database. Peak RSS comes from `/usr/bin/time -f %M` when it
+ * draw runs on a fresh copy of that database, alternating with the Python reference's runs. Peak RSS comes from `/usr/bin/time -f %M` when it
  * exists, else from bench/rss.mjs (process.resourceUsage in the same process as the command).
  * The CPU seconds (user + system, from /usr/bin/time) help read a run on a busy machine.
  */
@@ -163,19 +163,27 @@ function freshCopy(src, dst) {
   copyFileSync(src, dst);
 }
 
-/** The median run of `times` runs of f (by seconds), its CPU seconds the median of theirs, with the largest peak RSS of them; a failed run if any. */
-function median(times, f) {
-  const rs = [];
-  for (let k = 0; k < times; k++) {
-    rs.push(f());
-    if (rs[k].failed) return rs[k];
-  }
+/** The median of these runs (by seconds), its CPU seconds the median of theirs, with the largest peak RSS of them; a failed run if any. */
+function summary(rs) {
+  const failed = rs.find((r) => r.failed);
+  if (failed) return failed;
+  const times = rs.length;
   const mid = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((times - 1) / 2)];
   const sorted = [...rs].sort((a, b) => a.secs - b.secs);
   return {
     ...sorted[Math.floor((times - 1) / 2)], cpuSecs: mid(rs.map((x) => x.cpuSecs)), rssMB: Math.max(...rs.map((x) => x.rssMB)),
     all: rs.map((x) => x.secs), allCpu: rs.map((x) => x.cpuSecs),
   };
+}
+
+/** The median run of `times` runs of f (summary); stops at a failed run. */
+function median(times, f) {
+  const rs = [];
+  for (let k = 0; k < times; k++) {
+    rs.push(f());
+    if (rs[k].failed) return rs[k];
+  }
+  return summary(rs);
 }
 
 // ---- one size ------------------------------------------------------------------------------------
@@ -197,17 +205,34 @@ async function benchSize(n) {
   console.error(`${n.toLocaleString()} objects imported in ${tImport.toFixed(1)} s`);
 
   const drawArgs = ['draw', '--quarter', QUARTER, '--level', 'county', '--seed', SEED, '--date', '2023-04-03', '--yes'];
-  const draw = median(repeat, () => {
+  const drawOnce = () => {
     freshCopy(base, db);
     return sj(db, drawArgs);
-  });
-  if (draw.failed) return { n, draw, repeat };
+  };
+  const draws = [drawOnce()];
+  if (draws[0].failed) return { n, draw: draws[0], repeat };
   const list = JSON.parse(must(sj(db, ['draw', 'list', '--json'], { quiet: false }), 'draw list').stdout);
   const id = (list.draws ?? list).find((d) => d.level === 'county').id;
   const exp = must(sj(db, ['draw', 'export', id, '--out', evidence]), 'draw export');
   const evText = readFileSync(evidence);
   const evSha = createHash('sha256').update(evText).digest('hex');
-  const py = PYTHON ? median(repeat, () => run(PYTHON, [REF, '--json', evidence], { quiet: false })) : null;
+  // the draw and the Python reference alternate (draw, Python, draw, Python …): this machine's
+  // speed drifts by tens of percent over minutes, and alternating lets a drift weigh on both
+  // alike instead of on the one measured second (every draw gives the same evidence)
+  const pys = [];
+  for (let k = 0; k < repeat; k++) {
+    if (PYTHON) {
+      pys.push(run(PYTHON, [REF, '--json', evidence], { quiet: false }));
+      if (pys[k].failed) break;
+    }
+    if (k + 1 < repeat) {
+      draws.push(drawOnce());
+      if (draws[k + 1].failed) break;
+    }
+  }
+  const draw = summary(draws);
+  if (draw.failed) return { n, draw, repeat };
+  const py = PYTHON ? summary(pys) : null;
   const pyResult = py && !py.failed ? JSON.parse(py.stdout.trim().split('\n').pop()) : null;
   // the file itself only when it fits in one JS string (a 2M-object evidence does not)
   const ev = pyResult ? { algorithm: pyResult.algorithm, tasks: { length: pyResult.tasks } } : evText.length < 2 ** 28 ? JSON.parse(evText.toString('utf8')) : {};
