@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
 import type { DB } from '../io/db.js';
 import { voidDrawOrCommit } from '../io/draw-service.js';
-import { writePrettyJson, writePrettyJsonFile } from '../io/pretty-json.js';
+import { writePrettyJson, writePrettyJsonFile } from '../io/evidence-file.js';
 import { effectiveTasks, getEvidence, listDraws, requireDraw, type EffectiveTask } from '../io/draw-store.js';
 import { recordSubstitution } from '../io/substitution.js';
 import { Regions } from '../io/regions.js';

@@ -5,8 +5,7 @@ import type { FairnessReport } from '../core/fairness.js';
 import type { StatsRow } from '../core/stats.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
-import { writeFileAtomic, writeFileAtomicWith } from '../io/atomic-file.js';
-import { writePrettyJson } from '../io/pretty-json.js';
+import { writeFileAtomic } from '../io/atomic-file.js';
 import type { DB } from '../io/db.js';
 import { Regions } from '../io/regions.js';
 import { gatherReport, reportJson, reportRows, type ReportContext } from '../io/report-data.js';
@@ -52,10 +51,10 @@ async function annualFairness(db: DB, year: number): Promise<AnnualFairness> {
  * is written beside `out`. Each format loads only its own writers (JSON none: a script's report
  * does not load the workbook's).
  */
-async function renderReport(format: ReportFormat, ctx: ReportContext, rows: StatsRow[], fair: AnnualFairness | undefined, out: string | undefined): Promise<string | Buffer | JsonDocument> {
+async function renderReport(format: ReportFormat, ctx: ReportContext, rows: StatsRow[], fair: AnnualFairness | undefined, out: string | undefined): Promise<string | Buffer> {
   if (format === 'json') {
     const views = fair && (await import('./fairness-views.js'));
-    return { json: { ...reportJson(ctx, rows), ...(fair ? { fairness: views!.fairnessJson(fair.report, fair.name) } : {}) } };
+    return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: views!.fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
   }
   const table = await import('../io/report-xlsx.js');
   if (format === 'xlsx') {
@@ -71,14 +70,6 @@ async function renderReport(format: ReportFormat, ctx: ReportContext, rows: Stat
   const views = fair && (await import('./fairness-views.js'));
   return table.reportText(ctx, rows) + (fair ? `\n${views!.fairnessText(fair.report, fair.name)}` : '');
 }
-
-/** The JSON report, to be written as JSON.stringify(json, null, 2) + '\n'. */
-interface JsonDocument {
-  json: unknown;
-}
-const isJsonDocument = (d: string | Buffer | JsonDocument): d is JsonDocument => typeof d === 'object' && !Buffer.isBuffer(d);
-/** the report's JSON: two spaces; each quarter's group row and the like one JSON.stringify */
-const JSON_LAYOUT = { gap: 2, leafDepth: 5, chunk: 1 << 13 };
 
 export interface ReportOpts {
   quarter?: string;
@@ -98,13 +89,12 @@ export async function report(app: App, opts: ReportOpts): Promise<void> {
   // the annual table carries the fairness figures: tier ratios, never inspected (issue 18)
   const fair = period.kind === 'year' ? await annualFairness(db, period.year) : undefined;
   const data = await renderReport(format, ctx, rows, fair, opts.out);
-  if (isJsonDocument(data)) {
-    // JSON.stringify(doc, null, 2) + '\n', written in pieces: a year's is over a megabyte
-    if (opts.out) writeFileAtomicWith(opts.out, (write) => writePrettyJson(data.json, write, JSON_LAYOUT));
-    else writePrettyJson(data.json, (s) => app.out.dataPart(s), JSON_LAYOUT);
-  } else if (opts.out) writeFileAtomic(opts.out, data);
-  else app.out.data(typeof data === 'string' ? data : data.toString());
-  if (opts.out) app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));
+  if (opts.out) {
+    writeFileAtomic(opts.out, data);
+    app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));
+  } else {
+    app.out.data(typeof data === 'string' ? data : data.toString());
+  }
 }
 
 export function register(program: Command, app: App): void {
