@@ -80,11 +80,12 @@ export function decimalText(f: Frac, decimals = 1): string {
 /** f as a percentage ("12.5%"), rounded half up, exactly. */
 export const percentText = (f: Frac, decimals = 1): string => `${decimalText({ n: f.n * 100n, d: f.d }, decimals)}%`; // rounded by value: no need to reduce
 
+const E18 = 10n ** 18n;
+
 /** f as a double (for the simulation's intervals and the chart's bar lengths only). */
 export function toNumber(f: Frac): number {
   if (f.n === 0n) return 0;
-  const scale = 10n ** 18n;
-  return Number((f.n * scale) / f.d) / 1e18;
+  return Number((f.n * E18) / f.d) / 1e18;
 }
 
 /** Σ of values counted by identity (Σ value × count): a sum over many objects with few distinct values. */
