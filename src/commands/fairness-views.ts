@@ -126,8 +126,21 @@ function simulationText(r: FairnessReport, sim: NonNullable<FairnessReport['simu
 /** An exact figure in JSON: the fraction (as text: it may exceed 2^53), a percentage and a double. */
 export const fracJson = (f: Frac | null) => (f ? { fraction: fracText(f), percent: percentText(f, 2), value: toNumber(f) } : null);
 
+/** fracJson with each value's figures made once (a year's section holds some 5,000 figures of about 1,000 values): the same object for equal values. */
+function fracJsonOnce(): typeof fracJson {
+  const seen = new Map<string, NonNullable<ReturnType<typeof fracJson>>>();
+  return (f) => {
+    if (!f) return null;
+    const fraction = fracText(f);
+    let j = seen.get(fraction);
+    if (!j) seen.set(fraction, (j = { fraction, percent: percentText(f, 2), value: toNumber(f) }));
+    return j;
+  };
+}
+
 /** The stable --json document (also the `sj report --year` fairness section). */
 export function fairnessJson(r: FairnessReport, name: Namer) {
+  const fracJson = fracJsonOnce();
   const ratioJson = (x: TierRatio) => ({
     region: x.region, regionName: name(x.region), class: x.class, base: x.base,
     tiers: x.tiers.map((v) => ({ tier: v.tier, value: fracJson(v.value), ratio: fracJson(v.ratio) })),
