@@ -1003,7 +1003,7 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
         drawId: ix.d.id, level: ix.d.level, kind: ix.d.kind, region: s.region, class: s.class, tier: s.tier,
         quota: s.quota, credited: s.credited ?? 0, pool: s.pool, selected: s.selected, probability: pr,
       });
-      return pr && { pr, miss: sub(ONE, pr) };
+      return pr;
     });
     if (ix.d.kind === 'directional') {
       // a directional draw: its own selected/pool for every object of its pool (a kind of its own)
@@ -1014,7 +1014,7 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
         const was = kind[u]!;
         const key = -1 - (was * dirStrata + dirAt + ix.stratum[i]!);
         const k = table.kinds[was]!;
-        const now = table.get(key) ?? table.add(key, { ...k, expected: add(k.expected, c.pr), stay: mul(k.stay, c.miss) });
+        const now = table.get(key) ?? table.add(key, { ...k, expected: add(k.expected, c), stay: mul(k.stay, sub(ONE, c)) });
         kind[u] = now;
         count[was]!--;
         count[now] = (count[now] ?? 0) + 1;

@@ -49,9 +49,10 @@ export function frac(n: bigint | number, d: bigint | number = 1n): Frac {
 
 export const ZERO: Frac = { n: 0n, d: 1n };
 export const ONE: Frac = { n: 1n, d: 1n };
-export const add = (a: Frac, b: Frac): Frac => frac(a.n * b.d + b.n * a.d, a.d * b.d);
-export const sub = (a: Frac, b: Frac): Frac => frac(a.n * b.d - b.n * a.d, a.d * b.d);
-export const mul = (a: Frac, b: Frac): Frac => frac(a.n * b.n, a.d * b.d);
+// (a zero or a one is given back as the other operand: already reduced, so the same value)
+export const add = (a: Frac, b: Frac): Frac => (a.n === 0n ? b : b.n === 0n ? a : frac(a.n * b.d + b.n * a.d, a.d * b.d));
+export const sub = (a: Frac, b: Frac): Frac => (b.n === 0n ? a : frac(a.n * b.d - b.n * a.d, a.d * b.d));
+export const mul = (a: Frac, b: Frac): Frac => (a.n === a.d ? b : b.n === b.d ? a : a.n === 0n || b.n === 0n ? ZERO : frac(a.n * b.n, a.d * b.d));
 export const div = (a: Frac, b: Frac): Frac => frac(a.n * b.d, a.d * b.n);
 export const cmp = (a: Frac, b: Frac): number => {
   const l = a.n * b.d;
