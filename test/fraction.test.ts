@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { add, cmp, div, frac, fracText, mul, sub, toNumber } from '../src/core/fraction.js';
+import { add, cmp, countedSum, div, divBy, frac, fracText, mul, ONE, sub, toNumber, ZERO } from '../src/core/fraction.js';
 
 /** gcd by BigInt alone, the reference for the reduced forms */
 const gcdRef = (a: bigint, b: bigint): bigint => (b === 0n ? (a < 0n ? -a : a) : gcdRef(b, a % b));
@@ -34,5 +34,26 @@ describe('exact fractions: always reduced, the denominator positive', () => {
     expect(gcdRef(p.n, p.d)).toBe(1n);
     expect(cmp(p, frac(0))).toBe(1);
     expect(toNumber(frac(1, 3))).toBeCloseTo(1 / 3, 15);
+  });
+
+  it('zeros and ones, a fraction by itself, a count, a counted sum: the same values as the general rule', () => {
+    const x = frac(7, 12);
+    expect(add(ZERO, x)).toEqual(x);
+    expect(add(x, ZERO)).toEqual(x);
+    expect(sub(x, ZERO)).toEqual(x);
+    expect(fracText(sub(ZERO, x))).toBe('-7/12');
+    expect(mul(ONE, x)).toEqual(x);
+    expect(mul(x, ONE)).toEqual(x);
+    expect(mul(ZERO, x)).toEqual(ZERO);
+    expect(mul(x, frac(0, 5))).toEqual(ZERO);
+    expect(div(x, x)).toEqual(ONE);
+    expect(div(x, frac(7, 12))).toEqual(ONE);
+    expect(() => div(ZERO, ZERO)).toThrow(RangeError);
+    expect(fracText(divBy(x, 14))).toBe('1/24');
+    expect(divBy(x, 1)).toEqual(x);
+    expect(() => divBy(x, 0)).toThrow(RangeError);
+    // Σ value × count: 7/12 × 3 + 1/3 × 1 + 0 × 5 = 25/12
+    expect(fracText(countedSum(new Map([[x, 3], [frac(1, 3), 1], [ZERO, 5]])))).toBe('25/12');
+    expect(countedSum(new Map())).toEqual(ZERO);
   });
 });

@@ -28,7 +28,7 @@
  */
 import { compareBytes } from './canonical.js';
 import { drawKeys, keyOrder, seedOf } from './draw.js';
-import { add, cmp, countedSum, div, eq, frac, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
+import { add, cmp, countedSum, div, divBy, eq, frac, mul, ONE, sub, sum, toNumber, ZERO, type Frac } from './fraction.js';
 import { idAt, idCount, idList, idStart, isIdList, isObjectNums, membersOf, type DrawMembers, type IdList, type MemberIds } from './members.js';
 import { planStrata } from './quotas.js';
 import { CLASSES, type Algorithm, type DrawRules, type Exclusion, type Level, type ObjClass, type SnapObject, type Stratum } from './types.js';
@@ -1088,7 +1088,7 @@ function groupRows(o: QuarterObjects, count: readonly number[], groupSelected: R
   for (const { row: r, expected, ps } of acc.values()) {
     r.expected = countedSum(expected);
     if (!ps.size) continue;
-    r.probability = div(countedSum(ps), frac(r.eligible));
+    r.probability = divBy(countedSum(ps), r.eligible);
     const [first] = ps.keys();
     r.uniform = [...ps.keys()].every((p) => eq(p, first!));
   }
@@ -1187,7 +1187,7 @@ export function yearRows(quarters: QuarterFairness[], tiers: string[], all?: Seq
   const rows = [...rowOf.values()];
   for (const { row, sums } of rows) {
     row.expected = countedSum(sums);
-    row.expectedPerEnterprise = div(row.expected, frac(row.population));
+    row.expectedPerEnterprise = divBy(row.expected, row.population);
     row.actualPerEnterprise = frac(row.selected, row.population);
   }
   return sortRows(rows.map((r) => r.row), tiers);

@@ -53,7 +53,9 @@ export const ONE: Frac = { n: 1n, d: 1n };
 export const add = (a: Frac, b: Frac): Frac => (a.n === 0n ? b : b.n === 0n ? a : frac(a.n * b.d + b.n * a.d, a.d * b.d));
 export const sub = (a: Frac, b: Frac): Frac => (b.n === 0n ? a : frac(a.n * b.d - b.n * a.d, a.d * b.d));
 export const mul = (a: Frac, b: Frac): Frac => (a.n === a.d ? b : b.n === b.d ? a : a.n === 0n || b.n === 0n ? ZERO : frac(a.n * b.n, a.d * b.d));
-export const div = (a: Frac, b: Frac): Frac => frac(a.n * b.d, a.d * b.n);
+export const div = (a: Frac, b: Frac): Frac => (a === b && b.n !== 0n ? ONE : frac(a.n * b.d, a.d * b.n));
+/** f / k for a count k (one reduction, not two) */
+export const divBy = (f: Frac, k: number): Frac => frac(f.n, f.d * BigInt(k));
 export const cmp = (a: Frac, b: Frac): number => {
   const l = a.n * b.d;
   const r = b.n * a.d;
@@ -92,7 +94,7 @@ export function toNumber(f: Frac): number {
 /** Σ of values counted by identity (Σ value × count): a sum over many objects with few distinct values. */
 export function countedSum(counts: ReadonlyMap<Frac, number>): Frac {
   let s = ZERO;
-  for (const [f, k] of counts) s = add(s, mul(f, frac(k)));
+  for (const [f, k] of counts) s = add(s, k === 1 ? f : frac(f.n * BigInt(k), f.d));
   return s;
 }
 
