@@ -54,7 +54,8 @@ async function annualFairness(db: DB, year: number): Promise<AnnualFairness> {
 async function renderReport(format: ReportFormat, ctx: ReportContext, rows: StatsRow[], fair: AnnualFairness | undefined, out: string | undefined): Promise<string | Buffer> {
   if (format === 'json') {
     const views = fair && (await import('./fairness-views.js'));
-    return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: views!.fairnessJson(fair.report, fair.name) } : {}) }, null, 2) + '\n';
+    // its line's end is added where it is written (stdout or file): the document is not copied for it
+    return JSON.stringify({ ...reportJson(ctx, rows), ...(fair ? { fairness: views!.fairnessJson(fair.report, fair.name) } : {}) }, null, 2);
   }
   const table = await import('../io/report-xlsx.js');
   if (format === 'xlsx') {
@@ -90,7 +91,7 @@ export async function report(app: App, opts: ReportOpts): Promise<void> {
   const fair = period.kind === 'year' ? await annualFairness(db, period.year) : undefined;
   const data = await renderReport(format, ctx, rows, fair, opts.out);
   if (opts.out) {
-    writeFileAtomic(opts.out, data);
+    writeFileAtomic(opts.out, format === 'json' ? `${data as string}\n` : data);
     app.out.ok(t('report.written', { file: opts.out, rows: rows.length }));
   } else {
     app.out.data(typeof data === 'string' ? data : data.toString());

@@ -64,7 +64,11 @@ export function makeOutput(opts: { noColor?: boolean } = {}): Output {
   const color: Colors = level > 0 && chalk ? new chalk.Chalk({ level }) : PLAIN;
   const err = (s: string) => process.stderr.write(s.endsWith('\n') ? s : s + '\n');
   return {
-    data: (s) => process.stdout.write(s.endsWith('\n') || s === '' ? s : s + '\n'),
+    // the line's end written on its own: a long document (a year's JSON, 1.4 MB) is not copied to add it
+    data: (s) => {
+      process.stdout.write(s);
+      if (s !== '' && !s.endsWith('\n')) process.stdout.write('\n');
+    },
     dataPart: (s) => process.stdout.write(s),
     info: (s) => err(s),
     ok: (s) => err(color.green(s)),
