@@ -181,7 +181,7 @@ describe('exact probabilities, counted by hand', () => {
     const objects = [...Array.from({ length: 8 }, (_, i) => so(`A${i}`, 'A')), ...Array.from({ length: 4 }, (_, i) => so(`E${i}`, 'E'))];
     const q = fairnessFromPlan('2023Q2', [{ level: 'county', drawRegions: ['R1'], algorithm: 'sj-draw/2', rules, objects, inspectors: [] }]);
     expect(q.groups.map((g) => [g.tier, fracText(g.probability!)])).toEqual([['A', '1/8'], ['E', '3/4']]);
-    const [ratio] = tierRatios(q.groups.map((g) => ({ ...g, value: g.probability })), q.tiers);
+    const [ratio] = tierRatios(q.groups, q.tiers, (g) => g.probability);
     expect([ratio!.base, ratio!.top!.tier, fracText(ratio!.top!.ratio), decimalText(ratio!.top!.ratio, 1)]).toEqual(['A', 'E', '6', '6.0']);
   });
 });

@@ -51,7 +51,7 @@ export function quarterText(quarter: string, groups: GroupRow[], ratios: TierRat
 /** `sj plan --fairness`: the quarter before drawing (region filter optional). */
 export function planFairnessText(q: QuarterFairness, name: Namer, region?: string): string {
   const groups = region ? q.groups.filter((g) => g.region === region) : q.groups;
-  return quarterText(q.quarter, groups, tierRatios(groups.map((g) => ({ ...g, value: g.probability })), q.tiers), q.tiered, name);
+  return quarterText(q.quarter, groups, tierRatios(groups, q.tiers, (g) => g.probability), q.tiered, name);
 }
 
 const minMedMax = (a: number, m: Frac, b: number) => `${a} / ${decimalText(m, m.d === 1n ? 0 : 1)} / ${b}`;

@@ -35,7 +35,7 @@ export function showPlanFairness(app: App, db: DB, req: { quarter: Quarter; date
     app.out.data(planFairnessText(q, name));
     return;
   }
-  const ratios = tierRatios(q.groups.map((g) => ({ ...g, value: g.probability })), q.tiers);
+  const ratios = tierRatios(q.groups, q.tiers, (g) => g.probability);
   app.out.data(JSON.stringify({
     format: 'sj-plan-fairness/1', quarter: q.quarter, date: req.date,
     groups: q.groups.map((g) => ({

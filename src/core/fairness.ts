@@ -1207,13 +1207,14 @@ export interface TierRatio {
 }
 
 /** Per (region, class): each rated tier's figure against the lowest-risk tier's (unrated left out). */
-export function tierRatios(rows: { region: string; class: ObjClass; tier: string | null; value: Frac | null }[], tiers: string[]): TierRatio[] {
+export function tierRatios<R extends { region: string; class: ObjClass; tier: string | null }>(rows: readonly R[], tiers: string[], valueOf: (r: R) => Frac | null): TierRatio[] {
   const by = new Map<string, { region: string; class: ObjClass; vals: Map<string, Frac> }>();
   for (const r of rows) {
-    if (r.tier === null || !r.value || r.value.n === 0n) continue;
-    const k = JSON.stringify([r.region, r.class]);
+    const value = valueOf(r);
+    if (r.tier === null || !value || value.n === 0n) continue;
+    const k = `${r.region}\u0000${r.class}`;
     const e = by.get(k) ?? { region: r.region, class: r.class, vals: new Map() };
-    e.vals.set(r.tier, r.value);
+    e.vals.set(r.tier, value);
     by.set(k, e);
   }
   const out: TierRatio[] = [];
@@ -1753,7 +1754,7 @@ export function fairnessReport(input: FairnessInput): FairnessReport {
     const groups = inRegion(f.groups);
     return {
       quarter: q, groups,
-      ratios: tierRatios(groups.map((g) => ({ ...g, value: g.probability })), tiers),
+      ratios: tierRatios(groups, tiers, (g) => g.probability),
       perDraw: inRegion(f.perDraw),
     };
   });
@@ -1763,7 +1764,7 @@ export function fairnessReport(input: FairnessInput): FairnessReport {
   const shared = sameSpan ? yearSequences(quarters.map((q) => qf.get(q)!)) : undefined;
   if (input.period.kind === 'year') {
     const rows = inRegion(yearRows(quarters.map((q) => qf.get(q)!), tiers, shared));
-    year = { rows, ratios: tierRatios(rows.map((r) => ({ ...r, value: r.expectedPerEnterprise })), tiers) };
+    year = { rows, ratios: tierRatios(rows, tiers, (r) => r.expectedPerEnterprise) };
   }
   const never = neverInspected(span.map((q) => qf.get(q)!), { rows: !input.summary }, shared);
   const load = input.summary ? null : inspectorLoad(quarters, draws);
