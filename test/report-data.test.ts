@@ -1,4 +1,5 @@
 /** The lean task reader of the statistics agrees with effectiveTasks (substitutions, voids included). */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../src/io/db.js';
@@ -33,5 +34,54 @@ describe('liveTaskFacts', () => {
     expect(b.some((t) => t.taskNo.startsWith('2023Q3-county-01'))).toBe(false);
     expect(b).toEqual(a);
     db2.close();
+  });
+});
+
+describe('the rosters as they stood at the end of the period', () => {
+  it('a roster re-imported after the quarter: the quarter counts the old one, the current one serves where a region has no draw', async () => {
+    const dir = tempDir('sj-report-asof-');
+    const db = join(dir, 'sj.db');
+    const small = join(FIXTURES, 'small', 'objects.csv');
+    for (const kind of ['objects', 'inspectors']) expect((await sj(['--db', db, 'import', kind, join(FIXTURES, 'small', `${kind}.csv`)], { env })).status).toBe(0);
+    expect((await sj(['--db', db, 'draw', '-q', '2023Q2', '--level', 'city', '--seed', '1', '--yes', '--date', '2023-04-03'], { env })).status).toBe(0);
+    // after the quarter: the first ten enterprises leave the roster, one changes class
+    const lines = readFileSync(small, 'utf8').split(/\r?\n/).filter(Boolean);
+    const kept = [lines[0]!, ...lines.slice(11)];
+    kept[1] = kept[1]!.replace(/特殊监管对象|重点监管对象|一般监管对象/, '重点监管对象');
+    const later = join(dir, 'objects-later.csv');
+    writeFileSync(later, kept.join('\n') + '\n');
+    expect((await sj(['--db', db, 'import', 'objects', later], { env: { SJ_NOW: '2023-10-09T01:00:00Z' } })).status).toBe(0);
+    const count = (where: string) => {
+      const d = openDb(db);
+      try {
+        return d.prepare(`SELECT region, class, COUNT(*) AS n FROM objects WHERE ${where} AND in_roster = 1 AND status = 'active' GROUP BY region, class`).all() as { region: string; class: string; n: number }[];
+      } finally {
+        d.close();
+      }
+    };
+    const before = count("valid_from <= '2023-06-30T16:00:00.000Z' AND (valid_to IS NULL OR valid_to > '2023-06-30T16:00:00.000Z')");
+    const now = count('valid_to IS NULL');
+    expect(now).not.toEqual(before);
+    const byRegion = (rows: { region: string; class: string; n: number }[]) => {
+      const out: Record<string, Record<string, number>> = {};
+      for (const r of rows) (out[r.region] ??= {})[r.class] = r.n;
+      return out;
+    };
+    // the report after the quarter and after the re-import: each county's objects as they stood
+    const r = await sj(['--db', db, 'report', '--quarter', '2023Q2', '--json'], { env: { SJ_NOW: '2023-10-10T01:00:00Z' } });
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { rows: { region: string; kind: string; objects: Record<string, number> }[] };
+    const want = byRegion(before);
+    for (const row of doc.rows.filter((x) => x.kind === 'county')) {
+      for (const cls of ['special', 'key', 'positive', 'general']) expect(row.objects[cls], `${row.region} ${cls}`).toBe(want[row.region]?.[cls] ?? 0);
+    }
+    // a report of the quarter after (no draw in it, over): its rows are the current roster's
+    const r3 = await sj(['--db', db, 'report', '--quarter', '2023Q3', '--json'], { env: { SJ_NOW: '2023-10-10T01:00:00Z' } });
+    expect(r3.status, r3.stderr).toBe(0);
+    const doc3 = JSON.parse(r3.stdout) as { rows: { region: string; kind: string; objects: Record<string, number> }[] };
+    const cur = byRegion(count("valid_from <= '2023-09-30T16:00:00.000Z' AND (valid_to IS NULL OR valid_to > '2023-09-30T16:00:00.000Z')"));
+    for (const row of doc3.rows.filter((x) => x.kind === 'county')) {
+      for (const cls of ['special', 'key', 'positive', 'general']) expect(row.objects[cls], `${row.region} ${cls}`).toBe(cur[row.region]?.[cls] ?? 0);
+    }
   });
 });
