@@ -235,6 +235,25 @@ export class Universe {
   private byNum: Int32Array | null = null;
   /** numbering by the objects' own numbers, each object being its own number */
   private direct = false;
+  /** the work arrays of a quarter's walk, lent to the quarters of one report in turn (walkArrays) */
+  private work: Omit<Walked, 'names'> | null = null;
+
+  /**
+   * Zeroed work arrays for a quarter of `size` objects, the same memory for every quarter of the
+   * report (each fresh array is memory touched anew, a page fault per 4 KB: at 100k objects, a
+   * year's quarters allocated 2 MB of them for nothing).
+   */
+  walkArrays(size: number): Omit<Walked, 'names'> {
+    let w = this.work;
+    if (!w || w.has.length < size) {
+      w = this.work = { has: new Uint8Array(size), routine: new Uint8Array(size), earlier: new Uint8Array(size), group: new Int32Array(size) };
+    } else {
+      w.has.fill(0, 0, size);
+      w.routine.fill(0, 0, size);
+      w.earlier.fill(0, 0, size);
+    }
+    return { has: w.has.subarray(0, size), routine: w.routine.subarray(0, size), earlier: w.earlier.subarray(0, size), group: w.group.subarray(0, size) };
+  }
 
   /**
    * The numbers of these members (their ids as strings or UTF-8, or their objects' own numbers),
@@ -486,7 +505,7 @@ export interface DrawIx {
   strata: StratumIx[];
   /** per member (DrawMembers order): its object number, its stratum (index into strata), whether in the pool */
   u: Int32Array;
-  stratum: Int32Array;
+  stratum: Uint16Array | Int32Array;
   pooled: Uint8Array;
   /** object numbers of the draw's selections */
   picks: Int32Array;
@@ -508,7 +527,8 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
   const m = d.members;
   const n = idCount(m.ids);
   if (m.places.length !== 3 * n) throw new RangeError(`draw members: ${d.id} has ${n} ids and ${m.places.length / 3} places`);
-  const stratum = new Int32Array(n);
+  // (16 bits where they hold every stratum: half the memory, touched once)
+  const stratum = strata.length <= 0xffff ? new Uint16Array(n) : new Int32Array(n);
   const pooled = new Uint8Array(n);
   fillPlaces(d, Int32Array.from(posOf), stratum, pooled);
   const u = uni.numbers(m.ids);
@@ -525,7 +545,7 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
 }
 
 /** Each member's stratum (index into the draw's strata by key) and whether it is in the pool, checked to point inside the draw. */
-function fillPlaces(d: FairnessDraw, posIx: Int32Array, stratum: Int32Array, pooled: Uint8Array): void {
+function fillPlaces(d: FairnessDraw, posIx: Int32Array, stratum: Uint16Array | Int32Array, pooled: Uint8Array): void {
   const m = d.members;
   const places = m.places;
   const strataN = posIx.length;
@@ -561,7 +581,7 @@ export interface Stage {
   /** picks of the earlier routine draws count toward this draw's quotas (sj-draw/2, county level) */
   credits: boolean;
   /** per object number: the stratum (index into ix.strata) whose pool before the earlier routine draws of the quarter holds it (recorded pool + their picks), or −1 */
-  pre: Int32Array;
+  pre: Int16Array | Int32Array;
   /** per stratum: the size of that pool */
   preSize: Int32Array;
   /** per stratum: credit from draws other than the earlier routine ones (C0) */
@@ -572,7 +592,8 @@ export interface Stage {
 function newStage(ix: DrawIx, size: number): Stage {
   const credits = ix.d.algorithm !== 'sj-draw/1' && ix.d.level === 'county';
   const S = ix.strata.length;
-  return { ix, credits, pre: new Int32Array(size).fill(-1), preSize: new Int32Array(S), otherCredit: new Int32Array(S) };
+  const pre = S < 0x7fff ? new Int16Array(size) : new Int32Array(size);
+  return { ix, credits, pre: pre.fill(-1), preSize: new Int32Array(S), otherCredit: new Int32Array(S) };
 }
 
 /** The number the stratum selects from its pre-pool when nothing earlier lands in it (as recorded). */
@@ -763,7 +784,8 @@ export interface QuarterObjects {
   kinds: ObjectKind[];
   /** names by number, where a draw gave them ('' or missing otherwise) */
   names: string[];
-  selected: Int32Array;
+  /** (8 bits when the quarter has fewer than 256 draws: an object is selected at most once by each) */
+  selected: Uint8Array | Int32Array;
 }
 
 /** Kinds numbered by a numeric key: one Map look-up per object, no figure computed twice. */
@@ -938,7 +960,7 @@ function assignKinds(stages: Stage[], w: Pick<Walked, 'has' | 'routine' | 'group
 }
 
 /** Each object's selections by the quarter's draws (objects in none of its populations left out), and each kind's. */
-function countSelections(ixs: DrawIx[], has: Uint8Array, kind: Int32Array, selected: Int32Array, kindSelected: Int32Array): void {
+function countSelections(ixs: DrawIx[], has: Uint8Array, kind: Int32Array, selected: Uint8Array | Int32Array, kindSelected: Int32Array): void {
   for (const ix of ixs) {
     const picks = ix.picks;
     for (let i = 0; i < picks.length; i++) {
@@ -963,13 +985,11 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   const tiered = ordered.length ? [...ordered[ordered.length - 1]!.rules.tiered] : [];
   // every object of every population, with its group from the last routine draw that has it
   // (else the last draw); and the routine draws as stages of the model (one walk per draw)
-  const has = new Uint8Array(size);
-  const routine = new Uint8Array(size);
-  const group = new Int32Array(size); // read only where `has` is set
+  // (group is read only where `has` is set)
   const names: string[] = [];
   const stages: Stage[] = [];
-  const earlier = new Uint8Array(size);
-  const walked: Walked = { has, routine, group, names, earlier };
+  const walked: Walked = { ...universe.walkArrays(size), names };
+  const { has, earlier } = walked;
   for (const ix of ixs) {
     const st = ix.d.kind === 'routine' ? newStage(ix, size) : null;
     const fromEarlier = new Int32Array(ix.strata.length);
@@ -1024,7 +1044,7 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   }
   // the selections, per object and per group of a routine object
   // (indexed loops: code run once, where a typed array's iterator costs more than the loop's work)
-  const selected = new Int32Array(size);
+  const selected = ixs.length < 0xff ? new Uint8Array(size) : new Int32Array(size);
   const kindSelected = new Int32Array(table.kinds.length);
   countSelections(ixs, has, kind, selected, kindSelected);
   const groupSelected = new Map<number, number>();
