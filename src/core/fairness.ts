@@ -660,13 +660,19 @@ class Overlaps {
   }
 }
 
-/** Chances by o's last routine stratum G and the one before it F (none: −1): every o that shares both shares its chance, numbered once. */
-class ChanceMemo {
-  private readonly memo = new Map<number, number>();
-  readonly chances: Frac[] = [];
+/**
+ * The routine chances of a quarter's objects, numbered: every object whose last routine stratum G
+ * and the one before it F (none: −1) are the same shares its chance. `of(u)` is u's number (−1:
+ * in no routine pool), a new one at the first object of its (G, F); `where` holds each number's
+ * (G, F) as four numbers, from which chanceOf makes the fraction once.
+ */
+class ChanceNumbers {
+  private readonly byKey = new Map<number, number>();
+  /** per number: gs, gk, fs, fk */
+  readonly where: number[] = [];
   private readonly offset: number[] = [];
   private readonly total: number;
-  constructor(stages: Stage[]) {
+  constructor(private readonly stages: Stage[]) {
     let t = 0;
     for (const st of stages) {
       this.offset.push(t);
@@ -674,66 +680,57 @@ class ChanceMemo {
     }
     this.total = t;
   }
-  key(gs: number, gk: number, fs: number, fk: number): number {
-    return (this.offset[gs]! + gk) * (this.total + 1) + (fs < 0 ? 0 : this.offset[fs]! + fk + 1);
-  }
-  get(k: number): number | undefined {
-    return this.memo.get(k);
-  }
-  set(k: number, p: Frac): number {
-    const i = this.chances.length;
-    this.chances.push(p);
-    this.memo.set(k, i);
-    return i;
+
+  of(u: number): number {
+    // G: the last stage whose pre-pool holds u; F: the last one before G that does
+    const stages = this.stages;
+    let gs = -1;
+    let fs = -1;
+    for (let i = stages.length - 1; i >= 0 && fs < 0; i--) {
+      if (stages[i]!.pre[u]! < 0) continue;
+      if (gs < 0) gs = i;
+      else fs = i;
+    }
+    if (gs < 0) return -1;
+    const gk = stages[gs]!.pre[u]!;
+    const fk = fs < 0 ? -1 : stages[fs]!.pre[u]!;
+    const key = (this.offset[gs]! + gk) * (this.total + 1) + (fs < 0 ? 0 : this.offset[fs]! + fk + 1);
+    let n = this.byKey.get(key);
+    if (n === undefined) {
+      n = this.where.length / 4;
+      this.byKey.set(key, n);
+      this.where.push(gs, gk, fs, fk);
+    }
+    return n;
   }
 }
 
-/** The exact probability that the quarter's routine draws select object u (the model above), as its number in memo.chances; −1 when u is in no routine pool. */
-function routineChance(stages: Stage[], u: number, memo: ChanceMemo, overlaps: Overlaps): number {
-  // G: the last stage whose pre-pool holds u; F: the last one before G that does
-  let gs = -1;
-  let fs = -1;
-  for (let i = stages.length - 1; i >= 0 && fs < 0; i--) {
-    if (stages[i]!.pre[u]! < 0) continue;
-    if (gs < 0) gs = i;
-    else fs = i;
-  }
-  if (gs < 0) return -1;
-  const gk = stages[gs]!.pre[u]!;
-  const fk = fs < 0 ? -1 : stages[fs]!.pre[u]!;
-  const mk = memo.key(gs, gk, fs, fk);
-  const hit = memo.get(mk);
-  if (hit !== undefined) return hit;
-
+/** The exact probability that the quarter's routine draws select an object whose last routine stratum is gk of stage gs, and the one before it fk of stage fs (−1: none) (the model above). */
+function chanceOf(stages: Stage[], gs: number, gk: number, fs: number, fk: number, overlaps: Overlaps): Frac {
   const pF = fs >= 0 ? frac(selectedOf(stages[fs]!, fk), stages[fs]!.preSize[fk]!) : ZERO;
-  let p: Frac;
-  if (eq(pF, ONE)) {
-    p = ONE;
-  } else {
-    let z: Dist = { nums: [1n], den: 1n };
-    for (let e = 0; e < gs; e++) {
-      const st = stages[e]!;
-      for (let k = 0; k < st.ix.strata.length; k++) {
-        const oInS = fs === e && fk === k;
-        const K = overlaps.get(e, k, gs, gk) - (oInS ? 1 : 0);
-        if (K <= 0) continue;
-        z = convolve(z, hypergeometric(st.preSize[k]! - (oInS ? 1 : 0), K, selectedOf(st, k)));
-      }
+  if (eq(pF, ONE)) return ONE;
+  let z: Dist = { nums: [1n], den: 1n };
+  for (let e = 0; e < gs; e++) {
+    const st = stages[e]!;
+    for (let k = 0; k < st.ix.strata.length; k++) {
+      const oInS = fs === e && fk === k;
+      const K = overlaps.get(e, k, gs, gk) - (oInS ? 1 : 0);
+      if (K <= 0) continue;
+      z = convolve(z, hypergeometric(st.preSize[k]! - (oInS ? 1 : 0), K, selectedOf(st, k)));
     }
-    const Gs = stages[gs]!;
-    const quota = Gs.ix.strata[gk]!.s.quota;
-    const c0 = Gs.otherCredit[gk]!;
-    const P = Gs.preSize[gk]!;
-    const terms: Frac[] = [];
-    z.nums.forEach((w, k) => {
-      if (!w || P - k <= 0) return;
-      const due = Math.max(0, quota - c0 - (Gs.credits ? k : 0));
-      const sel = Math.min(due, P - k);
-      if (sel > 0) terms.push(frac(w * BigInt(sel), z.den * BigInt(P - k)));
-    });
-    p = add(pF, mul(sub(ONE, pF), sum(terms)));
   }
-  return memo.set(mk, p);
+  const Gs = stages[gs]!;
+  const quota = Gs.ix.strata[gk]!.s.quota;
+  const c0 = Gs.otherCredit[gk]!;
+  const P = Gs.preSize[gk]!;
+  const terms: Frac[] = [];
+  z.nums.forEach((w, k) => {
+    if (!w || P - k <= 0) return;
+    const due = Math.max(0, quota - c0 - (Gs.credits ? k : 0));
+    const sel = Math.min(due, P - k);
+    if (sel > 0) terms.push(frac(w * BigInt(sel), z.den * BigInt(P - k)));
+  });
+  return add(pF, mul(sub(ONE, pF), sum(terms)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -907,51 +904,89 @@ function walkMembers(ix: DrawIx, st: Stage | null, universe: Universe, w: Walked
 }
 
 /**
- * Each object's kind from its routine chance (numbered by the memo), group and routine flag;
- * the kinds into table, each object's into kind, each kind's count of objects into count.
+ * Each object's kind from its routine chance, group and routine flag; the kinds into table, each
+ * object's into kind (−1: in no population), each kind's count of objects into count. The loops
+ * over the objects number chances and kinds by small arithmetic and Map look-ups; the fractions
+ * are made after them, once per number (inside such a loop, the fractions' BigInt work was
+ * compiled with it: 20–40 ms of compiling, three times, for code that runs a few hundred times).
  */
 function assignKinds(stages: Stage[], w: Pick<Walked, 'has' | 'routine' | 'group'>, groups: number, table: KindTable, kind: Int32Array, count: number[]): void {
-  const { has, routine, group } = w;
-  const size = kind.length;
-  const memo = new ChanceMemo(stages);
+  const numbers = new ChanceNumbers(stages);
+  // each object's chance number, in kind for now (−2: in no population)
+  numberChances(stages, w.has, numbers, kind);
   const overlaps = new Overlaps(stages);
+  const where = numbers.where;
+  const chances: Frac[] = [];
+  for (let i = 0; i < where.length; i += 4) chances.push(chanceOf(stages, where[i]!, where[i + 1]!, where[i + 2]!, where[i + 3]!, overlaps));
+  // each object's kind number in place of its chance number, the kinds' keys in order
+  const keys: number[] = [];
+  numberKinds(kind, w.routine, w.group, groups, keys, count);
   const stayOf = new Map<Frac, Frac>();
-  // one routine draw (most quarters): an object's chance is its pre-pool stratum's, looked up by
-  // stratum (−2: not yet known) instead of through the memo
+  for (const key of keys) {
+    const r = key % 2;
+    const g = Math.floor(key / 2) % groups;
+    const c = Math.floor(key / 2 / groups) - 1;
+    const p = c < 0 ? ZERO : chances[c]!;
+    let stay = stayOf.get(p);
+    if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
+    table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
+  }
+}
+
+/** Each object's chance number into out (−2: in no population of the quarter). */
+function numberChances(stages: Stage[], has: Uint8Array, numbers: ChanceNumbers, out: Int32Array): void {
+  // one routine draw (most quarters): an object's number is its pre-pool stratum's, looked up by
+  // stratum (−2: not yet known) instead of through the Map
   const single = stages.length === 1 ? new Int32Array(stages[0]!.ix.strata.length).fill(-2) : null;
   const pre0 = single ? stages[0]!.pre : null;
-  // per group and routine flag, the chance and kind of the last object met there: the objects of
-  // a group mostly share their chance (a Map look-up only where one does not)
-  const lastChance = new Int32Array(2 * groups).fill(-2);
-  const lastKind = new Int32Array(2 * groups);
-  for (let u = 0; u < size; u++) {
+  for (let u = 0; u < out.length; u++) {
     if (!has[u]) {
-      kind[u] = -1;
+      out[u] = -2;
       continue;
     }
     let c: number;
     if (single) {
       const s = pre0![u]!;
       c = s < 0 ? -1 : single[s]!;
-      if (c === -2) c = single[s] = routineChance(stages, u, memo, overlaps);
-    } else c = routineChance(stages, u, memo, overlaps);
+      if (c === -2) c = single[s] = numbers.of(u);
+    } else c = numbers.of(u);
+    out[u] = c;
+  }
+}
+
+/**
+ * Each object's kind number in place of its chance number in kind (−2 becomes −1), numbered by
+ * first appearance of the key (chance + 1, group, routine); the keys in that order into keys,
+ * each kind's count into count.
+ */
+function numberKinds(kind: Int32Array, routine: Uint8Array, group: Int32Array, groups: number, keys: number[], count: number[]): void {
+  const byKey = new Map<number, number>();
+  // per group and routine flag, the key and kind of the last object met there: the objects of a
+  // group mostly share their chance (a Map look-up only where one does not)
+  const lastKey = new Int32Array(2 * groups).fill(-1);
+  const lastKind = new Int32Array(2 * groups);
+  for (let u = 0; u < kind.length; u++) {
+    const c = kind[u]!;
+    if (c === -2) {
+      kind[u] = -1;
+      continue;
+    }
     const r = routine[u]!;
     const g = group[u]!;
     const at = 2 * g + r;
+    const key = ((c + 1) * groups + g) * 2 + r;
     let k: number;
-    if (lastChance[at] === c) k = lastKind[at]!;
+    if (lastKey[at] === key) k = lastKind[at]!;
     else {
-      const key = ((c + 1) * groups + g) * 2 + r;
-      let had = table.get(key);
+      let had = byKey.get(key);
       if (had === undefined) {
-        const p = c < 0 ? ZERO : memo.chances[c]!;
-        let stay = stayOf.get(p);
-        if (!stay) stayOf.set(p, (stay = sub(ONE, p)));
-        had = table.add(key, { routine: r === 1, eligible: c >= 0, group: g, p, stay, expected: p });
+        had = keys.length;
+        byKey.set(key, had);
+        keys.push(key);
         count.push(0);
       }
       k = had;
-      lastChance[at] = c;
+      lastKey[at] = key;
       lastKind[at] = k;
     }
     kind[u] = k;
