@@ -783,6 +783,8 @@ export interface QuarterObjects {
   names: string[];
   /** (8 bits when the quarter has fewer than 256 draws: an object is selected at most once by each) */
   selected: Uint8Array | Int32Array;
+  /** the most selections of one object */
+  mostSelected: number;
 }
 
 /** Kinds numbered by a numeric key: one Map look-up per object, no figure computed twice. */
@@ -994,17 +996,20 @@ function numberKinds(kind: Int32Array, routine: Uint8Array, group: Int32Array, g
   }
 }
 
-/** Each object's selections by the quarter's draws (objects in none of its populations left out), and each kind's. */
-function countSelections(ixs: DrawIx[], has: Uint8Array, kind: Int32Array, selected: Uint8Array | Int32Array, kindSelected: Int32Array): void {
+/** Each object's selections by the quarter's draws (objects in none of its populations left out), and each kind's; the most of one object. */
+function countSelections(ixs: DrawIx[], has: Uint8Array, kind: Int32Array, selected: Uint8Array | Int32Array, kindSelected: Int32Array): number {
+  let most = 0;
   for (const ix of ixs) {
     const picks = ix.picks;
     for (let i = 0; i < picks.length; i++) {
       const u = picks[i]!;
       if (!has[u]) continue;
-      selected[u]!++;
+      const n = ++selected[u]!;
+      if (n > most) most = n;
       kindSelected[kind[u]!]!++;
     }
   }
+  return most;
 }
 
 /**
@@ -1081,12 +1086,12 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
   // (indexed loops: code run once, where a typed array's iterator costs more than the loop's work)
   const selected = ixs.length < 0xff ? new Uint8Array(size) : new Int32Array(size);
   const kindSelected = new Int32Array(table.kinds.length);
-  countSelections(ixs, has, kind, selected, kindSelected);
+  const mostSelected = countSelections(ixs, has, kind, selected, kindSelected);
   const groupSelected = new Map<number, number>();
   table.kinds.forEach((k, i) => {
     if (k.routine && kindSelected[i]) groupSelected.set(k.group, (groupSelected.get(k.group) ?? 0) + kindSelected[i]!);
   });
-  const o: QuarterObjects = { size, kind, kinds: table.kinds, names, selected };
+  const o: QuarterObjects = { size, kind, kinds: table.kinds, names, selected, mostSelected };
   return {
     quarter, draws: ordered.map((d) => ({ id: d.id, level: d.level, kind: d.kind, algorithm: d.algorithm })), tiers, tiered,
     universe, objects: o, groups: groupRows(o, count, groupSelected, universe, tiers), perDraw, stages,
@@ -1354,9 +1359,7 @@ export function objectSequences(quarters: readonly QuarterFairness[], al: Aligne
   const P: number[] = [];
   let place = 1;
   for (const q of quarters) {
-    let most = 1;
-    const selected = q.objects.selected;
-    if (!flag) for (let u = 0; u < selected.length; u++) if (selected[u]! > most) most = selected[u]!;
+    const most = flag ? 1 : Math.max(1, q.objects.mostSelected);
     S.push(most + 1);
     M.push(q.objects.kinds.length * (most + 1) + 1);
     P.push(place);
