@@ -205,6 +205,23 @@ describe('directional draws and moves between quarters, counted by hand', () => 
     tasks: [{ objectId: 'a', inspectors: [] }, { objectId: 'd', inspectors: [] }],
   });
 
+  it('a stored place or pick that points outside its draw is an error, not a figure', () => {
+    const bad = (d: FairnessDraw, at: number, v: number): FairnessDraw => {
+      const places = Uint16Array.from(d.members.places);
+      places[at] = v;
+      return { ...d, members: { ...d.members, places } };
+    };
+    // member 1's stratum, county and reason, each one past the last
+    const m = directional.members;
+    for (const [at, v] of [[3, directional.strata.length], [4, m.regions.length], [5, m.reasons.length + 1]] as const) {
+      expect(() => quarterFairness('2023Q2', [routine, bad(directional, at, v)]), `place ${at}`).toThrow(/member 1 of dir points outside the draw/);
+    }
+    const picks = Uint32Array.from([routine.members.picks[0]!, 99]);
+    expect(() => quarterFairness('2023Q2', [{ ...routine, members: { ...routine.members, picks } }])).toThrow(/pick 1 of county points outside the draw/);
+    // the places as stored: the figures
+    expect(quarterFairness('2023Q2', [routine, directional]).objects.kinds.length).toBeGreaterThan(0);
+  });
+
   it('adds a directional draw\'s selected/pool to the expected count of its pool only', () => {
     const q = quarterFairness('2023Q2', [routine, directional]);
     // a, b: 1/3 + 1/2 = 5/6 expected, stay (2/3)(1/2) = 1/3; c (not in the directional pool): 1/3, stay 2/3

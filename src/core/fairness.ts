@@ -503,10 +503,10 @@ export interface DrawIx {
   d: FairnessDraw;
   /** the strata by key in first-seen order (a repeated key holds the last such stratum) */
   strata: StratumIx[];
-  /** per member (DrawMembers order): its object number, its stratum (index into strata), whether in the pool */
+  /** per member (DrawMembers order): its object number */
   u: Int32Array;
-  stratum: Uint16Array | Int32Array;
-  pooled: Uint8Array;
+  /** per stratum of the members' places (d.strata order): its index into strata */
+  posIx: Int32Array;
   /** object numbers of the draw's selections */
   picks: Int32Array;
   /** the group number of a member by stratum × county (index into members.regions), −1 until met */
@@ -527,10 +527,7 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
   const m = d.members;
   const n = idCount(m.ids);
   if (m.places.length !== 3 * n) throw new RangeError(`draw members: ${d.id} has ${n} ids and ${m.places.length / 3} places`);
-  // (16 bits where they hold every stratum: half the memory, touched once)
-  const stratum = strata.length <= 0xffff ? new Uint16Array(n) : new Int32Array(n);
-  const pooled = new Uint8Array(n);
-  fillPlaces(d, Int32Array.from(posOf), stratum, pooled);
+  // the members' places are read (and checked) where they are walked (walkMembers)
   const u = uni.numbers(m.ids);
   const picks = new Int32Array(m.picks.length);
   for (let i = 0; i < picks.length; i++) {
@@ -539,31 +536,35 @@ function indexDraw(d: FairnessDraw, uni: Universe): DrawIx {
     picks[i] = u[p]!;
   }
   return {
-    d, strata, u, stratum, pooled, picks,
+    d, strata, u, posIx: Int32Array.from(posOf), picks,
     groupOf: new Int32Array(strata.length * m.regions.length).fill(-1),
   };
 }
 
-/** Each member's stratum (index into the draw's strata by key) and whether it is in the pool, checked to point inside the draw. */
-function fillPlaces(d: FairnessDraw, posIx: Int32Array, stratum: Uint16Array | Int32Array, pooled: Uint8Array): void {
-  const m = d.members;
-  const places = m.places;
-  const strataN = posIx.length;
-  const regionsN = m.regions.length;
-  const reasonsN = m.reasons.length;
-  for (let i = 0, j = 0; i < stratum.length; i++, j += 3) {
+/** A member's place that points outside its draw. */
+const outside = (ix: DrawIx, i: number) => new RangeError(`draw members: member ${i} of ${ix.d.id} points outside the draw`);
+
+/**
+ * Each member's stratum (index into ix.strata) and whether it is in the pool, checked to point
+ * inside the draw: for the few readers after the walk (directional draws, the simulation).
+ */
+function placesOf(ix: DrawIx): { stratum: Int32Array; pooled: Uint8Array } {
+  const places = ix.d.members.places;
+  const n = ix.u.length;
+  const stratum = new Int32Array(n);
+  const pooled = new Uint8Array(n);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
     const s = places[j]!;
     const why = places[j + 2]!;
-    if (s >= strataN || places[j + 1]! >= regionsN || why > reasonsN) throw new RangeError(`draw members: member ${i} of ${d.id} points outside the draw`);
-    stratum[i] = posIx[s]!;
+    if (s >= ix.posIx.length || places[j + 1]! >= ix.d.members.regions.length || why > ix.d.members.reasons.length) throw outside(ix, i);
+    stratum[i] = ix.posIx[s]!;
     pooled[i] = why === 0 ? 1 : 0;
   }
+  return { stratum, pooled };
 }
 
-/** The group number of member i of ix: its own county, its stratum's class and tier. */
-function memberGroup(ix: DrawIx, i: number, uni: Universe): number {
-  const k = ix.stratum[i]!;
-  const r = ix.d.members.places[i * 3 + 1]!;
+/** The group number of a member of ix in stratum k (index into ix.strata), county r (index into members.regions): its own county, its stratum's class and tier. */
+function memberGroup(ix: DrawIx, k: number, r: number, uni: Universe): number {
   const at = k * ix.d.members.regions.length + r;
   let g = ix.groupOf[at]!;
   if (g < 0) {
@@ -877,21 +878,27 @@ function walkMembers(ix: DrawIx, st: Stage | null, universe: Universe, w: Walked
   const dn = ix.d.names;
   const { has, routine, group, names, earlier } = w;
   const us = ix.u;
-  const stratum = ix.stratum;
-  const pooled = ix.pooled;
+  const posIx = ix.posIx;
   const places = ix.d.members.places;
   const groupOf = ix.groupOf;
+  const strataN = posIx.length;
   const regionsN = ix.d.members.regions.length;
+  const reasonsN = ix.d.members.reasons.length;
   const pre = st ? st.pre : null;
   const preSize = st ? st.preSize : null;
-  for (let i = 0; i < us.length; i++) {
+  for (let i = 0, j = 0; i < us.length; i++, j += 3) {
+    // the member's place: stratum, county, why it is out of the pool (0: in it), checked
+    const s = places[j]!;
+    const r = places[j + 1]!;
+    const why = places[j + 2]!;
+    if (s >= strataN || r >= regionsN || why > reasonsN) throw outside(ix, i);
     const u = us[i]!;
-    const k = stratum[i]!;
+    const k = posIx[s]!;
     if (pre) {
       const before = earlier[u] === 1;
       if (before) fromEarlier[k]!++;
       // ids are unique in a snapshot (spec §7): one member per object
-      if ((pooled[i] || before) && pre[u] === -1) {
+      if ((why === 0 || before) && pre[u] === -1) {
         pre[u] = k;
         preSize![k]!++;
       }
@@ -899,8 +906,8 @@ function walkMembers(ix: DrawIx, st: Stage | null, universe: Universe, w: Walked
     if (has[u] && !isRoutine && routine[u]) continue;
     has[u] = 1;
     if (isRoutine) routine[u] = 1;
-    const g = groupOf[k * regionsN + places[i * 3 + 1]!]!;
-    group[u] = g >= 0 ? g : memberGroup(ix, i, universe);
+    const g = groupOf[k * regionsN + r]!;
+    group[u] = g >= 0 ? g : memberGroup(ix, k, r, universe);
     if (dn) names[u] = dn[i] ?? '';
   }
 }
@@ -1067,12 +1074,13 @@ export function quarterFairness(quarter: string, draws: FairnessDraw[], universe
     });
     if (ix.d.kind === 'directional') {
       // a directional draw: its own selected/pool for every object of its pool (a kind of its own)
+      const { stratum, pooled } = placesOf(ix);
       for (let i = 0; i < ix.u.length; i++) {
-        const c = chance[ix.stratum[i]!];
-        if (!c || !ix.pooled[i]) continue;
+        const c = chance[stratum[i]!];
+        if (!c || !pooled[i]) continue;
         const u = ix.u[i]!;
         const was = kind[u]!;
-        const key = -1 - (was * dirStrata + dirAt + ix.stratum[i]!);
+        const key = -1 - (was * dirStrata + dirAt + stratum[i]!);
         const k = table.kinds[was]!;
         const now = table.get(key) ?? table.add(key, { ...k, expected: add(k.expected, c), stay: mul(k.stay, sub(ONE, c)) });
         kind[u] = now;
@@ -1689,9 +1697,10 @@ export function simulateSelections(q: QuarterFairness, runs: number, entropy: st
   // per stage, per stratum: the ids of its pre-pool (members' order; the keys order them)
   const lists = q.stages.map((st) => {
     const out: number[][] = st.ix.strata.map(() => []);
+    const { stratum } = placesOf(st.ix);
     for (let i = 0; i < st.ix.u.length; i++) {
       const u = st.ix.u[i]!;
-      if (st.pre[u] === st.ix.stratum[i]) out[st.ix.stratum[i]!]!.push(u);
+      if (st.pre[u] === stratum[i]) out[stratum[i]!]!.push(u);
     }
     return out;
   });
