@@ -117,12 +117,9 @@ export function gatherReport(db: DB, period: Period, opts: { today?: string } = 
   const countySet = new Set(regions.filter((r) => r.level === 'county').map((r) => r.code));
   const asOfCond = asOf ? 'valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf)' : 'valid_to IS NULL';
   // the current roster's counts are read once: they serve here and for regions without a draw
-  // (as of an instant, the same scan counts the current rows too: a year's report reads both)
   let currentRows: RosterCountRow[] | undefined;
-  const current = (): RosterCountRow[] => (currentRows ??= rosterCountRows(db).current);
-  let objCounts: RosterCountRow[];
-  if (asOf) ({ asOf: objCounts, current: currentRows } = rosterCountRows(db, asOf));
-  else objCounts = current();
+  const current = (): RosterCountRow[] => (currentRows ??= rosterCountRows(db));
+  const objCounts = asOf ? rosterCountRows(db, asOf) : current();
   for (const o of objCounts) {
     (objects[o.region] ??= zeroClasses())[o.class] += o.n;
     if (o.region !== city.code) objects[city.code]![o.class] += o.n;
@@ -281,21 +278,12 @@ export function reportJson(ctx: ReportContext, rows: StatsRow[]) {
 
 type RosterCountRow = { region: string; class: ObjClass; n: number };
 
-/**
- * Active objects in the roster per region and class: current (from an index alone), and, given
- * an instant, as of it too (one scan of the same index for both).
- */
-function rosterCountRows(db: DB, asOf?: string): { current: RosterCountRow[]; asOf: RosterCountRow[] } {
-  if (!asOf) {
-    const current = db.prepare(`SELECT region, class, COUNT(*) AS n FROM objects WHERE valid_to IS NULL AND in_roster = 1 AND status = 'active' GROUP BY region, class`).all() as RosterCountRow[];
-    return { current, asOf: current };
-  }
-  const rows = db.prepare(
-    `SELECT region, class, COUNT(CASE WHEN valid_to IS NULL THEN 1 END) AS cur, COUNT(CASE WHEN valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf) THEN 1 END) AS at
-     FROM objects WHERE in_roster = 1 AND status = 'active' GROUP BY region, class`,
-  ).all({ asOf }) as { region: string; class: ObjClass; cur: number; at: number }[];
-  const pick = (k: 'cur' | 'at') => rows.filter((r) => r[k] > 0).map((r) => ({ region: r.region, class: r.class, n: r[k] }));
-  return { current: pick('cur'), asOf: pick('at') };
+/** Active objects in the roster per region and class: current (from an index alone), or as of an instant. */
+function rosterCountRows(db: DB, asOf?: string): RosterCountRow[] {
+  const cond = asOf ? 'valid_from <= @asOf AND (valid_to IS NULL OR valid_to > @asOf)' : 'valid_to IS NULL';
+  return db.prepare(
+    `SELECT region, class, COUNT(*) AS n FROM objects WHERE ${cond} AND in_roster = 1 AND status = 'active' GROUP BY region, class`,
+  ).all(asOf ? { asOf } : {}) as RosterCountRow[];
 }
 
 /** Active objects in the current roster per row region and class (the city row: every county's). */
