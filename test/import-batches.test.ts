@@ -44,7 +44,9 @@ describe('the reader’s row batches', () => {
     const stride = rowStride('objects');
     expect(stride).toBe(ROW.values + COLUMNS.objects.length + 1);
     const batches = await readAll(path, true);
-    expect(batches.length).toBe(3); // 1000 rows a batch
+    // a batch per 32 KB piece of the file (about 160 rows here), none over 1000 rows
+    expect(batches.length).toBeGreaterThan(3);
+    for (const b of batches) expect(b.length / stride).toBeLessThanOrEqual(1000);
     const rowHash = rowHasher('objects');
     let rows = 0;
     let hashed = 0;

@@ -149,8 +149,8 @@ export async function openSource(p: SourceParams, ctxData: CtxData): Promise<Sou
   async function* batches(): AsyncGenerator<RowBatch> {
     if (table.batches) {
       for await (const b of table.batches()) {
-        // a CSV batch is a 1 MB chunk's records (~5,000): handed out BATCH rows at a time, so
-        // the batches in flight between threads stay small
+        // a CSV batch is a 32 KB piece's records (table-csv.ts), handed out at most BATCH rows at
+        // a time, so that the batches in flight between threads stay small
         for (let i = 0; i < b.length; i += BATCH) {
           if (closed) return;
           yield convert(b, i, Math.min(b.length, i + BATCH), hashing);
