@@ -342,6 +342,60 @@ describe('small files made here', () => {
   });
 });
 
+describe('a large CSV read piece by piece', () => {
+  const header = '统一社会信用代码,单位名称,所属区县,监管类别\r\n';
+  /** a file whose first 32 KB piece ends `into` bytes into `ch` (in the name of row Z0, after ASCII filler rows) */
+  const straddling = (ch: string, into: number): { bytes: Buffer; name: string } => {
+    const name = `衡水${ch}公司`;
+    const row = (id: string, n: string) => `${id},${n},景县,一般监管对象\r\n`;
+    const fillerBytes = 32768 - into - Buffer.byteLength(header) - Buffer.byteLength('Z0,衡水');
+    // rows of 100 bytes, the last one longer by what is left
+    const base = Buffer.byteLength(row('F000', ''));
+    const count = Math.floor(fillerBytes / 100) - 1;
+    const rows = Array.from({ length: count }, (_, i) => row(`F${String(i).padStart(3, '0')}`, 'n'.repeat(100 - base)));
+    rows.push(row('F999', 'n'.repeat(fillerBytes - 100 * count - base)));
+    const bytes = Buffer.from(header + rows.join('') + row('Z0', name) + row('Z1', '衡水收尾公司'));
+    expect(bytes.indexOf(Buffer.from(ch)) + into, `${ch} ${into}`).toBe(32768);
+    return { bytes, name };
+  };
+
+  it('a character cut at a piece\'s end (UTF-8 of 2, 3 and 4 bytes) comes out whole', async () => {
+    const dir = tempDir();
+    for (const [ch, into] of [['é', 1], ['测', 1], ['测', 2], ['𠀀', 1], ['𠀀', 2], ['𠀀', 3]] as const) {
+      const { bytes, name } = straddling(ch, into);
+      const f = join(dir, `cut-${into}-${ch.codePointAt(0)}.csv`);
+      writeFileSync(f, bytes);
+      const { db } = fresh();
+      expect(await imp(db, 'objects', f), `${ch} ${into}`).toMatchObject({ encoding: 'utf8' });
+      const got = readRoster(db, 'objects');
+      expect(got.find((r) => r.id === 'Z0')?.name, `${ch} ${into}`).toBe(name);
+      expect(got.find((r) => r.id === 'Z1')?.name).toBe('衡水收尾公司');
+    }
+  });
+
+  it('GB18030 across pieces; a byte that is not UTF-8 far into a UTF-8 file is an error', async () => {
+    const dir = tempDir();
+    const names = Array.from({ length: 3000 }, (_, i) => `衡水${'测试'.repeat(4 + (i % 7))}公司${i}`);
+    const text = header + names.map((n, i) => `G${i},${n},景县,一般监管对象\r\n`).join('');
+    const g = join(dir, 'g.csv');
+    writeFileSync(g, encodeGb18030(text));
+    const { db } = fresh();
+    expect(await imp(db, 'objects', g)).toMatchObject({ rows: 3000, encoding: 'gb18030' });
+    const byId = new Map(readRoster(db, 'objects').map((r) => [r.id, r.name]));
+    expect(names.every((n, i) => byId.get(`G${i}`) === n)).toBe(true);
+    // past the 4 MB the encoding is detected from
+    const rows = Array.from({ length: 60000 }, (_, i) => `D${i},衡水测试公司${'x'.repeat(60)},景县,一般监管对象\r\n`).join('');
+    const big = Buffer.concat([Buffer.from(header + rows), Buffer.from([0x44, 0x39, 0x2c, 0xff, 0x2c, 0x0d, 0x0a])]);
+    expect(big.length).toBeGreaterThan(5_000_000);
+    const b = join(dir, 'bad.csv');
+    writeFileSync(b, big);
+    const { db: db2 } = fresh();
+    const e = await importError(imp(db2, 'objects', b));
+    expect(e.message).toMatch(/UTF-8/);
+    expect(counts(db2).objects).toBe(0);
+  });
+});
+
 /** GB18030 encoder for the test (Node has only the decoder): search the 2-byte GBK range. */
 function encodeGb18030(s: string): Buffer {
   const dec = new TextDecoder('gb18030');

@@ -67,28 +67,6 @@ export function openCsv(path: string, enc: Encoding): CsvSource {
   // validated UTF-8 (below) is turned into text by TextDecoder, ~40 % faster than Buffer#toString
   // here; ignoreBOM keeps a BOM in the text, as toString did (the tokenizer drops it)
   const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
-  let carry: Buffer | undefined;
-  const decode = (chunk: Buffer, last: boolean): string => {
-    if (decoder) return decoder.decode(chunk, { stream: !last });
-    let b = carry ? Buffer.concat([carry, chunk]) : chunk;
-    carry = undefined;
-    if (!last) {
-      let i = b.length - 1;
-      let back = 0;
-      while (i >= 0 && back < 3 && (b[i]! & 0xc0) === 0x80) {
-        i--;
-        back++;
-      }
-      if (i >= 0 && b[i]! >= 0xc0) {
-        carry = Buffer.from(b.subarray(i));
-        b = b.subarray(0, i);
-      }
-    }
-    if (!isUtf8(b)) throw badUtf8();
-    return utf8.decode(b);
-  };
-  let fd: number | undefined;
-  let done = false;
   // read 32 KB at a time, a batch of records per piece (about 160 roster rows): its text is a
   // string below V8's large-object size (128 KB), and it and its records are garbage by the next
   // young-generation collection, in memory that collection reuses. A 1 MB piece made a large
@@ -96,6 +74,31 @@ export function openCsv(path: string, enc: Encoding): CsvSource {
   // instead of 52k, a fifth of its time on this machine (issue 13); batches of 1000 rows from
   // 32 KB pieces lived long enough to be moved to the old generation (215k)
   const buf = Buffer.allocUnsafe(1 << 15);
+  /** bytes of a UTF-8 sequence cut at the end of the last piece, kept at the start of buf for the next read */
+  let carried = 0;
+  /** The text of buf[0, n): the carried bytes and the new piece; a sequence cut at its end is carried (moved to buf's start). */
+  const decode = (n: number, last: boolean): string => {
+    const piece = buf.subarray(carried, n);
+    if (decoder) return decoder.decode(piece, { stream: !last });
+    let end = n;
+    if (!last) {
+      let i = n - 1;
+      let back = 0;
+      while (i >= 0 && back < 3 && (buf[i]! & 0xc0) === 0x80) {
+        i--;
+        back++;
+      }
+      if (i >= 0 && buf[i]! >= 0xc0) end = i;
+    }
+    const b = buf.subarray(0, end);
+    if (!isUtf8(b)) throw badUtf8();
+    const text = utf8.decode(b);
+    buf.copyWithin(0, end, n);
+    carried = n - end;
+    return text;
+  };
+  let fd: number | undefined;
+  let done = false;
   /** the next batch of non-empty records, a piece's (empty only at the end of the file) */
   const nextBatch = (): TableRow[] => {
     const out: TableRow[] = [];
@@ -111,11 +114,10 @@ export function openCsv(path: string, enc: Encoding): CsvSource {
     try {
       while (!done && out.length === 0) {
         fd ??= openSync(path, 'r');
-        const n = readSync(fd, buf, 0, buf.length, null);
+        const n = readSync(fd, buf, carried, buf.length - carried, null);
         const last = n === 0;
-        const chunk = buf.subarray(0, n);
-        if (n) hash.update(chunk);
-        const text = decode(chunk, last);
+        if (n) hash.update(buf.subarray(carried, carried + n));
+        const text = decode(carried + n, last);
         if (last) {
           done = true;
           closeSync(fd);
