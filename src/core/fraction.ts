@@ -44,7 +44,8 @@ export function frac(n: bigint | number, d: bigint | number = 1n): Frac {
     dd = -dd;
   }
   const g = gcd(nn, dd);
-  return g === 1n || g === 0n ? { n: nn, d: dd } : { n: nn / g, d: dd / g };
+  // (dd ≠ 0, so g ≥ 1)
+  return g === 1n ? { n: nn, d: dd } : { n: nn / g, d: dd / g };
 }
 
 export const ZERO: Frac = { n: 0n, d: 1n };

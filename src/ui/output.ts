@@ -17,7 +17,7 @@ export interface Colors {
 }
 
 /** No colour: every style and chain of styles gives its text as it is (as chalk does at level 0). */
-export const PLAIN: Colors = Object.assign((...text: unknown[]): string => text.join(' '), {}) as Colors;
+export const PLAIN = ((...text: unknown[]): string => text.join(' ')) as Colors;
 for (const style of ['bold', 'dim', 'red', 'green', 'yellow'] as const) PLAIN[style] = PLAIN;
 
 let chalk: typeof import('chalk') | undefined;
