@@ -13,8 +13,9 @@
  *            --out DIR (instead of bench/out/)
  *
  * The roster is generated into bench/out/ (gitignored) and imported once per size; every timed
- * draw runs on a fresh copy of that database, alternating with the Python reference's runs. Peak RSS comes from `/usr/bin/time -f %M` when it
- * exists, else from bench/rss.mjs (process.resourceUsage in the same process as the command).
+ * draw runs on a fresh copy of that database, alternating with the Python reference's runs. Peak
+ * RSS comes from `/usr/bin/time -f %M` when it exists, else from bench/rss.mjs
+ * (process.resourceUsage in the same process as the command).
  * The CPU seconds (user + system, from /usr/bin/time) help read a run on a busy machine.
  */
 import { spawnSync } from 'node:child_process';
