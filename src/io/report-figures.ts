@@ -5,7 +5,6 @@
  * liveTaskFacts (report-data.ts) and the results; test/report-figures.test.ts holds them equal.
  */
 import { parseQuarter } from '../core/quarter.js';
-import { PROBLEM_OUTCOMES } from '../core/results.js';
 import { zeroClasses, zeroCounts, type ClassCoverage, type CreditScope, type ShareTally, type TaskFigures, type TaskTally } from '../core/stats.js';
 import { CLASSES, type ObjClass } from '../core/types.js';
 import type { DB } from './db.js';
@@ -24,13 +23,9 @@ export interface FiguresQuery extends TallyQuery {
   publicationDue: (date: string) => string;
 }
 
-const sqlText = (s: string) => `'${s.replace(/'/g, "''")}'`;
-/** a count of the rows where `cond` holds (0, not NULL, when none does) */
-const n = (cond: string) => `COUNT(CASE WHEN ${cond} THEN 1 END)`;
-
 // The live draws of the quarters in @quarters (a JSON list). Every query below goes from them to
 // their tasks (by draw_id: CROSS JOIN, or `draw_id IN (live)` where the counts are made per draw,
-// foldByRow) and on to the results (results_current), never scanning the whole of a table for
+// foldByRow) and on to their results (result_counts), never scanning the whole of a table for
 // one quarter.
 const LIVE = `
 live AS MATERIALIZED (
@@ -142,9 +137,6 @@ type PerDraw = { draw_id: string; region: string };
 // The live tasks, per draw and region in index order (foldByRow says why)
 const LIVE_TASKS = 'draw_tasks tk INDEXED BY draw_tasks_figures';
 const IN_LIVE = 'tk.draw_id IN (SELECT id FROM live)';
-// The results in force, each task's from the covering index (no row read; the planner prefers
-// results_current), as the publication stamps (published_figures) are read
-const CURRENT_RESULTS = 'results r INDEXED BY results_figures';
 
 /**
  * The task counts, by quarter and row, from the counts stored at draw time per (draw, region,
@@ -180,29 +172,26 @@ const RESULT_SUMS = ['inspected', 'problems', 'rectifyOrdered', 'rectified', 'ca
 type ResultSums = Pick<TaskTally, (typeof RESULT_SUMS)[number]> & { undated: number };
 
 /**
- * Add the counts of the results in force of the tasks to their tallies (by `${quarter}|${row}`).
- * Their publication is judged in SQL as publicationState judges one result, against the due
- * dates of the inspection dates computed here (@dues: every day of the quarters, where their
- * results are mostly dated; when a publishable result is dated outside them, counted again with
- * the results' own dates added). A due date costs about 0.1 ms (the calendar walked day by
- * day): no more days than grouping by date used to judge.
+ * Add the counts of the results in force of the tasks to their tallies (by `${quarter}|${row}`),
+ * from result_counts (kept by triggers as results are recorded and published: schema migration
+ * 13), a few rows per draw, region and inspection date; no result is read. Their publication is
+ * judged in SQL as publicationState judges one result, against the due dates of the inspection
+ * dates computed here (@dues: every day of the quarters, where their results are mostly dated;
+ * when a publishable result is dated outside them, counted again with the results' own dates
+ * added). A due date costs about 0.1 ms (the calendar walked day by day).
  */
 function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string, TaskTally>, live: Map<string, LiveDraw>): void {
-  if (!q.quarters.length) return;
-  // a draw with no result yet has none to count: its tasks are not read, nor due dates computed for it
-  const anyResult = db.prepare(`SELECT 1 FROM ${CURRENT_RESULTS} WHERE r.task_no > ? AND r.task_no < ? AND r.current = 1 LIMIT 1`).pluck();
-  const draws = new Map([...live].filter(([id]) => anyResult.get(`${id}-`, `${id}.`) !== undefined));
-  if (!draws.size) return;
+  if (!q.quarters.length || !live.size) return;
   const spans = q.quarters.map((id) => parseQuarter(id)!);
   const last = spans.reduce((a, b) => (b.end > a ? b.end : a), spans[0]!.end);
   const dues = new Map<string, string>();
   for (let d = spans.reduce((a, b) => (b.start < a ? b.start : a), last); d <= last; d = nextDay(d)) dues.set(d, q.publicationDue(d));
-  let groups = resultCounts(db, q, draws, dues);
+  const draws = JSON.stringify([...live.keys()]);
+  let groups = resultCounts(db, q, live, draws, dues);
   if (groups.some((g) => g.undated > 0)) {
-    const dates = db.prepare(`WITH ${LIVE} SELECT DISTINCT r.date FROM ${LIVE_TASKS}
-      CROSS JOIN ${CURRENT_RESULTS} ON r.task_no = tk.task_no AND r.current = 1 WHERE ${IN_LIVE}`).pluck().all(p) as string[];
+    const dates = db.prepare('SELECT DISTINCT date FROM result_counts WHERE draw_id IN (SELECT value FROM json_each(?))').pluck().all(draws) as string[];
     for (const d of dates) if (!dues.has(d)) dues.set(d, q.publicationDue(d));
-    groups = resultCounts(db, q, draws, dues);
+    groups = resultCounts(db, q, live, draws, dues);
   }
   for (const g of groups) {
     const a = tallies.get(`${g.quarter}|${g.region}`)!; // every result's task is tallied
@@ -211,65 +200,23 @@ function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string
 }
 
 /**
- * The result counts by quarter and row, publication judged on these due dates (by inspection date).
- * A draw whose tasks all count in one row (a city-level draw, or a county-level one of one
- * county's tasks) has its results read by task number, a range of the index results_figures
- * (task numbers are the draw id, '-', the task's number: draw-store.ts taskNo), with no task read;
- * the others' task by task, for the task's county.
+ * The result counts by quarter and row, publication judged on these due dates (by inspection
+ * date), from result_counts: per (draw, task region) in its key order, so that SQLite sums them
+ * as they come (foldByRow).
  */
-function resultCounts(db: DB, q: FiguresQuery, draws: Map<string, LiveDraw>, dues: Map<string, string>): (Keyed & ResultSums)[] {
-  const problem = [...PROBLEM_OUTCOMES].map(sqlText).join(', ');
-  const pub = 'COALESCE(pb.date, r.published_on)';
-  const open = 'r.confidential <> 1'; // publishable
-  const sums = `COUNT(*) AS inspected, ${n(`r.outcome IN (${problem})`)} AS problems, ${n("r.outcome = '责令整改'")} AS rectifyOrdered,
-    ${n('r.rectified = 1')} AS rectified, ${n("r.outcome = '立案处罚'")} AS cases, SUM(r.fine_fen) AS fineFen,
-    ${n("r.outcome = '移送'")} AS referrals, ${n("r.outcome = '移送公安'")} AS criminalReferrals,
-    ${n(`${pub} IS NOT NULL`)} AS published, ${n(open)} AS publishable,
-    ${n(`${open} AND ${pub} IS NULL AND @today > du.due`)} AS overdue, ${n(`${open} AND ${pub} > du.due`)} AS publishedLate,
-    ${n(`${open} AND du.due IS NULL`)} AS undated`;
-  const due = 'due AS MATERIALIZED (SELECT key AS date, value AS due FROM json_each(@dues))';
-  const args = { today: q.today, dues: JSON.stringify(Object.fromEntries(dues)) };
-  const rows: (PerDraw & ResultSums)[] = [];
-  const oneRow = oneRowDraws(db, draws);
-  const ofDraw = db.prepare(`WITH ${due} SELECT ${sums}
-  FROM ${CURRENT_RESULTS}
-  LEFT JOIN published pb INDEXED BY published_figures ON pb.task_no = r.task_no
-  LEFT JOIN due du ON du.date = r.date
-  WHERE r.task_no > @from AND r.task_no < @to AND r.current = 1`);
-  for (const [id, region] of oneRow) {
-    const sum = ofDraw.get({ ...args, from: `${id}-`, to: `${id}.` }) as ResultSums; // '.' follows '-'
-    if (sum.inspected) rows.push({ draw_id: id, region, ...sum });
-  }
-  const others = [...draws.keys()].filter((id) => !oneRow.has(id));
-  if (others.length) {
-    rows.push(...db.prepare(`WITH ${due}
-  SELECT tk.draw_id, tk.region, ${sums}
-  FROM ${LIVE_TASKS}
-  CROSS JOIN ${CURRENT_RESULTS} ON r.task_no = tk.task_no AND r.current = 1
-  LEFT JOIN published pb INDEXED BY published_figures ON pb.task_no = tk.task_no
-  LEFT JOIN due du ON du.date = r.date
-  WHERE tk.draw_id IN (SELECT value FROM json_each(@others))
-  GROUP BY 1, 2`).all({ ...args, others: JSON.stringify(others) }) as (PerDraw & ResultSums)[]);
-  }
-  return foldByRow(rows, draws, q.cityCode);
-}
-
-/**
- * The live draws whose tasks all count in one row, with their tasks' county (any, for a city-level
- * draw: the city's row), from the ends of each draw's run of the index draw_tasks_figures; not
- * a draw whose id another draw's begins with (its range of task numbers would hold the other's).
- */
-function oneRowDraws(db: DB, draws: Map<string, LiveDraw>): Map<string, string> {
-  const end = (dir: 'ASC' | 'DESC') => db.prepare(`SELECT region FROM ${LIVE_TASKS} WHERE tk.draw_id = ? ORDER BY tk.region ${dir} LIMIT 1`).pluck();
-  const [first, last] = [end('ASC'), end('DESC')];
-  const extended = db.prepare("SELECT 1 FROM draws WHERE id > ? || '-' AND id < ? || '.' LIMIT 1").pluck();
-  const out = new Map<string, string>();
-  for (const [id, d] of draws) {
-    if (extended.get(id, id)) continue;
-    const region = first.get(id) as string | undefined;
-    if (region !== undefined && (d.level === 'city' || last.get(id) === region)) out.set(id, region);
-  }
-  return out;
+function resultCounts(db: DB, q: FiguresQuery, live: Map<string, LiveDraw>, draws: string, dues: Map<string, string>): (Keyed & ResultSums)[] {
+  const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN c.inspected ELSE 0 END)`;
+  const open = 'c.confidential <> 1'; // publishable
+  const rows = db.prepare(`WITH due AS MATERIALIZED (SELECT key AS date, value AS due FROM json_each(@dues))
+  SELECT c.draw_id, c.region, SUM(c.inspected) AS inspected, SUM(c.problems) AS problems, SUM(c.rectify_ordered) AS rectifyOrdered,
+    SUM(c.rectified) AS rectified, SUM(c.cases) AS cases, SUM(c.fine_fen) AS fineFen, SUM(c.referrals) AS referrals,
+    SUM(c.criminal_referrals) AS criminalReferrals, ${sum("c.pub <> ''")} AS published, ${sum(open)} AS publishable,
+    ${sum(`${open} AND c.pub = '' AND @today > du.due`)} AS overdue, ${sum(`${open} AND c.pub <> '' AND c.pub > du.due`)} AS publishedLate,
+    ${sum(`${open} AND du.due IS NULL`)} AS undated
+  FROM result_counts c LEFT JOIN due du ON du.date = c.date
+  WHERE c.draw_id IN (SELECT value FROM json_each(@draws))
+  GROUP BY 1, 2`).all({ today: q.today, dues: JSON.stringify(Object.fromEntries(dues)), draws }) as (PerDraw & ResultSums)[];
+  return foldByRow(rows, live, q.cityCode);
 }
 
 /** The calendar day after a YYYY-MM-DD date. */

@@ -15,6 +15,7 @@ import { memberProblems, objectNumbers } from './draw-members.js';
 import { readEvidence } from './evidence-store.js';
 import { readLedger } from './ledger.js';
 import { buildSnapshot } from './snapshot.js';
+import { RESULT_COUNT_COLUMNS, resultCountsQuery } from './schema.js';
 import { commitInstantOfDraw, commitOfDraw, commitVoidPayload, listCommits } from './commit-store.js';
 import type { StoredLedgerEntry } from './ledger.js';
 
@@ -143,6 +144,7 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     }
   }
   for (const p of scopeProblems(db)) problems.push(p);
+  for (const p of resultCountProblems(db)) problems.push(p);
   const taskOrphans = db.prepare('SELECT task_no FROM draw_tasks WHERE draw_id NOT IN (SELECT id FROM draws) LIMIT 20').all() as { task_no: string }[];
   for (const r of taskOrphans) problems.push({ entry: `draw_tasks ${r.task_no}`, problem: 'belongs to no draw' });
 
@@ -294,6 +296,23 @@ function drawFactsProblems(db: DB, drawId: string, level: Level, ev: Evidence, n
     out.push('draw_members cannot be compared: the evidence snapshot or strata are malformed');
   }
   return out;
+}
+
+/**
+ * result_counts (what report and check count the results by) must be the results in force and
+ * their stamps counted again: its triggers keep it so; an edit made without them is named here.
+ */
+function resultCountProblems(db: DB): VerifyProblem[] {
+  const cols = ['draw_id', 'region', 'date', 'pub', 'confidential', ...RESULT_COUNT_COLUMNS];
+  const stored = db.prepare(`SELECT ${cols.join(', ')} FROM result_counts ORDER BY 1, 2, 3, 4, 5`).raw(true).all() as unknown[][];
+  const want = db.prepare(resultCountsQuery()).raw(true).all() as unknown[][];
+  for (let i = 0; i < Math.max(stored.length, want.length); i++) {
+    const [a, b] = [stored[i], want[i]];
+    if (a && b && a.every((v, j) => v === b[j])) continue;
+    // the first row that differs: one line is enough to say the table was edited
+    return [{ entry: `result_counts ${(a ?? b)!.slice(0, 5).join(' ')}`, problem: 'differs from the results in force counted again (edited behind sj\'s back)' }];
+  }
+  return [];
 }
 
 /** draw_scope (one live routine draw per quarter, level, region) must be exactly the live routine draws' regions. */
