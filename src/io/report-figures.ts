@@ -4,7 +4,6 @@
  * never becomes 100k JS objects, and no evidence is read. The same figures as taskFigures over
  * liveTaskFacts (report-data.ts) and the results; test/report-figures.test.ts holds them equal.
  */
-import { parseQuarter } from '../core/quarter.js';
 import { zeroClasses, zeroCounts, type ClassCoverage, type CreditScope, type ShareTally, type TaskFigures, type TaskTally } from '../core/stats.js';
 import { CLASSES, type ObjClass } from '../core/types.js';
 import type { DB } from './db.js';
@@ -62,7 +61,7 @@ export function taskFiguresOf(db: DB, q: FiguresQuery): TaskFigures {
   const p = params(q);
   const draws = liveDrawsOf(db, p);
   const tallies = new Map(talliesOf(db, q, p, draws).map((t) => [`${t.quarter}|${t.region}`, t]));
-  addResultCounts(db, q, p, tallies, draws);
+  addResultCounts(db, q, tallies, draws);
   return { tallies: [...tallies.values()], coverage: coverage(db, p) };
 }
 
@@ -169,31 +168,23 @@ function taskCounts(db: DB, q: TallyQuery, p: Params, draws = liveDrawsOf(db, p)
 }
 
 const RESULT_SUMS = ['inspected', 'problems', 'rectifyOrdered', 'rectified', 'cases', 'fineFen', 'referrals', 'criminalReferrals', 'published', 'publishable', 'overdue', 'publishedLate'] as const;
-type ResultSums = Pick<TaskTally, (typeof RESULT_SUMS)[number]> & { undated: number };
+type ResultSums = Pick<TaskTally, (typeof RESULT_SUMS)[number]>;
 
 /**
  * Add the counts of the results in force of the tasks to their tallies (by `${quarter}|${row}`),
  * from result_counts (kept by triggers as results are recorded and published: schema migration
  * 13), a few rows per draw, region and inspection date; no result is read. Their publication is
- * judged in SQL as publicationState judges one result, against the due dates of the inspection
- * dates computed here (@dues: every day of the quarters, where their results are mostly dated;
- * when a publishable result is dated outside them, counted again with the results' own dates
- * added). A due date costs about 0.1 ms (the calendar walked day by day).
+ * judged in SQL as publicationState judges one result, against the due date of each inspection
+ * date they hold (a due date costs about 0.1 ms: the calendar walked day by day; a draw with no
+ * result has none to compute).
  */
-function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string, TaskTally>, live: Map<string, LiveDraw>): void {
-  if (!q.quarters.length || !live.size) return;
-  const spans = q.quarters.map((id) => parseQuarter(id)!);
-  const last = spans.reduce((a, b) => (b.end > a ? b.end : a), spans[0]!.end);
-  const dues = new Map<string, string>();
-  for (let d = spans.reduce((a, b) => (b.start < a ? b.start : a), last); d <= last; d = nextDay(d)) dues.set(d, q.publicationDue(d));
+function addResultCounts(db: DB, q: FiguresQuery, tallies: Map<string, TaskTally>, live: Map<string, LiveDraw>): void {
+  if (!live.size) return;
   const draws = JSON.stringify([...live.keys()]);
-  let groups = resultCounts(db, q, live, draws, dues);
-  if (groups.some((g) => g.undated > 0)) {
-    const dates = db.prepare('SELECT DISTINCT date FROM result_counts WHERE draw_id IN (SELECT value FROM json_each(?))').pluck().all(draws) as string[];
-    for (const d of dates) if (!dues.has(d)) dues.set(d, q.publicationDue(d));
-    groups = resultCounts(db, q, live, draws, dues);
-  }
-  for (const g of groups) {
+  const dates = db.prepare('SELECT DISTINCT date FROM result_counts WHERE draw_id IN (SELECT value FROM json_each(?))').pluck().all(draws) as string[];
+  if (!dates.length) return;
+  const dues = Object.fromEntries(dates.map((d) => [d, q.publicationDue(d)]));
+  for (const g of resultCounts(db, q, live, draws, dues)) {
     const a = tallies.get(`${g.quarter}|${g.region}`)!; // every result's task is tallied
     for (const f of RESULT_SUMS) a[f] += g[f];
   }
@@ -204,24 +195,18 @@ function addResultCounts(db: DB, q: FiguresQuery, p: Params, tallies: Map<string
  * date), from result_counts: per (draw, task region) in its key order, so that SQLite sums them
  * as they come (foldByRow).
  */
-function resultCounts(db: DB, q: FiguresQuery, live: Map<string, LiveDraw>, draws: string, dues: Map<string, string>): (Keyed & ResultSums)[] {
+function resultCounts(db: DB, q: FiguresQuery, live: Map<string, LiveDraw>, draws: string, dues: Record<string, string>): (Keyed & ResultSums)[] {
   const sum = (cond: string) => `SUM(CASE WHEN ${cond} THEN c.inspected ELSE 0 END)`;
   const open = 'c.confidential <> 1'; // publishable
   const rows = db.prepare(`WITH due AS MATERIALIZED (SELECT key AS date, value AS due FROM json_each(@dues))
   SELECT c.draw_id, c.region, SUM(c.inspected) AS inspected, SUM(c.problems) AS problems, SUM(c.rectify_ordered) AS rectifyOrdered,
     SUM(c.rectified) AS rectified, SUM(c.cases) AS cases, SUM(c.fine_fen) AS fineFen, SUM(c.referrals) AS referrals,
     SUM(c.criminal_referrals) AS criminalReferrals, ${sum("c.pub <> ''")} AS published, ${sum(open)} AS publishable,
-    ${sum(`${open} AND c.pub = '' AND @today > du.due`)} AS overdue, ${sum(`${open} AND c.pub <> '' AND c.pub > du.due`)} AS publishedLate,
-    ${sum(`${open} AND du.due IS NULL`)} AS undated
-  FROM result_counts c LEFT JOIN due du ON du.date = c.date
+    ${sum(`${open} AND c.pub = '' AND @today > du.due`)} AS overdue, ${sum(`${open} AND c.pub <> '' AND c.pub > du.due`)} AS publishedLate
+  FROM result_counts c JOIN due du ON du.date = c.date
   WHERE c.draw_id IN (SELECT value FROM json_each(@draws))
-  GROUP BY 1, 2`).all({ today: q.today, dues: JSON.stringify(Object.fromEntries(dues)), draws }) as (PerDraw & ResultSums)[];
+  GROUP BY 1, 2`).all({ today: q.today, dues: JSON.stringify(dues), draws }) as (PerDraw & ResultSums)[];
   return foldByRow(rows, live, q.cityCode);
-}
-
-/** The calendar day after a YYYY-MM-DD date. */
-function nextDay(d: string): string {
-  return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
