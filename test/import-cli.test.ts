@@ -6,6 +6,9 @@ import Database from 'better-sqlite3';
 import { FIXTURES } from './helpers.js';
 import { tempDir, fileSha } from './db-helpers.js';
 import { run as sj } from './cli.js';
+import { openDb } from '../src/io/db.js';
+import { objectLabels, objectNames } from '../src/io/object-names.js';
+import { readRoster } from '../src/io/roster-read.js';
 
 const HS = join(FIXTURES, 'hengshui');
 const BAD = join(FIXTURES, 'bad');
@@ -122,6 +125,15 @@ describe.skipIf(!have)('sj import (CLI)', () => {
     const doc = JSON.parse(show.stdout);
     expect(doc.current.inRoster).toBe(false);
     expect(doc.history.map((v: { inRoster: boolean }) => v.inRoster)).toEqual([true, false]);
+    // what results and the public list name objects by (two or three columns): every object's
+    // current name and industry, the removed ones' too, as the whole roster read has them
+    const odb = openDb(db, { create: false });
+    const whole = readRoster(odb, 'objects', { includeRemoved: true });
+    expect(whole).toHaveLength(3260);
+    expect(objectLabels(odb)).toEqual(new Map(whole.map((o) => [o.id, { name: o.name, industry: o.industry }])));
+    expect(objectNames(odb)).toEqual(new Map(whole.map((o) => [o.id, o.name])));
+    expect(objectNames(odb).has(removed[0]!.id)).toBe(true);
+    odb.close();
     const partial = (await sj(['--db', db, 'import', 'objects', join(HS, 'objects.xlsx'), '--mode', 'partial', '--json'], { env: { SJ_NOW: '2023-07-02T02:00:00Z' } }));
     expect(JSON.parse(partial.stdout)).toMatchObject({ deactivated: 0, added: 20, updated: 60 });
   });

@@ -372,12 +372,16 @@ describe('publish', () => {
     expect(JSON.parse(dry.stdout)).toMatchObject({ published: 5, withheld: 1, stamped: 0, dryRun: true });
     expect(q(db, 'SELECT * FROM publications')).toHaveLength(0);
 
+    const dryBytes = readFileSync(xlsx);
     const r = (await run(db, ['publish', '--quarter', '2023Q2', '--out', xlsx]));
     expect(r.status, r.stderr).toBe(0);
+    // dated by sj's clock: the same list written again is the same file, byte for byte
+    expect(readFileSync(xlsx).equals(dryBytes)).toBe(true);
     expect(r.stderr).toContain('5 项');
     expect(r.stderr).toContain('涉密不公示 1 项');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(xlsx);
+    expect(wb.created.toISOString()).toBe(new Date(NOW).toISOString());
     const ws = wb.worksheets[0]!;
     expect((ws.getRow(2).values as unknown[]).slice(1)).toEqual(['抽查任务', '抽查事项', '检查对象', '统一社会信用代码', '检查日期', '检查方式', '检查结果', '处理情况']);
     const cells: unknown[] = [];

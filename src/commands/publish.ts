@@ -99,7 +99,14 @@ export async function publish(app: App, o: PublishOpts): Promise<void> {
   // a result published after its deadline stays "published late" (逾期公示): say so before stamping
   const cal = loadCalendar(db);
   const daysFor = publicationDays(db);
-  const late = lateCount(rows, day, (date) => publicationDue(cal, date, daysFor(Number(date.slice(0, 4)))));
+  // each inspection date's deadline walked once (a quarter's results share a few dozen dates)
+  const dues = new Map<string, string>();
+  const dueOf = (date: string): string => {
+    let due = dues.get(date);
+    if (due === undefined) dues.set(date, (due = publicationDue(cal, date, daysFor(Number(date.slice(0, 4))))));
+    return due;
+  };
+  const late = lateCount(rows, day, dueOf);
   if (late > 0 && !o.json) app.out.warn(t('publish.late', { n: late, date: day }));
   if (out) await writePublicList(out, rows, { city: Regions.load(db).city, quarter: q, date: day });
   let stamped = 0;

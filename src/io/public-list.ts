@@ -11,6 +11,7 @@ import { t } from '../messages/index.js';
 import { toCsv } from './csv.js';
 import type { DB } from './db.js';
 import { listResults } from './results-store.js';
+import { objectLabels } from './object-names.js';
 import { readRoster } from './roster-read.js';
 import { rulesForYear } from './rules-store.js';
 import { bureauName, quarterLabel } from './titles.js';
@@ -22,8 +23,7 @@ const PUBLIC_WIDTHS = [21, 70, 20, 20, 11, 11, 10, 16];
 
 /** The public list of a quarter: current, non-confidential results of live draws; confidential ones counted. */
 export function publicList(db: DB, quarter: string): { rows: PublicRow[]; withheld: number } {
-  const objects = new Map(readRoster(db, 'objects', { includeRemoved: true }).map((o) => [o.id, o]));
-  return publicRows(listResults(db, { quarter }), objects, readRoster(db, 'items'));
+  return publicRows(listResults(db, { quarter }), objectLabels(db), readRoster(db, 'items'));
 }
 
 /** The publication deadline (working days) of each year's rules, each year read once. */

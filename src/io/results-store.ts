@@ -273,9 +273,16 @@ export interface DueResult extends ResultView, DeadlineStatus {}
  * `soon` working days; `daysFor(year)` gives the publication deadline of a year's rules.
  */
 export function dueResults(db: DB, cal: WorkCalendar, today: string, daysFor: (year: number) => number, opts: { quarter?: string; soon?: number } = {}): DueResult[] {
+  // each inspection date's status worked out once (the calendar is walked day by day)
+  const status = new Map<string, DeadlineStatus>();
+  const statusOf = (date: string): DeadlineStatus => {
+    let s = status.get(date);
+    if (!s) status.set(date, (s = deadlineStatus(cal, date, today, daysFor(Number(date.slice(0, 4))), opts.soon)));
+    return s;
+  };
   return listResults(db, { quarter: opts.quarter })
     .filter((r) => !r.confidential && r.published === null)
-    .map((r) => ({ ...r, ...deadlineStatus(cal, r.date, today, daysFor(Number(r.date.slice(0, 4))), opts.soon) }))
+    .map((r) => ({ ...r, ...statusOf(r.date) }))
     .filter((r) => r.state !== 'ok')
     .sort((a, b) => (a.due !== b.due ? (a.due < b.due ? -1 : 1) : a.taskNo < b.taskNo ? -1 : 1));
 }

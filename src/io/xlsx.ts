@@ -8,6 +8,7 @@
 import type ExcelJS from 'exceljs';
 import { displayWidth } from '../core/text-width.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { now } from './clock.js';
 import { columnLetter, LiteWorkbook } from './xlsx-lite.js';
 
 /** Text that Excel would take as a formula (=, +, -, @, or a leading tab/CR) is prefixed with '. */
@@ -95,12 +96,12 @@ function shareStyles(wb: ExcelJS.Workbook): void {
   });
 }
 
+/** The workbook's author and times: fixedDate, else sj's clock (SJ_NOW when set: a file written twice is the same file). */
 function dated(wb: ExcelJS.Workbook, fixedDate?: Date): ExcelJS.Workbook {
   wb.creator = 'sj';
-  if (fixedDate && !Number.isNaN(fixedDate.getTime())) {
-    wb.created = fixedDate;
-    wb.modified = fixedDate;
-  }
+  const at = fixedDate && !Number.isNaN(fixedDate.getTime()) ? fixedDate : now();
+  wb.created = at;
+  wb.modified = at;
   return wb;
 }
 
