@@ -4,7 +4,7 @@
 //                                 against the Python reference, report/check
 //   node bench/run.mjs --quick    smaller: 100k imports only, a 20k-object whole-process draw
 //   node bench/run.mjs --huge     province scale: 1M-object draw in process, 1M and 2M whole-process
-//   npm run bench -- --only cli   one of them (import, draw, cli, report)
+//   npm run bench -- --only cli   one of them (machine, import, draw, cli, report)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -13,10 +13,13 @@ const quick = argv.includes('--quick');
 const huge = argv.includes('--huge');
 const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : null;
 const benches = [
+  // how fast this machine's CPUs are at the start and at the end: the absolute targets read by it
+  ['machine', 'bench/machine.mjs', []],
   ['import', 'bench/import.mjs', quick ? ['--quick'] : []],
   ['draw', 'bench/draw.mjs', ['--objects', huge ? '1000000' : '100000']],
   ['cli', 'bench/cli.mjs', huge ? ['--huge'] : quick ? ['--objects', '20000'] : []],
   ['report', 'bench/report.mjs', []],
+  ['machine', 'bench/machine.mjs', []],
 ];
 let failed = 0;
 for (const [name, file, args] of benches) {

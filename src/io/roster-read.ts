@@ -85,7 +85,13 @@ export interface RowOf {
 /** Columns stored as JSON text and as 1/0 (the importer's row hash reads them the same way). */
 export const JSON_COLS = new Set(['tags', 'specialties', 'industries', 'classes', 'extra']);
 export const BOOL_COLS = new Set(['offsite', 'certified', 'in_roster']);
-const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const camelNames = new Map<string, string>();
+/** a column's field name (valid_from → validFrom), worked out once per column, not once per row */
+const camel = (s: string): string => {
+  let c = camelNames.get(s);
+  if (c === undefined) camelNames.set(s, (c = s.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase())));
+  return c;
+};
 
 function decode<K extends RosterKind>(raw: Record<string, unknown>): RowOf[K] {
   const o: Record<string, unknown> = {};
