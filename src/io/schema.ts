@@ -87,7 +87,12 @@ function countResult(r: string, sign: 1 | -1, pub: string, from: string): string
   DELETE FROM result_counts WHERE (draw_id, region, date, pub, confidential) = (SELECT ${key} FROM ${from}) AND inspected = 0;`;
 }
 
-/** The triggers that keep result_counts: results recorded, retired (a correction), stamps added or changed. */
+/**
+ * The triggers that keep result_counts: a result recorded is counted in; a result in force that
+ * is changed (retired by a correction, or edited) is counted out as it was and, if still in
+ * force, in as it is; a stamp added, changed or removed moves its task's result between
+ * publication dates.
+ */
 function resultCountTriggers(): string {
   const stamp = (r: string) => `(SELECT p.date FROM published p WHERE p.task_no = ${r}.task_no)`;
   const own = (r: string) => `COALESCE(${stamp(r)}, ${r}.published_on, '')`;
