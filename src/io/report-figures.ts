@@ -181,7 +181,8 @@ type ResultSums = Pick<TaskTally, (typeof RESULT_SUMS)[number]>;
 function addResultCounts(db: DB, q: FiguresQuery, tallies: Map<string, TaskTally>, live: Map<string, LiveDraw>): void {
   if (!live.size) return;
   const draws = JSON.stringify([...live.keys()]);
-  const dates = db.prepare('SELECT DISTINCT date FROM result_counts WHERE draw_id IN (SELECT value FROM json_each(?))').pluck().all(draws) as string[];
+  // in calendar order: publicationDue judges a day from the day before it (deadlines.ts publicationDueOf)
+  const dates = db.prepare('SELECT DISTINCT date FROM result_counts WHERE draw_id IN (SELECT value FROM json_each(?)) ORDER BY date').pluck().all(draws) as string[];
   if (!dates.length) return;
   const dues = Object.fromEntries(dates.map((d) => [d, q.publicationDue(d)]));
   for (const g of resultCounts(db, q, live, draws, dues)) {
