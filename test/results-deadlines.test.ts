@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageWorkingDays, deadlineStatus, publicationDue } from '../src/core/deadlines.js';
+import { ageWorkingDays, deadlineStatus, oncePerDate, publicationDue } from '../src/core/deadlines.js';
 import { calendarFromYears } from '../src/core/workdays.js';
 import { loadBundledCalendar } from '../src/io/calendar-store.js';
 
@@ -33,5 +33,17 @@ describe('publication deadlines in working days (2023 calendar)', () => {
     expect(ageWorkingDays(cal, '2023-04-20', '2023-04-20')).toBe(0);
     expect(ageWorkingDays(cal, '2023-04-28', '2023-05-04')).toBe(1);
     expect(ageWorkingDays(cal, '2023-04-20', '2023-05-19')).toBe(20);
+  });
+});
+
+describe('oncePerDate', () => {
+  it('works out each date once and gives the same value after', () => {
+    const asked: string[] = [];
+    const f = oncePerDate((d) => {
+      asked.push(d);
+      return d === '2023-05-01' ? undefined : `${d}!`;
+    });
+    expect(['2023-04-03', '2023-05-01', '2023-04-03', '2023-05-01', '2023-04-04'].map(f)).toEqual(['2023-04-03!', undefined, '2023-04-03!', undefined, '2023-04-04!']);
+    expect(asked).toEqual(['2023-04-03', '2023-05-01', '2023-04-04']);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { extname } from 'node:path';
 import type { Command } from 'commander';
-import { DUE_SOON_WORKING_DAYS, publicationDue } from '../core/deadlines.js';
+import { DUE_SOON_WORKING_DAYS, oncePerDate, publicationDue } from '../core/deadlines.js';
 import { lateCount, publicCells, type PublicRow } from '../core/public-list.js';
 import { UsageError } from '../errors.js';
 import { t } from '../messages/index.js';
@@ -99,14 +99,7 @@ export async function publish(app: App, o: PublishOpts): Promise<void> {
   // a result published after its deadline stays "published late" (逾期公示): say so before stamping
   const cal = loadCalendar(db);
   const daysFor = publicationDays(db);
-  // each inspection date's deadline walked once (a quarter's results share a few dozen dates)
-  const dues = new Map<string, string>();
-  const dueOf = (date: string): string => {
-    let due = dues.get(date);
-    if (due === undefined) dues.set(date, (due = publicationDue(cal, date, daysFor(Number(date.slice(0, 4))))));
-    return due;
-  };
-  const late = lateCount(rows, day, dueOf);
+  const late = lateCount(rows, day, oncePerDate((date) => publicationDue(cal, date, daysFor(Number(date.slice(0, 4))))));
   if (late > 0 && !o.json) app.out.warn(t('publish.late', { n: late, date: day }));
   if (out) await writePublicList(out, rows, { city: Regions.load(db).city, quarter: q, date: day });
   let stamped = 0;

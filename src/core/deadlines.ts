@@ -24,6 +24,20 @@ export function publicationDue(cal: WorkCalendar, inspectionDate: string, days: 
 }
 
 /**
+ * fn as a function for many dates, each date's value worked out once: the results of a quarter
+ * share a few dozen inspection dates, and a deadline walks the calendar day by day.
+ */
+export function oncePerDate<T>(fn: (date: string) => T): (date: string) => T {
+  const seen = new Map<string, T>();
+  return (date) => {
+    if (seen.has(date)) return seen.get(date)!;
+    const v = fn(date);
+    seen.set(date, v);
+    return v;
+  };
+}
+
+/**
  * publicationDue as a function for many dates: a date one day after the one asked before is
  * judged from that one's due date, not walked anew (a report judges every day of a year; the
  * walks cost about 0.1 s). The working days after d + 1 are those after d less d + 1 itself, so

@@ -13,6 +13,7 @@
  * every county), and its inspectors are the sum (each inspector belongs to one unit).
  */
 import { bpText, shareBp } from './arith.js';
+import { oncePerDate } from './deadlines.js';
 import { hasProblem } from './results.js';
 import { CLASSES, type Level, type Method, type ObjClass } from './types.js';
 
@@ -299,12 +300,7 @@ export interface FigureOptions {
 export function taskFigures(tasks: readonly StatsTask[], results: readonly StatsResult[], o: FigureOptions): TaskFigures {
   const tallies = new Map<string, TaskTally>();
   const resultOf = new Map(results.map((r) => [r.taskNo, r]));
-  const dueCache = new Map<string, string>();
-  const due = (d: string) => {
-    let v = dueCache.get(d);
-    if (v === undefined) dueCache.set(d, (v = o.publicationDue(d)));
-    return v;
-  };
+  const due = oncePerDate((d) => o.publicationDue(d));
   for (const t of tasks) {
     const region = rowRegion(t, o.cityCode);
     const key = `${t.quarter}|${region}`;

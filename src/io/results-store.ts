@@ -6,7 +6,7 @@
  * sj's back. Validating a file's rows is pure: core/results-validate.ts.
  */
 import { canonical } from '../core/canonical.js';
-import { ageWorkingDays, deadlineStatus, type DeadlineStatus } from '../core/deadlines.js';
+import { ageWorkingDays, deadlineStatus, oncePerDate, type DeadlineStatus } from '../core/deadlines.js';
 import { goesToCredit, isOpen, type ResultMethod } from '../core/results.js';
 import type { WorkCalendar } from '../core/workdays.js';
 import { SjError } from '../errors.js';
@@ -273,13 +273,7 @@ export interface DueResult extends ResultView, DeadlineStatus {}
  * `soon` working days; `daysFor(year)` gives the publication deadline of a year's rules.
  */
 export function dueResults(db: DB, cal: WorkCalendar, today: string, daysFor: (year: number) => number, opts: { quarter?: string; soon?: number } = {}): DueResult[] {
-  // each inspection date's status worked out once (the calendar is walked day by day)
-  const status = new Map<string, DeadlineStatus>();
-  const statusOf = (date: string): DeadlineStatus => {
-    let s = status.get(date);
-    if (!s) status.set(date, (s = deadlineStatus(cal, date, today, daysFor(Number(date.slice(0, 4))), opts.soon)));
-    return s;
-  };
+  const statusOf = oncePerDate((date) => deadlineStatus(cal, date, today, daysFor(Number(date.slice(0, 4))), opts.soon));
   return listResults(db, { quarter: opts.quarter })
     .filter((r) => !r.confidential && r.published === null)
     .map((r) => ({ ...r, ...statusOf(r.date) }))
