@@ -92,7 +92,7 @@ describe('the text a draw keeps for the evidence store', () => {
     const ev = runDraw({ draw: header('M-1', ['131102', '131103']), snapshot: snap }).evidence;
     expect(ev.tasks.length).toBeGreaterThan(300);
     const kept = takeCanonicalText(ev.snapshot);
-    expect(kept?.map((p) => p.text).join('')).toBe(canonical(snap));
+    expect(Buffer.concat(kept?.map((p) => p.bytes) ?? []).toString('utf8')).toBe(canonical(snap)); // as UTF-8 bytes
     expect(takeCanonicalText(ev.snapshot)).toBeUndefined(); // handed over once
     for (const keepText of [true, false]) {
       const again = runDraw({ draw: header('M-2', ['131102', '131103']), snapshot: snapshotOf(2000), keepText }).evidence;

@@ -11,9 +11,12 @@
  *   starting with a digit (or an own "__proto__", which a plain copy cannot hold) is not
  *   copied: it, and every object or array around it, is written by the general path.
  * - the general path writes piece by piece (canonicalGeneral: the reference, kept for tests).
- * canonical() streams: objects member by member, arrays longer than BATCH in batches, each
- * batch (and every shorter array) prepared and written by one JSON.stringify. That keeps the
- * copies short-lived (a whole-value copy of a 1M-object evidence cost more in GC than it saved).
+ * canonical() streams: objects member by member, arrays longer than LONG in batches of BATCH,
+ * each batch (and every shorter array) prepared and written by one JSON.stringify. That keeps
+ * the copies short-lived (a whole-value copy of a 1M-object evidence cost more in GC than it
+ * saved), and a batch's text below V8's large-object size: a string of that size or more gets
+ * memory of its own, fresh from the system each time (a page fault per 4 KB, 14 µs each on
+ * the machines measured), which cost 2.4 times the writing itself.
  *
  * Strings go through JSON.stringify on both paths: it escapes exactly `"`, `\` and C0
  * controls (short forms for \b\f\n\r\t, lowercase \u00xx otherwise), like Python. A lone
@@ -39,18 +42,18 @@ export function canonicalGeneral(x: unknown): string {
 
 /**
  * canonical(x) as a sequence of pieces, so a huge value can be hashed or written without one
- * string holding all of it. A piece holds about chunkSize UTF-16 units or more (a batch of
- * BATCH array elements goes on whole; shorter pieces come where a long array starts or ends)
- * and never splits a character.
+ * string holding all of it. A piece holds about chunkSize UTF-16 units or more, or is one batch
+ * of BATCH array elements of half that or more, on its own; shorter pieces come where a long
+ * array starts or ends. A piece never splits a character.
  */
-export function canonicalChunks(x: unknown, write: (s: string) => void, chunkSize = 1 << 16): void {
+export function canonicalChunks(x: unknown, write: (s: string) => void, chunkSize = 1 << 15): void {
   canonicalParts(x, (s) => write(s), chunkSize);
 }
 
 /**
  * canonical(x) in pieces, as canonicalChunks, each tagged with where it lies, so that a reader
  * can rebuild x from the pieces one at a time (io/evidence-store.ts):
- * - `items` pieces hold whole elements of a long array (more than BATCH elements) reached from
+ * - `items` pieces hold whole elements of a long array (more than LONG elements) reached from
  *   x through object members only; `path` names those members, e.g. ["snapshot","objects"].
  *   The first piece of an array starts with its first element, every later one with the comma
  *   before its first element: `[` + the piece without that comma + `]` is JSON of its elements.
@@ -60,13 +63,16 @@ export function canonicalChunks(x: unknown, write: (s: string) => void, chunkSiz
  */
 export type CanonicalPart = { kind: 'text'; path?: undefined } | { kind: 'items'; path: readonly string[] };
 
-export function canonicalParts(x: unknown, write: (s: string, part: CanonicalPart) => void, chunkSize = 1 << 16): void {
+export function canonicalParts(x: unknown, write: (s: string, part: CanonicalPart) => void, chunkSize = 1 << 15): void {
   const sink = new ChunkSink(write, chunkSize);
   emit(x, sink, []);
   sink.flush();
 }
 
-const BATCH = 2048;
+/** Arrays longer than this are written in batches (and, reached through members, as `items` pieces). */
+const LONG = 2048;
+/** Elements per JSON.stringify: the text of 256 roster objects with Chinese names is about 60 KB, below 128 KB. */
+const BATCH = 256;
 
 // ---- fast path: prepare a value JSON.stringify writes canonically ---------------------------
 
@@ -244,7 +250,7 @@ function writeContainer(x: object, out: Out, child: (v: unknown, out: Out, key?:
 function emit(x: unknown, out: ChunkSink, path: string[] | null): void {
   if (typeof x !== 'object' || x === null) {
     writeMixed(x, out);
-  } else if (Array.isArray(x) && x.length > BATCH) {
+  } else if (Array.isArray(x) && x.length > LONG) {
     out.push('[');
     if (path) out.tag({ kind: 'items', path: path.slice() });
     for (let i = 0; i < x.length; i += BATCH) {
@@ -295,8 +301,10 @@ class ChunkSink implements Out {
     private readonly size: number,
   ) {}
   push(s: string): void {
-    if (s.length >= this.size) {
-      // a batch as large as a chunk goes on as it is: appending it would copy it once more
+    if (2 * s.length >= this.size) {
+      // a batch of half a chunk or more goes on as it is: appended, it would be copied once
+      // more, and the piece, two strings joined, copied whole again where it is read (hashed,
+      // encoded: about 0.1 s of a 100k-object draw, whose batches of objects are 0.9 of a chunk)
       this.flush();
       this.write(s, this.part);
       return;

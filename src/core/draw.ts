@@ -7,7 +7,7 @@
  */
 import { jointCount } from './arith.js';
 import { compareBytes } from './canonical.js';
-import { H, hashCanonical } from './hash.js';
+import { H, hashCanonical, type TextArena } from './hash.js';
 import { planStrata, type PlannedStratum } from './quotas.js';
 import {
   CURRENT_ALGORITHM, evidenceFormatOf,
@@ -205,6 +205,8 @@ export function lazyCandidateOrder(ctx: TeamContext, o: SnapObject, loads: Map<s
 export class LazyOrder implements CandidateOrder {
   private readonly ordered: SnapInspector[] = [];
   private next = 0;
+  /** keys computed by first() for candidates of groups not yet ordered, by inspector id */
+  private known: Map<string, string> | undefined;
   /** inspector keys computed so far (for the benchmark's count) */
   hashed = 0;
   constructor(
@@ -217,9 +219,42 @@ export class LazyOrder implements CandidateOrder {
     while (k >= this.ordered.length && this.next < this.groups.length) this.orderGroup(this.groups[this.next++]!);
     return this.ordered[k];
   }
+  /**
+   * The first candidate in the order that f accepts, as a scan of at(0), at(1) … would find it,
+   * without ordering the groups it passes: it is, of the first group (by load) holding any
+   * candidate f accepts, the accepted one of least (key, id); only their keys are computed. A
+   * specialist or a second line is often in no group, or in a later one: a scan hashed every
+   * candidate before it (a quarter of a 100k-object draw's hashing went to finding none).
+   */
+  first(f: (i: SnapInspector) => boolean): SnapInspector | undefined {
+    for (const i of this.ordered) if (f(i)) return i;
+    for (let g = this.next; g < this.groups.length; g++) {
+      let best: SnapInspector | undefined;
+      let bestKey = '';
+      for (const i of this.groups[g]!) {
+        if (!f(i)) continue;
+        const h = this.keyOf(i);
+        if (best === undefined || h < bestKey || (h === bestKey && compareBytes(i.id, best.id) < 0)) {
+          best = i;
+          bestKey = h;
+        }
+      }
+      if (best) return best;
+    }
+    return undefined;
+  }
+  private keyOf(i: SnapInspector): string {
+    let h = this.known?.get(i.id);
+    if (h === undefined) {
+      h = this.keys.inspector(this.objectId, i.id);
+      this.hashed++;
+      (this.known ??= new Map()).set(i.id, h);
+    }
+    return h;
+  }
   private orderGroup(g: SnapInspector[]): void {
-    const c = g.map((i) => ({ i, h: this.keys.inspector(this.objectId, i.id), id: i.id }));
-    this.hashed += c.length;
+    const c = g.map((i) => ({ i, h: this.known ? this.keyOf(i) : this.keys.inspector(this.objectId, i.id), id: i.id }));
+    if (!this.known) this.hashed += c.length;
     c.sort(byHashThenId);
     for (const x of c) this.ordered.push(x.i);
   }
@@ -227,6 +262,7 @@ export class LazyOrder implements CandidateOrder {
 
 /** The first candidate in order that f accepts. */
 function firstWhere(order: CandidateOrder, f: (i: SnapInspector) => boolean): SnapInspector | undefined {
+  if (order instanceof LazyOrder) return order.first(f);
   for (let k = 0; ; k++) {
     const i = order.at(k);
     if (i === undefined || f(i)) return i;
@@ -285,11 +321,18 @@ export interface DrawInput {
   /** H(canonical(snapshot)) when the caller has already computed it (verify does, with the payload hash) */
   snapshotHash?: string;
   /**
+   * H(canonical(snapshot)), being computed elsewhere (on a thread: io/snapshot-hash-thread.ts),
+   * asked for once the tasks are hashed; with the snapshot's text kept there, when keepText
+   */
+  hashSnapshot?: () => string;
+  /**
    * Keep the canonical text of the snapshot and the tasks, hashed here, for the evidence store
    * (core/hash.ts takeCanonicalText), which then need not serialise them again; default true,
    * and never above KEEP_TEXT_OBJECTS objects. Verification, which stores nothing, says false.
    */
   keepText?: boolean;
+  /** where the kept text is encoded (core/hash.ts TextArena; default plain memory) */
+  textArena?: TextArena;
 }
 
 export interface DrawOutcome {
@@ -398,16 +441,18 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   // the texts hashed here are kept for the evidence store, which then writes them as they are;
   // a large draw's are not (KEEP_TEXT_OBJECTS)
   const keep = (input.keepText ?? true) && snapshot.objects.length <= KEEP_TEXT_OBJECTS;
+  const resultHash = hashCanonical(tasks, { keep, arena: input.textArena });
+  // streamed: no giant string for a large snapshot; asked for last, when hashed elsewhere
+  const snapshotHash = input.snapshotHash ?? input.hashSnapshot?.() ?? hashCanonical(snapshot, { keep, arena: input.textArena });
   const evidence: Evidence = {
     format: evidenceFormatOf(algorithm),
     algorithm,
     draw,
     snapshot,
-    // streamed: no giant string for a large snapshot
-    snapshotHash: input.snapshotHash ?? hashCanonical(snapshot, { keep }),
+    snapshotHash,
     strata: strata.map((s) => s.stratum),
     tasks,
-    resultHash: hashCanonical(tasks, { keep }),
+    resultHash,
   };
   return { evidence, strata, hashes };
 }

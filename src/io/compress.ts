@@ -25,6 +25,9 @@ export function compressText(text: string | Uint8Array): Buffer {
   });
 }
 
+/** n bytes of shared memory: blocks of the text a draw keeps (core/hash.ts TextArena), for PartCompressor.addShared. */
+export const sharedBlock = (n: number): Uint8Array => new Uint8Array(new SharedArrayBuffer(n));
+
 export function decompressText(data: Buffer): Buffer {
   return brotliDecompressSync(data);
 }
@@ -33,6 +36,11 @@ export function decompressText(data: Buffer): Buffer {
 export interface PartCompressor {
   /** compress a copy of these bytes (the caller may reuse its buffer) as the next part */
   add(bytes: Uint8Array): void;
+  /**
+   * compress these bytes, which the caller will not change, as the next part: in shared memory
+   * (sharedBlock), the thread reads them where they are, without a copy
+   */
+  addShared(bytes: Uint8Array): void;
   /** every part's compressed bytes, in order (waiting for the thread if it is still at work); ends the thread */
   finish(): Buffer[];
   /** how many of them the thread compressed */
@@ -61,14 +69,16 @@ export function partCompressor(opts: { thread?: boolean } = {}): PartCompressor 
   let added = 0;
   let bytesIn = 0;
   let thread: CompressThread | undefined;
+  const add = (bytes: Uint8Array, shared: boolean): void => {
+    const i = added++;
+    bytesIn += bytes.length;
+    if (!thread && (opts.thread ?? threadAvailable) && bytesIn > THREAD_AFTER_BYTES) thread = new CompressThread(out);
+    if (thread) thread.send(i, bytes, shared);
+    else out[i] = compressText(bytes);
+  };
   return {
-    add(bytes) {
-      const i = added++;
-      bytesIn += bytes.length;
-      if (!thread && (opts.thread ?? threadAvailable) && bytesIn > THREAD_AFTER_BYTES) thread = new CompressThread(out);
-      if (thread) thread.send(i, bytes);
-      else out[i] = compressText(bytes);
-    },
+    add: (bytes) => add(bytes, false),
+    addShared: (bytes) => add(bytes, true),
     finish() {
       thread?.drain();
       return out;
@@ -93,6 +103,8 @@ class CompressThread {
   /** [0]: parts the worker has posted back */
   private readonly posted = new Int32Array(new SharedArrayBuffer(4));
   private readonly pending = new Map<number, Uint8Array>();
+  /** the pending parts that are copies made here */
+  private readonly copied = new Set<number>();
   private inFlight = 0;
   private failed = false;
   /** parts the thread compressed */
@@ -107,18 +119,23 @@ class CompressThread {
     this.worker.on('error', () => undefined); // seen as silence: take() gives the thread up
   }
 
-  send(i: number, bytes: Uint8Array): void {
+  send(i: number, bytes: Uint8Array, shared: boolean): void {
     if (this.failed) {
       this.out[i] = compressText(bytes);
       return;
     }
     // one copy, in shared memory: the caller reuses its buffer, the worker reads this one without
     // a second copy (a message clones a plain buffer: as much time again as the copy), and it is
-    // kept until its part is back
-    const copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
-    copy.set(bytes);
+    // kept until its part is back. Bytes the caller will not change, already in shared memory,
+    // go as they are.
+    let copy = bytes;
+    if (!shared || !(bytes.buffer instanceof SharedArrayBuffer)) {
+      copy = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      copy.set(bytes);
+      this.copied.add(i); // counted in flight: shared bytes are held by the caller anyway
+      this.inFlight += copy.length;
+    }
     this.pending.set(i, copy);
-    this.inFlight += copy.length;
     this.port.postMessage({ i, bytes: copy });
     this.take(false);
     while (this.inFlight > MAX_IN_FLIGHT && !this.failed) this.take(true);
@@ -149,7 +166,7 @@ class CompressThread {
       return true;
     }
     this.out[m.i] = Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-    this.inFlight -= bytes.length;
+    if (this.copied.delete(m.i)) this.inFlight -= bytes.length;
     this.pending.delete(m.i);
     this.done++;
     return true;
@@ -160,6 +177,7 @@ class CompressThread {
     this.failed = true;
     for (const [i, bytes] of this.pending) this.out[i] = compressText(bytes);
     this.pending.clear();
+    this.copied.clear();
     this.inFlight = 0;
     this.stop();
   }

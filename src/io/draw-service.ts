@@ -6,12 +6,14 @@
  * its progress bar in (DrawProgressBar).
  */
 import { DrawFailure, runDraw, type DrawOutcome } from '../core/draw.js';
+import { TextArena } from '../core/hash.js';
 import type { Quarter } from '../core/quarter.js';
 import { CURRENT_ALGORITHM, type DrawFilter, type DrawHeader, type DrawMethod, type Evidence, type Level, type Snapshot } from '../core/types.js';
 import { SjError } from '../errors.js';
 import { t } from '../messages/index.js';
 import { isoCst, isoUtc, now, today } from './clock.js';
 import { getCommit, voidCommit } from './commit-store.js';
+import { sharedBlock } from './compress.js';
 import { rehearsalTx, writeTx, type DB } from './db.js';
 import { conflictError, nextDrawId, recordDraw, scopeConflict, voidDraw } from './draw-store.js';
 import type { StoredLedgerEntry } from './ledger.js';
@@ -112,7 +114,7 @@ export function runPrepared(db: DB, header: Omit<DrawHeader, 'seed'>, snapshot: 
   const regions = Regions.load(db);
   const bar = progress(header.id);
   try {
-    return runDraw({ algorithm: CURRENT_ALGORITHM, draw: header, snapshot }, (d, n) => bar.update(d, n));
+    return runDraw({ algorithm: CURRENT_ALGORITHM, draw: header, snapshot, textArena: new TextArena(sharedBlock) }, (d, n) => bar.update(d, n));
   } catch (e) {
     if (e instanceof DrawFailure) throw failureError(e, header.quarter, (c) => regions.name(c));
     throw e;

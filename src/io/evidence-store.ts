@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { canonicalParts, compareCodePoints, type CanonicalPart } from '../core/canonical.js';
-import { takeCanonicalText } from '../core/hash.js';
+import { PIECE_CHARS, takeCanonicalText } from '../core/hash.js';
 import { buildJson, scanJson } from '../core/json-scan.js';
 import type { Evidence } from '../core/types.js';
 import { decompressText, partCompressor } from './compress.js';
@@ -48,9 +48,10 @@ export function beginEvidence(db: DB, drawId: string, body: EvidenceBody, opts: 
   const h = createHash('sha256');
   const compressor = partCompressor(opts);
   const parts: { kind: string; path: string | null }[] = [];
-  const out = new PartWriter((bytes, part) => {
+  const out = new PartWriter((bytes, part, shared) => {
     h.update(bytes);
-    compressor.add(bytes);
+    if (shared) compressor.addShared(bytes);
+    else compressor.add(bytes);
     parts.push({ kind: part.kind, path: part.kind === 'items' ? JSON.stringify(part.path) : null });
   });
   // canonical(body) member by member, as canonical() writes a plain object's members
@@ -61,8 +62,8 @@ export function beginEvidence(db: DB, drawId: string, body: EvidenceBody, opts: 
     out.text(`${i ? ',' : ''}${JSON.stringify(k)}:`);
     const v = b[k];
     const kept = typeof v === 'object' && v !== null ? takeCanonicalText(v) : undefined;
-    if (kept) for (const p of kept) out.add(p.text, under(k, p.part));
-    else canonicalParts(v, (s, part) => out.add(s, under(k, part)), PART_CHARS);
+    if (kept) for (const p of kept) out.addBytes(p.bytes, under(k, p.part));
+    else canonicalParts(v, (s, part) => out.add(s, under(k, part)), PIECE_CHARS);
   });
   out.text('}');
   out.flush();
@@ -83,30 +84,64 @@ const under = (k: string, part: CanonicalPart): CanonicalPart => (part.kind === 
 const encoder = new TextEncoder();
 
 /**
- * Gathers consecutive pieces of one kind (and path) into parts of about PART_CHARS bytes or
- * more, encoding them into one buffer reused for every part: a fresh UTF-8 buffer per piece
- * (Buffer.from, TextEncoder.encode), then a concatenation, cost several times the encoding.
- * A part is handed to `write` only until the next piece comes.
+ * Gathers consecutive pieces of one kind (and path) into parts of PART_CHARS bytes or more,
+ * cut where a piece ends. Text is encoded into one buffer reused for every part: a fresh UTF-8
+ * buffer per piece (Buffer.from, TextEncoder.encode), then a concatenation, cost several times
+ * the encoding. Pieces already encoded (the text runDraw kept, core/hash.ts) that follow one
+ * another in memory are not copied: the part is a view of them, and `write` is told so
+ * (`shared`: those bytes do not change). A part in the reused buffer is handed to `write`
+ * only until the next piece comes.
  */
 class PartWriter {
   private buf = Buffer.allocUnsafe(2 * PART_CHARS);
   private size = 0;
+  /** the part so far as a view of kept bytes (then size is 0) */
+  private view: Uint8Array | null = null;
   private part: CanonicalPart = { kind: 'text' };
-  constructor(private readonly write: (bytes: Buffer, part: CanonicalPart) => void) {}
+  constructor(private readonly write: (bytes: Uint8Array, part: CanonicalPart, shared: boolean) => void) {}
   text(s: string): void {
     this.add(s, { kind: 'text' });
   }
   add(s: string, part: CanonicalPart): void {
-    if (!samePart(part, this.part)) {
-      this.flush();
-      this.part = part;
-    }
+    this.start(part);
+    this.unview();
     this.reserve(3 * s.length); // a UTF-16 unit is at most 3 UTF-8 bytes
     this.size += encoder.encodeInto(s, this.buf.subarray(this.size)).written;
     if (this.size >= PART_CHARS) this.flush();
   }
+  /** A piece already encoded: the part goes on as a view of it when it follows the view so far, or starts one. */
+  addBytes(bytes: Uint8Array, part: CanonicalPart): void {
+    this.start(part);
+    const v = this.view;
+    if (this.size === 0 && v === null) this.view = bytes;
+    else if (v !== null && v.buffer === bytes.buffer && v.byteOffset + v.length === bytes.byteOffset) {
+      this.view = new Uint8Array(v.buffer, v.byteOffset, v.length + bytes.length);
+    } else {
+      this.unview();
+      this.reserve(bytes.length);
+      this.buf.set(bytes, this.size);
+      this.size += bytes.length;
+    }
+    if (this.size + (this.view?.length ?? 0) >= PART_CHARS) this.flush();
+  }
+  private start(part: CanonicalPart): void {
+    if (samePart(part, this.part)) return;
+    this.flush();
+    this.part = part;
+  }
+  /** the view so far copied into the buffer, where what comes next is added */
+  private unview(): void {
+    if (this.view === null) return;
+    const v = this.view;
+    this.view = null;
+    this.reserve(v.length);
+    this.buf.set(v, this.size);
+    this.size += v.length;
+  }
   flush(): void {
-    if (this.size) this.write(this.buf.subarray(0, this.size), this.part);
+    if (this.view !== null) this.write(this.view, this.part, true);
+    else if (this.size) this.write(this.buf.subarray(0, this.size), this.part, false);
+    this.view = null;
     this.size = 0;
   }
   private reserve(n: number): void {
