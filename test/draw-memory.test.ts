@@ -11,7 +11,7 @@ import { canonical } from '../src/core/canonical.js';
 import { KEEP_TEXT_OBJECTS, objectKey, runDraw } from '../src/core/draw.js';
 import { H, takeCanonicalText } from '../src/core/hash.js';
 import type { DrawHeader, DrawRules, SnapObject, Snapshot } from '../src/core/types.js';
-import { openDb, withoutMmap, writeTx } from '../src/io/db.js';
+import { openDb, forScan, writeTx } from '../src/io/db.js';
 import { storeEvidence } from '../src/io/evidence-store.js';
 import { eachSnapshotObject, readRoster } from '../src/io/roster-read.js';
 import { seedRostersFromSnapshot, snapshotObjectRows, tempDir } from './db-helpers.js';
@@ -114,28 +114,31 @@ describe('the text a draw keeps for the evidence store', () => {
   }, 60_000);
 });
 
-describe('reading the snapshot rows without the memory mapping', () => {
-  it('turns the mapping off for the scan only, inside a write transaction too, and puts it back when fn throws', () => {
+describe('reading the snapshot rows as a scan (forScan: no memory mapping, a small page cache)', () => {
+  it('turns the mapping off and shrinks the cache for the scan only, inside a write transaction too, and puts them back when fn throws', () => {
     const path = join(tempDir(), 'sj.db');
     const db = openDb(path);
     try {
       const mapped = db.pragma('mmap_size', { simple: true });
+      const cache = db.pragma('cache_size', { simple: true });
       expect(mapped).toBe(268435456);
+      expect(cache).toBe(-16000); // better-sqlite3's default
+      const scanState = () => [db.pragma('mmap_size', { simple: true }), db.pragma('cache_size', { simple: true })];
       seedRostersFromSnapshot(db, snapshotOf(3000));
-      expect(withoutMmap(db, () => db.pragma('mmap_size', { simple: true }))).toBe(0);
-      expect(db.pragma('mmap_size', { simple: true })).toBe(mapped);
+      expect(forScan(db, scanState)).toEqual([0, -2000]);
+      expect(scanState()).toEqual([mapped, cache]);
       writeTx(db, () => {
-        expect(withoutMmap(db, () => db.pragma('mmap_size', { simple: true }))).toBe(0);
+        expect(forScan(db, scanState)).toEqual([0, -2000]);
         const rows: string[] = [];
         eachSnapshotObject(db, {}, (o) => rows.push(o.id));
         expect(rows).toEqual(readRoster(db, 'objects').map((o) => o.id));
         expect(rows.length).toBe(3000);
-        expect(db.pragma('mmap_size', { simple: true })).toBe(mapped);
+        expect(scanState()).toEqual([mapped, cache]);
       });
-      expect(() => withoutMmap(db, () => {
+      expect(() => forScan(db, () => {
         throw new Error('scan failed');
       })).toThrow('scan failed');
-      expect(db.pragma('mmap_size', { simple: true })).toBe(mapped);
+      expect(scanState()).toEqual([mapped, cache]);
     } finally {
       db.close();
     }

@@ -2,7 +2,7 @@
  * Reading the versioned rosters: current (valid_to IS NULL) or as they stood at an instant.
  * Writing them is io/roster-write.ts (sj import).
  */
-import { withoutMmap, type DB } from './db.js';
+import { forScan, type DB } from './db.js';
 import type { ObjClass } from '../core/types.js';
 
 export type RosterKind = 'objects' | 'inspectors' | 'experts' | 'items' | 'avoidance';
@@ -167,7 +167,7 @@ export function eachSnapshotObject(db: DB, opts: ReadOptions, fn: (o: SnapshotOb
   // its peak memory, 250 MB at 1M objects) until the connection closed
   // one row object, its fields overwritten for each row: 100k objects of garbage fewer per draw
   const o: SnapshotObjectRow = { id: '', name: '', region: '', class: 'general', tier: null, industry: '', offsite: false, status: 'active', months: '', tags: NO_TAGS, num: 0 };
-  withoutMmap(db, () => {
+  forScan(db, () => {
     for (const r of stmt.raw(true).iterate(params) as IterableIterator<unknown[]>) {
       o.id = r[0] as string;
       o.name = r[1] as string;

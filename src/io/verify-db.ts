@@ -103,15 +103,19 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
     const found = recheck.problems ?? recheck.finish(textIsLedgers ? { member: stored.snapshotTextHash! } : payloadHashes(ev));
     for (const p of found) problems.push({ entry: where, problem: p });
     // tasks as stored
-    const rows = db.prepare('SELECT * FROM draw_tasks WHERE draw_id = ? ORDER BY ord').all(d.id) as Record<string, unknown>[];
-    if (rows.length !== (ev.tasks?.length ?? 0)) problems.push({ entry: where, problem: `${rows.length} task rows, evidence has ${ev.tasks?.length ?? 0}` });
+    // read as raw rows, one at a time: 36k row objects held for one comparison each were a
+    // tenth of a 100k-object draw's verification
     const regionOf = ev.draw && ev.snapshot && Array.isArray(ev.snapshot.objects) && Array.isArray(ev.tasks) ? taskObjectRegion(ev) : undefined;
-    rows.forEach((r, i) => {
-      const tk = ev.tasks?.[i];
-      if (!tk || !taskRowMatches(r, taskNo(d.id, i + 1), i + 1, tk) || r.object_region !== regionOf?.(tk)) {
-        problems.push({ entry: `draw_tasks ${String(r.task_no)}`, problem: 'differs from the draw\'s evidence' });
+    const rowProblems: VerifyProblem[] = [];
+    let nRows = 0;
+    for (const r of db.prepare(`SELECT ${TASK_COLUMNS} FROM draw_tasks WHERE draw_id = ? ORDER BY ord`).raw(true).iterate(d.id) as IterableIterator<unknown[]>) {
+      const tk = ev.tasks?.[nRows++];
+      if (!tk || !taskRowMatches(r, taskNo(d.id, nRows), nRows, tk) || r[12] !== regionOf?.(tk)) {
+        rowProblems.push({ entry: `draw_tasks ${String(r[0])}`, problem: 'differs from the draw\'s evidence' });
       }
-    });
+    }
+    if (nRows !== (ev.tasks?.length ?? 0)) problems.push({ entry: where, problem: `${nRows} task rows, evidence has ${ev.tasks?.length ?? 0}` });
+    problems.push(...rowProblems);
     // the snapshot against the roster history, as it stood when the draw was recorded (a revealed
     // draw: when it was committed) and the ledger before it
     const q = parseQuarter(d.quarter);
@@ -190,10 +194,13 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
  * or null, so comparing them one by one says what comparing their canonical JSON said, without
  * serialising 2 × 100k small objects.
  */
-function taskRowMatches(r: Record<string, unknown>, no: string, ord: number, tk: Evidence['tasks'][number]): boolean {
-  return r.task_no === no && r.ord === ord && r.object_id === tk.objectId && r.region === tk.region && r.class === tk.class
-    && r.tier === tk.tier && r.rank === tk.rank && r.key === tk.key && r.method === tk.method && r.joint === (tk.joint ? 1 : 0)
-    && r.inspectors === JSON.stringify(tk.inspectors) && r.expert === tk.expert;
+/** The draw_tasks columns verify compares, in the order taskRowMatches reads them (object_region last). */
+const TASK_COLUMNS = 'task_no, ord, object_id, region, class, tier, rank, key, method, joint, inspectors, expert, object_region';
+
+function taskRowMatches(r: unknown[], no: string, ord: number, tk: Evidence['tasks'][number]): boolean {
+  return r[0] === no && r[1] === ord && r[2] === tk.objectId && r[3] === tk.region && r[4] === tk.class
+    && r[5] === tk.tier && r[6] === tk.rank && r[7] === tk.key && r[8] === tk.method && r[9] === (tk.joint ? 1 : 0)
+    && r[10] === JSON.stringify(tk.inspectors) && r[11] === tk.expert;
 }
 
 function describeSnapshotDiff(a: Evidence['snapshot'], b: Evidence['snapshot']): string {
