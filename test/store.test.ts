@@ -16,6 +16,7 @@ describe('the store', () => {
     const db = openDb(path);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL: a commit is on disk when sj reports it
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const regions = db.prepare('SELECT code, name, level FROM regions ORDER BY sort').all() as { code: string; name: string; level: string }[];
     expect(regions).toHaveLength(14);
