@@ -9,7 +9,7 @@
  *   node bench/cli.mjs                   100k objects (about 14 inspectors per county)
  *   node bench/cli.mjs --objects 20000   another size
  *   node bench/cli.mjs --huge            1M and 2M objects (long; not part of the default run)
- *   options: --repeat N (default 3 at 100k, 1 above), --root DIR (another checkout's bin/dist),
+ *   options: --repeat N (default 5 at 100k, 1 above: this machine's speed drifts between runs), --root DIR (another checkout's bin/dist),
  *            --out DIR (instead of bench/out/)
  *
  * The roster is generated into bench/out/ (gitignored) and imported once per size; every timed
@@ -201,7 +201,7 @@ function alternating(times, fs) {
 // ---- one size ------------------------------------------------------------------------------------
 
 async function benchSize(n) {
-  const repeat = Number(opt('repeat', n > 100_000 ? '1' : '3'));
+  const repeat = Number(opt('repeat', n > 100_000 ? '1' : '5'));
   const objFile = join(OUT, `cli-objects-${n}.csv`);
   const inspFile = join(OUT, `cli-inspectors-${n}.csv`);
   await objectsCsv(objFile, n);

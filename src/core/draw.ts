@@ -321,11 +321,6 @@ export interface DrawInput {
   /** H(canonical(snapshot)) when the caller has already computed it (verify does, with the payload hash) */
   snapshotHash?: string;
   /**
-   * H(canonical(snapshot)), being computed elsewhere (on a thread: io/snapshot-hash-thread.ts),
-   * asked for once the tasks are hashed; with the snapshot's text kept there, when keepText
-   */
-  hashSnapshot?: () => string;
-  /**
    * Keep the canonical text of the snapshot and the tasks, hashed here, for the evidence store
    * (core/hash.ts takeCanonicalText), which then need not serialise them again; default true,
    * and never above KEEP_TEXT_OBJECTS objects. Verification, which stores nothing, says false.
@@ -442,8 +437,8 @@ export function runDraw(input: DrawInput, progress?: DrawProgress): DrawOutcome 
   // a large draw's are not (KEEP_TEXT_OBJECTS)
   const keep = (input.keepText ?? true) && snapshot.objects.length <= KEEP_TEXT_OBJECTS;
   const resultHash = hashCanonical(tasks, { keep, arena: input.textArena });
-  // streamed: no giant string for a large snapshot; asked for last, when hashed elsewhere
-  const snapshotHash = input.snapshotHash ?? input.hashSnapshot?.() ?? hashCanonical(snapshot, { keep, arena: input.textArena });
+  // streamed: no giant string for a large snapshot
+  const snapshotHash = input.snapshotHash ?? hashCanonical(snapshot, { keep, arena: input.textArena });
   const evidence: Evidence = {
     format: evidenceFormatOf(algorithm),
     algorithm,

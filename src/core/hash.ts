@@ -106,16 +106,7 @@ export function takeCanonicalText(x: object): CanonicalPiece[] | undefined {
 }
 
 /**
- * Keep `pieces` as the text of x, for takeCanonicalText(x): the text hashCanonical(x, { keep:
- * true }) made of an equal value elsewhere (io/snapshot-hash-thread.ts: on another thread, of
- * a structured clone of x).
- */
-export function keepCanonicalText(x: object, pieces: CanonicalPiece[]): void {
-  kept.set(x, pieces);
-}
-
-/**
- * Kept text above this many UTF-8 bytes (a snapshot of some 700k objects; runDraw keeps none
+ * Kept text above this many UTF-8 bytes (a snapshot of some 800k objects; runDraw keeps none
  * above KEEP_TEXT_OBJECTS) is hashed and dropped: at 1M objects the peak memory mattered more
  * than a second serialisation.
  */
