@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonical, canonicalParts, type CanonicalPart } from '../src/core/canonical.js';
-import { H, hashCanonical, takeCanonicalText } from '../src/core/hash.js';
+import { H, hashCanonical, takeCanonicalText, TextArena } from '../src/core/hash.js';
 import { openDb } from '../src/io/db.js';
-import { partCompressor } from '../src/io/compress.js';
+import { partCompressor, sharedBlock } from '../src/io/compress.js';
 import { compressText, decompressText, evidenceParts, MemberHasher, readEvidence, storeEvidence, type EvidenceBody } from '../src/io/evidence-store.js';
 import { run as sj } from './cli.js';
 import { hengshuiDb, hengshuiTemplate } from './fixture-db.js';
@@ -106,6 +106,43 @@ describe('storeEvidence with the text runDraw kept', () => {
     const parts = (id: string) => db.prepare('SELECT part, kind, path, data FROM draw_evidence WHERE draw_id = ? ORDER BY part').all(id)
       .map((r) => { const x = r as { part: number; kind: string; path: string | null; data: Buffer }; return { ...x, data: decompressText(x.data).toString('utf8') }; });
     expect(parts('kept')).toEqual(parts('made'));
+  });
+
+  it('stores the same parts whatever memory the kept text is in: shared blocks, or blocks too small for a part (copied, not viewed)', () => {
+    const db = openDb(':memory:');
+    const made = JSON.parse(JSON.stringify(bigDocument(12000))) as EvidenceBody;
+    expect(storeEvidence(db, 'made', made)).toBe(H(canonical(made)));
+    const arenas: [string, TextArena][] = [
+      ['shared', new TextArena(sharedBlock)],
+      ['shared, 64 KB blocks', new TextArena(sharedBlock, 64 << 10)],
+      ['plain, 100 KB blocks', new TextArena(undefined, 100_000)],
+    ];
+    for (const [name, arena] of arenas) {
+      const doc = bigDocument(12000) as unknown as EvidenceBody;
+      expect(hashCanonical(doc.snapshot, { keep: true, arena })).toBe(H(canonical(doc.snapshot)));
+      expect(hashCanonical(doc.tasks, { keep: true, arena })).toBe(H(canonical(doc.tasks)));
+      expect(storeEvidence(db, name, doc)).toBe(H(canonical(doc)));
+      expect(storedParts(db, name), name).toEqual(storedParts(db, 'made'));
+    }
+  });
+});
+
+function storedParts(db: ReturnType<typeof openDb>, id: string) {
+  return db.prepare('SELECT part, kind, path, data FROM draw_evidence WHERE draw_id = ? ORDER BY part').all(id)
+    .map((r) => { const x = r as { part: number; kind: string; path: string | null; data: Buffer }; return { part: x.part, kind: x.kind, path: x.path, data: decompressText(x.data).toString('utf8') }; });
+}
+
+describe('TextArena (the kept text, encoded into blocks)', () => {
+  it('gives each string its UTF-8 bytes, in bytes no other string shares, across many blocks', () => {
+    const arena = new TextArena(undefined, 4096);
+    const strings = Array.from({ length: 3000 }, (_, i) => ['a'.repeat(i % 700), '衡水', '😀', '\ud800', '"\n"'][i % 5]! + String(i));
+    const views = strings.map((s) => arena.encode(s));
+    views.forEach((v, i) => expect(Buffer.from(v.buffer, v.byteOffset, v.length).equals(Buffer.from(strings[i]!, 'utf8')), strings[i]).toBe(true)); // a lone surrogate as U+FFFD, as Node's hashing reads it
+    const buffers = new Set(views.map((v) => v.buffer));
+    expect(buffers.size).toBeGreaterThan(10); // many blocks were used
+    // no two views overlap
+    const ranges = views.map((v) => [v.buffer, v.byteOffset, v.byteOffset + v.length] as const).sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : 0));
+    for (let i = 1; i < ranges.length; i++) if (ranges[i]![0] === ranges[i - 1]![0]) expect(ranges[i]![1]).toBeGreaterThanOrEqual(ranges[i - 1]![2]);
   });
 });
 

@@ -71,12 +71,15 @@ const encoder = new TextEncoder();
 export class TextArena {
   private block: Uint8Array = new Uint8Array(0);
   private used = 0;
-  constructor(private readonly newBlock: (bytes: number) => Uint8Array = (n) => new Uint8Array(n)) {}
+  constructor(
+    private readonly newBlock: (bytes: number) => Uint8Array = (n) => new Uint8Array(n),
+    private readonly blockBytes = ARENA_BLOCK,
+  ) {}
   /** s as UTF-8, in bytes of this arena's that nothing else will write */
   encode(s: string): Uint8Array {
     const most = 3 * s.length;
     if (this.used + most > this.block.length) {
-      this.block = this.newBlock(Math.max(ARENA_BLOCK, most));
+      this.block = this.newBlock(Math.max(this.blockBytes, most));
       this.used = 0;
     }
     const { written } = encoder.encodeInto(s, this.block.subarray(this.used));
