@@ -189,14 +189,14 @@ export function verifyDatabase(db: DB, opts: VerifyOptions): VerifyReport {
   return { ok: problems.length === 0, entries: entries.length, draws: only ? only.size : draws.length, head, problems };
 }
 
+/** The draw_tasks columns verify compares, in the order taskRowMatches reads them (object_region last). */
+const TASK_COLUMNS = 'task_no, ord, object_id, region, class, tier, rank, key, method, joint, inspectors, expert, object_region';
+
 /**
  * A draw_tasks row is its evidence task, column by column. Every column is a string, an integer
  * or null, so comparing them one by one says what comparing their canonical JSON said, without
  * serialising 2 × 100k small objects.
  */
-/** The draw_tasks columns verify compares, in the order taskRowMatches reads them (object_region last). */
-const TASK_COLUMNS = 'task_no, ord, object_id, region, class, tier, rank, key, method, joint, inspectors, expert, object_region';
-
 function taskRowMatches(r: unknown[], no: string, ord: number, tk: Evidence['tasks'][number]): boolean {
   return r[0] === no && r[1] === ord && r[2] === tk.objectId && r[3] === tk.region && r[4] === tk.class
     && r[5] === tk.tier && r[6] === tk.rank && r[7] === tk.key && r[8] === tk.method && r[9] === (tk.joint ? 1 : 0)
